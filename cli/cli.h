@@ -1,0 +1,50 @@
+/*
+ * cli.h - the negsamp program's shared pieces: option tables and parsing,
+ * exit codes, and the subcommands.
+ */
+#ifndef NS_CLI_H
+#define NS_CLI_H
+
+#include "negsamp.h"
+
+#include <stdio.h>
+
+enum { EXIT_DATA = 1, EXIT_USAGE = 2 };
+
+typedef enum opt_kind { OPT_INT, OPT_I64, OPT_DOUBLE, OPT_STRING, OPT_FLAG, OPT_REJECT } opt_kind;
+
+/* One option: its names ("dim|size" = -dim, --dim, -size, --size; the first
+ * is shown in help), kind, destination and help text. OPT_REJECT options
+ * exist to answer a known-but-wrong spelling with `help` as the message. */
+typedef struct opt {
+    const char *names;
+    opt_kind kind;
+    void *dst;
+    const char *arg;  /* placeholder in help, e.g. "N" */
+    const char *help;
+} opt;
+
+typedef struct cmd_spec {
+    const char *name;
+    const char *usage;    /* after "negsamp NAME " */
+    const char *summary;  /* one paragraph */
+    const opt *opts;
+    int n_opts;
+    int min_pos, max_pos; /* positional arguments allowed (max -1 = any) */
+} cmd_spec;
+
+/* Parses argv[1..] (argv[0] is the subcommand). Positional arguments are
+ * collected into pos (at most argc entries). Returns 0 on success, 1 if help
+ * was printed, -1 on a usage error (message printed). */
+int parse_opts(const cmd_spec *c, int argc, char **argv, char **pos, int *npos);
+void print_help(const cmd_spec *c, FILE *f);
+/* Prints "negsamp: MESSAGE" for a failed library call; returns the exit code. */
+int report_error(ns_status s, const ns_error *err);
+
+int cmd_train(ns_task task, int argc, char **argv);
+int cmd_nn(int argc, char **argv);
+int cmd_analogy(int argc, char **argv);
+int cmd_eval_analogy(int argc, char **argv);
+int cmd_eval_similarity(int argc, char **argv);
+
+#endif

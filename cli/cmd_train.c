@@ -1,0 +1,167 @@
+/*
+ * cmd_train.c - `negsamp skipgram` and `negsamp cbow`: read a corpus, train,
+ * write PREFIX.model and PREFIX.vec (and PREFIX.bin on request).
+ */
+#include "cli.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct progress_state {
+    int tty, quiet;
+    int epochs;
+    int live; /* a live line is on screen */
+} progress_state;
+
+static void fmt_time(double s, char *buf, size_t n) {
+    if (!isfinite(s) || s < 0) snprintf(buf, n, "--");
+    else if (s < 60) snprintf(buf, n, "%.0fs", s);
+    else if (s < 3600) snprintf(buf, n, "%dm%02ds", (int)s / 60, (int)s % 60);
+    else snprintf(buf, n, "%dh%02dm", (int)s / 3600, (int)s % 3600 / 60);
+}
+
+static int on_progress(const ns_progress *p, void *user) {
+    progress_state *ps = user;
+    if (ps->quiet) return 0;
+    if (p->epoch_done) {
+        if (ps->live) fputc('\n', stderr), ps->live = 0;
+        fprintf(stderr, "epoch %d/%d done: mean loss %.5f, %.1fs elapsed\n", p->epoch_done,
+                ps->epochs, p->epoch_loss, p->elapsed_sec);
+        return 0;
+    }
+    char eta[32];
+    fmt_time(p->eta_sec, eta, sizeof eta);
+    fprintf(stderr, "%sprogress %5.1f%%  epoch %d/%d  words/s/thread %.0fk  lr %.6f  loss %.4f  eta %s%s",
+            ps->tty ? "\r" : "", 100 * p->fraction, p->epoch, ps->epochs, p->words_per_sec / 1e3,
+            p->lr, p->loss, eta, ps->tty ? "  " : "\n");
+    ps->live = ps->tty;
+    fflush(stderr);
+    return 0;
+}
+
+static char *join(const char *prefix, const char *ext) {
+    size_t n = strlen(prefix), m = strlen(ext);
+    char *s = malloc(n + m + 1);
+    if (s) memcpy(s, prefix, n), memcpy(s + n, ext, m + 1);
+    return s;
+}
+
+int cmd_train(ns_task task, int argc, char **argv) {
+    ns_train_opts o;
+    ns_train_opts_default(&o, task);
+    ns_corpus_opts co;
+    ns_corpus_opts_default(&co);
+    const char *input = NULL, *output = NULL, *init = NULL;
+    int dim = -1, window = o.window, neg = o.neg, epochs = o.epochs, threads = o.threads;
+    int max_vocab = 0, max_sentence = co.max_sentence, no_lines = 0, bin = 0, quiet = 0;
+    int64_t min_count = co.min_count, seed = (int64_t)o.seed;
+    double lr = o.lr, sample = o.sample, alpha = o.ns_exponent, interval = -1;
+    const opt opts[] = {
+        {"input|train", OPT_STRING, &input, "FILE", "training text, UTF-8, '-' = stdin, .gz ok (required)"},
+        {"output", OPT_STRING, &output, "PREFIX", "writes PREFIX.model and PREFIX.vec (required)"},
+        {"dim|size", OPT_INT, &dim, "N", "vector size [100]"},
+        {"window|ws", OPT_INT, &window, "N", "max distance of a context word; each centre uses 1..N [5]"},
+        {"neg|negative", OPT_INT, &neg, "K", "negatives per positive [5]"},
+        {"ns-exponent|noise-alpha", OPT_DOUBLE, &alpha, "A", "negatives drawn by count^A; 0 = uniform, 1 = unigram [0.75]"},
+        {"sample|t", OPT_DOUBLE, &sample, "T", "subsampling threshold for frequent words, 0 = off [1e-4]"},
+        {"min-count|minCount", OPT_I64, &min_count, "N", "ignore words seen fewer than N times [5]"},
+        {"max-vocab", OPT_INT, &max_vocab, "N", "keep only the N most frequent words, 0 = all [0]"},
+        {"epochs|epoch|iter", OPT_INT, &epochs, "N", "passes over the corpus [5]"},
+        {"lr", OPT_DOUBLE, &lr, "LR", "start learning rate, decays linearly to ~0 [0.025 skipgram, 0.05 cbow]"},
+        {"threads|thread", OPT_INT, &threads, "N", "worker threads [2]"},
+        {"seed", OPT_I64, &seed, "N", "random seed; 1 thread + same seed = same result [1]"},
+        {"max-sentence", OPT_INT, &max_sentence, "N", "cut sentences (and files without line breaks) every N words [10000]"},
+        {"no-lines", OPT_FLAG, &no_lines, "", "line breaks do not end sentences (one stream)"},
+        {"init", OPT_STRING, &init, "MODEL", "continue training MODEL (.model) on this corpus; new words are added"},
+        {"bin|binary", OPT_FLAG, &bin, "", "also write PREFIX.bin (word2vec binary)"},
+        {"progress", OPT_DOUBLE, &interval, "SEC", "seconds between progress lines [1 on a terminal, 10 otherwise]"},
+        {"quiet", OPT_FLAG, &quiet, "", "no progress output"},
+        {"alpha", OPT_REJECT, NULL, "", "ambiguous: word2vec's -alpha is the learning rate; use -lr, or -ns-exponent for the noise exponent"},
+    };
+    cmd_spec spec = {task == NS_TASK_CBOW ? "cbow" : "skipgram", "-input FILE -output PREFIX [options]",
+                     task == NS_TASK_CBOW
+                         ? "Trains CBOW word vectors with negative sampling: the mean of the context\n"
+                           "words' vectors predicts the centre word against K sampled negatives."
+                         : "Trains skip-gram word vectors with negative sampling: each context word\n"
+                           "predicts the centre word against K sampled negatives (shared by the window).",
+                     opts, (int)(sizeof opts / sizeof opts[0]), 0, 0};
+    char *pos[1];
+    int npos;
+    int r = parse_opts(&spec, argc, argv, pos, &npos);
+    if (r) return r > 0 ? 0 : EXIT_USAGE;
+    if (!input || !output) {
+        fprintf(stderr, "negsamp %s: -input and -output are required (see 'negsamp %s --help')\n",
+                spec.name, spec.name);
+        return EXIT_USAGE;
+    }
+    if (min_count < 1 || max_vocab < 0 || max_sentence < 1) {
+        fprintf(stderr, "negsamp %s: min-count and max-sentence must be >= 1, max-vocab >= 0\n", spec.name);
+        return EXIT_USAGE;
+    }
+    o.window = window, o.neg = neg, o.epochs = epochs, o.threads = threads, o.lr = lr;
+    o.sample = sample, o.ns_exponent = alpha, o.seed = (uint64_t)seed;
+    co.min_count = min_count, co.max_vocab = max_vocab, co.max_sentence = max_sentence;
+    co.lines_are_sentences = !no_lines;
+
+    ns_error err = {{0}};
+    ns_status s;
+    ns_model *m = NULL;
+    ns_corpus *c = NULL;
+    int code = 0;
+    if (init) {
+        if ((s = ns_model_load(&m, init, &err)) != NS_OK) return report_error(s, &err);
+        if (dim >= 0 && dim != ns_model_dim(m)) {
+            fprintf(stderr, "negsamp %s: -dim %d differs from %s's dim %d\n", spec.name, dim, init,
+                    ns_model_dim(m));
+            ns_model_free(m);
+            return EXIT_USAGE;
+        }
+        o.dim = ns_model_dim(m);
+    } else if (dim >= 0) {
+        o.dim = dim;
+    }
+    if ((s = ns_train_opts_check(&o, &err)) != NS_OK) {
+        fprintf(stderr, "negsamp %s: %s\n", spec.name, err.msg);
+        ns_model_free(m);
+        return EXIT_USAGE;
+    }
+    if ((s = ns_corpus_load(&c, input, &co, m ? ns_model_vocab(m) : NULL, &err)) != NS_OK) {
+        code = report_error(s, &err);
+        goto done;
+    }
+    const ns_vocab *v = ns_corpus_vocab(c);
+    if (!quiet)
+        fprintf(stderr, "corpus: %lld tokens kept in %lld sentences, vocabulary %d words%s\n",
+                (long long)ns_corpus_tokens(c), (long long)ns_corpus_sentences(c), ns_vocab_size(v),
+                m ? " (model's words first)" : "");
+    s = m ? ns_model_extend(m, v, &err) : ns_model_create(&m, v, &o, &err);
+    if (s != NS_OK) {
+        code = report_error(s, &err);
+        goto done;
+    }
+    progress_state ps = {isatty(STDERR_FILENO), quiet, o.epochs, 0};
+    if (interval <= 0) interval = ps.tty ? 1.0 : 10.0;
+    if ((s = ns_train_words(m, c, &o, on_progress, &ps, interval, &err)) != NS_OK) {
+        code = report_error(s, &err);
+        goto done;
+    }
+    const char *exts[3] = {".model", ".vec", ".bin"};
+    for (int i = 0; i < (bin ? 3 : 2) && code == 0; i++) {
+        char *path = join(output, exts[i]);
+        if (!path) {
+            code = report_error(NS_ENOMEM, NULL);
+            break;
+        }
+        s = i == 0 ? ns_model_save(m, path, &err)
+                   : i == 1 ? ns_model_export_vec(m, path, &err) : ns_model_export_bin(m, path, &err);
+        if (s != NS_OK) code = report_error(s, &err);
+        else if (!quiet) fprintf(stderr, "wrote %s\n", path);
+        free(path);
+    }
+done:
+    ns_corpus_free(c);
+    ns_model_free(m);
+    return code;
+}

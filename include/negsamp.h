@@ -1,0 +1,266 @@
+/*
+ * negsamp.h - the public API of libnegsamp: embeddings trained with negative
+ * sampling.
+ *
+ * The library never exits, aborts or prints. Every fallible call returns an
+ * ns_status (NS_OK = 0, negative codes otherwise) and, when the caller passes
+ * a non-NULL ns_error, a message naming the file, line and problem.
+ *
+ * Data flow (see docs/design.md):
+ *   text --ns_corpus_load--> ids + vocabulary --ns_train_words--> ns_model
+ *   ns_model --ns_model_save / ns_model_export_vec / _bin--> files
+ *   files --ns_emb_load--> ns_emb --ns_emb_nearest / ns_emb_analogy / ns_eval_*
+ *
+ * Ownership: a pointer passed to a function is borrowed for the duration of
+ * the call unless its documentation says otherwise. Objects returned through
+ * an `out` parameter are owned by the caller and released with the matching
+ * ns_*_free(), which accepts NULL.
+ */
+#ifndef NEGSAMP_H
+#define NEGSAMP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define NS_VERSION_STRING "0.1.0"
+
+/* ---- status and errors ------------------------------------------------ */
+
+typedef enum ns_status {
+    NS_OK = 0,
+    NS_EINVAL = -1,    /* an argument or option is out of range */
+    NS_ENOMEM = -2,    /* allocation failed or a size overflowed */
+    NS_EIO = -3,       /* a file could not be opened, read or written */
+    NS_EFORMAT = -4,   /* a file is malformed, truncated or of another kind */
+    NS_EEMPTY = -5,    /* nothing to work on (empty corpus, no word kept) */
+    NS_ECANCELED = -6  /* the progress callback asked to stop */
+} ns_status;
+
+/* A short constant name for a status ("invalid argument", ...). */
+const char *ns_status_str(ns_status s);
+
+/* Detail for a failed call: "file:line: problem" where a file is involved. */
+typedef struct ns_error {
+    char msg[1024];
+} ns_error;
+
+/* ---- vocabulary ------------------------------------------------------- */
+
+/* Words with counts. Ids are dense, 0..size-1; after ns_vocab_finalize()
+ * they are ordered by count (descending, ties by byte order). */
+typedef struct ns_vocab ns_vocab;
+
+ns_status ns_vocab_create(ns_vocab **out);
+void ns_vocab_free(ns_vocab *v);
+/* Adds `count` to the word (len bytes, need not be NUL-terminated), creating
+ * it if needed; *id_out (optional) receives its id. */
+ns_status ns_vocab_add(ns_vocab *v, const char *word, size_t len, int64_t count,
+                       int32_t *id_out);
+/* The id of a word, or -1. */
+int32_t ns_vocab_find(const ns_vocab *v, const char *word, size_t len);
+int32_t ns_vocab_size(const ns_vocab *v);
+/* Borrowed, valid until the vocabulary changes. */
+const char *ns_vocab_word(const ns_vocab *v, int32_t id);
+int64_t ns_vocab_count(const ns_vocab *v, int32_t id);
+/* Sum of all counts. */
+int64_t ns_vocab_total(const ns_vocab *v);
+
+/* ---- corpus ----------------------------------------------------------- */
+
+typedef struct ns_corpus_opts {
+    int64_t min_count;        /* drop words seen fewer times (5) */
+    int32_t max_vocab;        /* keep at most this many words, 0 = no limit */
+    int32_t max_sentence;     /* cut sentences longer than this (10000) */
+    int lines_are_sentences;  /* 1: a line break ends a sentence (1) */
+} ns_corpus_opts;
+
+void ns_corpus_opts_default(ns_corpus_opts *o);
+
+/* A tokenised corpus held in memory: word ids (4 bytes a kept token) and
+ * sentence boundaries, plus its vocabulary. */
+typedef struct ns_corpus ns_corpus;
+
+/* Reads a whitespace-tokenised UTF-8 text file ("-" is stdin; a name ending
+ * in .gz, or gzip content, is decompressed when built with zlib).
+ * With `base` (borrowed, may be NULL) the vocabulary starts as a copy of it:
+ * its words keep their ids whatever their new counts, the new corpus's counts
+ * are added to theirs, and new words that pass min_count are appended in
+ * frequency order (continued training). */
+ns_status ns_corpus_load(ns_corpus **out, const char *path, const ns_corpus_opts *o,
+                         const ns_vocab *base, ns_error *err);
+void ns_corpus_free(ns_corpus *c);
+/* Borrowed, owned by the corpus. */
+const ns_vocab *ns_corpus_vocab(const ns_corpus *c);
+int64_t ns_corpus_tokens(const ns_corpus *c);    /* kept tokens */
+int64_t ns_corpus_sentences(const ns_corpus *c);
+/* Sentence s as a borrowed array of ids; *len receives its length. */
+const int32_t *ns_corpus_sentence(const ns_corpus *c, int64_t s, int64_t *len);
+
+/* ---- model ------------------------------------------------------------ */
+
+typedef enum ns_task {
+    NS_TASK_SKIPGRAM = 0,
+    NS_TASK_CBOW = 1
+} ns_task;
+
+/* Training options; the defaults are word2vec's. */
+typedef struct ns_train_opts {
+    ns_task task;
+    int32_t dim;          /* vector size (100) */
+    int32_t window;       /* max context distance (5) */
+    int32_t neg;          /* negatives per positive, k (5) */
+    double ns_exponent;   /* noise distribution count^alpha (0.75) */
+    double sample;        /* subsampling threshold t (1e-4; 0 = off) */
+    int32_t epochs;       /* passes over the corpus (5) */
+    double lr;            /* start learning rate (0.025 skip-gram, 0.05 CBOW) */
+    double min_lr_frac;   /* lr decays linearly to lr * this (1e-4) */
+    int32_t threads;      /* worker threads (2) */
+    uint64_t seed;        /* everything random derives from it (1) */
+} ns_train_opts;
+
+void ns_train_opts_default(ns_train_opts *o, ns_task task);
+/* NS_EINVAL with a message naming the option when one is out of range. */
+ns_status ns_train_opts_check(const ns_train_opts *o, ns_error *err);
+
+/* A trained (or initialised) model: vocabulary, input vectors (the word
+ * vectors users export) and output vectors (the negative-sampling side). */
+typedef struct ns_model ns_model;
+
+/* A fresh model over a copy of `vocab`: input rows uniform in
+ * [-0.5/dim, 0.5/dim), output rows zero (word2vec's initialisation). */
+ns_status ns_model_create(ns_model **out, const ns_vocab *vocab, const ns_train_opts *o,
+                          ns_error *err);
+void ns_model_free(ns_model *m);
+const ns_vocab *ns_model_vocab(const ns_model *m);
+int32_t ns_model_dim(const ns_model *m);
+/* The options the model was last trained with (borrowed). */
+const ns_train_opts *ns_model_opts(const ns_model *m);
+/* Borrowed pointer to row `id` of the input (which = 0) or output (1) table;
+ * dim floats. */
+float *ns_model_row(ns_model *m, int which, int32_t id);
+
+/* Grows the model to cover `vocab`, whose first ns_vocab_size(model vocab)
+ * words must be the model's words in the same order (as ns_corpus_load with
+ * a base produces). Old rows are kept, new rows initialised as above;
+ * the model's counts become vocab's. */
+ns_status ns_model_extend(ns_model *m, const ns_vocab *vocab, ns_error *err);
+
+/* ---- training --------------------------------------------------------- */
+
+typedef struct ns_progress {
+    double fraction;        /* 0..1 of all epochs */
+    int64_t tokens_done;    /* corpus tokens processed so far, all threads */
+    int32_t epoch;          /* current epoch, 1-based */
+    double lr;              /* current learning rate */
+    double words_per_sec;   /* input tokens per second per thread */
+    double loss;            /* running mean loss per positive pair */
+    double elapsed_sec;
+    double eta_sec;
+    int32_t epoch_done;     /* > 0: this report closes that epoch */
+    double epoch_loss;      /* with epoch_done: exact mean loss of that epoch */
+} ns_progress;
+
+/* Called from the thread that called ns_train_words, about every
+ * `interval` seconds and once at the end of every epoch. Return non-zero to
+ * stop training (NS_ECANCELED). */
+typedef int (*ns_progress_fn)(const ns_progress *p, void *user);
+
+/* Trains the model on the corpus with Hogwild threads. The corpus
+ * vocabulary must be the model's (same size and order). One thread and a
+ * fixed seed give bit-for-bit identical results. */
+ns_status ns_train_words(ns_model *m, const ns_corpus *c, const ns_train_opts *o,
+                         ns_progress_fn cb, void *user, double interval, ns_error *err);
+
+/* ---- files ------------------------------------------------------------ */
+
+/* Checkpoint: magic, version, options, vocabulary with counts, both tables,
+ * checksum. Written to a temporary file, then renamed over `path`. */
+ns_status ns_model_save(const ns_model *m, const char *path, ns_error *err);
+ns_status ns_model_load(ns_model **out, const char *path, ns_error *err);
+/* word2vec text (.vec) and binary (.bin) formats of the input vectors. */
+ns_status ns_model_export_vec(const ns_model *m, const char *path, ns_error *err);
+ns_status ns_model_export_bin(const ns_model *m, const char *path, ns_error *err);
+
+/* ---- query and evaluation --------------------------------------------- */
+
+/* Read-only word vectors for queries: from .vec, .bin or .model (the input
+ * table), detected from the content. Rows are kept L2-normalised. */
+typedef struct ns_emb ns_emb;
+
+ns_status ns_emb_load(ns_emb **out, const char *path, ns_error *err);
+/* Wraps a model's input vectors (copied and normalised). */
+ns_status ns_emb_from_model(ns_emb **out, const ns_model *m);
+void ns_emb_free(ns_emb *e);
+int32_t ns_emb_size(const ns_emb *e);
+int32_t ns_emb_dim(const ns_emb *e);
+const char *ns_emb_word(const ns_emb *e, int32_t id);
+int32_t ns_emb_find(const ns_emb *e, const char *word);
+/* Normalised row (borrowed). */
+const float *ns_emb_row(const ns_emb *e, int32_t id);
+
+typedef struct ns_hit {
+    int32_t id;
+    float score;
+} ns_hit;
+
+/* The k words closest by cosine to `query` (dim floats, need not be
+ * normalised), best first, skipping the ids in exclude[0..n_exclude).
+ * Writes min(k, available) hits and returns their number. */
+int32_t ns_emb_nearest(const ns_emb *e, const float *query, int32_t k,
+                       const int32_t *exclude, int32_t n_exclude, ns_hit *hits);
+
+typedef enum ns_analogy_method {
+    NS_ANALOGY_ADD = 0,  /* 3CosAdd: argmax cos(d, b - a + c) */
+    NS_ANALOGY_MUL = 1   /* 3CosMul: argmax cos'(d,b) cos'(d,c) / (cos'(d,a) + 1e-3) */
+} ns_analogy_method;
+
+/* a : b :: c : ?  among the first `restrict_n` words (0 = all), a, b and c
+ * excluded. Returns the number of hits written (at most k). */
+int32_t ns_emb_analogy(const ns_emb *e, int32_t a, int32_t b, int32_t c,
+                       ns_analogy_method method, int32_t restrict_n, int32_t k, ns_hit *hits);
+
+typedef struct ns_analogy_section {
+    char name[64];
+    int64_t questions;  /* in the file */
+    int64_t covered;    /* all four words in the restricted vocabulary */
+    int64_t correct_add;
+    int64_t correct_mul;
+} ns_analogy_section;
+
+typedef struct ns_analogy_report {
+    ns_analogy_section *sections;  /* owned; free with ns_analogy_report_free */
+    int32_t n_sections;
+    ns_analogy_section semantic, syntactic, total;  /* syntactic: "gram*" sections */
+} ns_analogy_report;
+
+/* Evaluates a questions-words file (": section" headers, then "a b c d"
+ * lines). Words are lower-cased unless case_sensitive. */
+ns_status ns_eval_analogy(const ns_emb *e, const char *path, int32_t restrict_n,
+                          int case_sensitive, ns_analogy_report *out, ns_error *err);
+void ns_analogy_report_free(ns_analogy_report *r);
+
+typedef struct ns_similarity_report {
+    int64_t pairs;     /* pairs read */
+    int64_t covered;   /* both words known */
+    double spearman;   /* over covered pairs; NAN if fewer than 2 */
+    double pearson;
+} ns_similarity_report;
+
+/* Evaluates "word1 word2 score" lines (comma, tab or space separated; a
+ * first line whose score is not a number is a header; CRLF accepted). */
+ns_status ns_eval_similarity(const ns_emb *e, const char *path, int case_sensitive,
+                             ns_similarity_report *out, ns_error *err);
+
+/* Spearman rank correlation with average ranks for ties (NAN if n < 2 or a
+ * side is constant). */
+double ns_spearman(const double *x, const double *y, int64_t n);
+double ns_pearson(const double *x, const double *y, int64_t n);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,112 @@
+/*
+ * reader.c - see reader.h. With zlib, every input goes through gzread, which
+ * decompresses gzip content and passes other bytes through unchanged.
+ */
+#include "reader.h"
+
+#include "core/core.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifdef NS_HAVE_ZLIB
+#include <zlib.h>
+#endif
+
+struct ns_reader {
+    const char *path;
+#ifdef NS_HAVE_ZLIB
+    gzFile gz;
+#else
+    FILE *f;
+#endif
+};
+
+ns_status ns__reader_open(ns_reader **out, const char *path, ns_error *err) {
+    int is_stdin = strcmp(path, "-") == 0;
+    int fd = is_stdin ? dup(STDIN_FILENO) : open(path, O_RDONLY);
+    if (fd < 0) return ns__fail(err, NS_EIO, "%s: cannot open: %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        close(fd);
+        return ns__fail(err, NS_EIO, "%s: is a directory", path);
+    }
+    ns_reader *r = calloc(1, sizeof *r);
+    if (!r) {
+        close(fd);
+        return NS_ENOMEM;
+    }
+    r->path = is_stdin ? "<stdin>" : path;
+#ifdef NS_HAVE_ZLIB
+    r->gz = gzdopen(fd, "rb");
+    if (!r->gz) {
+        close(fd);
+        free(r);
+        return ns__fail(err, NS_EIO, "%s: cannot open", path);
+    }
+    gzbuffer(r->gz, 1 << 18);
+#else
+    r->f = fdopen(fd, "rb");
+    if (!r->f) {
+        close(fd);
+        free(r);
+        return ns__fail(err, NS_EIO, "%s: cannot open: %s", path, strerror(errno));
+    }
+    size_t n = strlen(path);
+    if (n > 3 && strcmp(path + n - 3, ".gz") == 0) {
+        ns__reader_close(r);
+        return ns__fail(err, NS_EINVAL, "%s: .gz input needs a build with zlib", path);
+    }
+#endif
+    *out = r;
+    return NS_OK;
+}
+
+long ns__reader_read(ns_reader *r, char *buf, size_t n, ns_error *err) {
+#ifdef NS_HAVE_ZLIB
+    if (n > (1u << 30)) n = 1u << 30;
+    int got = gzread(r->gz, buf, (unsigned)n);
+    if (got < 0) {
+        int code;
+        const char *m = gzerror(r->gz, &code);
+        ns__fail(err, NS_EIO, "%s: read error: %s", r->path, m);
+        return -1;
+    }
+    if (got == 0) {
+        /* A truncated gzip stream ends without an error from gzread; ask. */
+        int code;
+        const char *m = gzerror(r->gz, &code);
+        if (code != Z_OK && code != Z_BUF_ERROR) {
+            ns__fail(err, NS_EIO, "%s: read error: %s", r->path, m);
+            return -1;
+        }
+        if (code == Z_BUF_ERROR) {
+            ns__fail(err, NS_EFORMAT, "%s: truncated gzip data", r->path);
+            return -1;
+        }
+    }
+    return got;
+#else
+    size_t got = fread(buf, 1, n, r->f);
+    if (got == 0 && ferror(r->f)) {
+        ns__fail(err, NS_EIO, "%s: read error: %s", r->path, strerror(errno));
+        return -1;
+    }
+    return (long)got;
+#endif
+}
+
+void ns__reader_close(ns_reader *r) {
+    if (!r) return;
+#ifdef NS_HAVE_ZLIB
+    gzclose(r->gz);
+#else
+    fclose(r->f);
+#endif
+    free(r);
+}

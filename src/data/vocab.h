@@ -1,0 +1,22 @@
+/*
+ * vocab.h - internal vocabulary operations used by the corpus reader and the
+ * model files.
+ */
+#ifndef NS_VOCAB_H
+#define NS_VOCAB_H
+
+#include "negsamp.h"
+
+/* Sorts the words from id `keep` on by count (descending, ties by bytes),
+ * drops those with count < min_count and then all beyond max_size words in
+ * total (0 = no limit). Ids below `keep` never move or go. If map is
+ * non-NULL, *map receives a malloc'ed array old id -> new id (-1 = dropped)
+ * of the old size. */
+ns_status ns__vocab_prune(ns_vocab *v, int32_t keep, int64_t min_count, int32_t max_size,
+                          int32_t **map);
+/* Deep copy. */
+ns_status ns__vocab_clone(ns_vocab **out, const ns_vocab *v);
+/* Replaces the count of an existing id. */
+void ns__vocab_set_count(ns_vocab *v, int32_t id, int64_t count);
+
+#endif

@@ -1,0 +1,198 @@
+/*
+ * analogy.c - evaluation on a questions-words file (Mikolov et al. 2013):
+ * ": section" lines, then "a b c d" meaning a : b :: c : d. A question is
+ * covered when all four words are among the first `restrict_n` words (the
+ * most frequent, in a frequency-sorted file, as gensim's restrict_vocab);
+ * the answer is searched among the same words, a, b and c excluded, by
+ * 3CosAdd and 3CosMul (see emb.c). Sections whose name starts with "gram"
+ * are syntactic, the others semantic.
+ *
+ * The cosines of every distinct question word with every candidate are
+ * computed once (about 900 distinct words x restrict_n), so each question
+ * costs restrict_n additions instead of 3 restrict_n dot products.
+ */
+#include "emb.h"
+
+#include "core/core.h"
+#include "data/vocab.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/types.h>
+#include <string.h>
+
+typedef struct question {
+    int32_t w[4]; /* ids, -1 = unknown word */
+    int32_t section;
+} question;
+
+typedef struct qset {
+    question *q;
+    int64_t n, cap;
+    ns_analogy_section *sec;
+    int32_t nsec, capsec;
+} qset;
+
+static ns_status add_section(qset *qs, const char *name) {
+    if (qs->nsec == qs->capsec) {
+        int32_t cap = qs->capsec ? qs->capsec * 2 : 16;
+        ns_analogy_section *t = realloc(qs->sec, (size_t)cap * sizeof *t);
+        if (!t) return NS_ENOMEM;
+        qs->sec = t;
+        qs->capsec = cap;
+    }
+    ns_analogy_section *s = &qs->sec[qs->nsec++];
+    memset(s, 0, sizeof *s);
+    snprintf(s->name, sizeof s->name, "%s", name);
+    return NS_OK;
+}
+
+static ns_status read_questions(const ns_emb *e, const char *path, int32_t R, int case_sensitive,
+                                qset *qs, ns_error *err) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return ns__fail(err, NS_EIO, "%s: cannot open: %s", path, strerror(errno));
+    char *line = NULL;
+    size_t cap = 0;
+    long long no = 0;
+    ns_status s = NS_OK;
+    ssize_t n;
+    while ((n = getline(&line, &cap, f)) >= 0) {
+        no++;
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r' || line[n - 1] == ' ')) line[--n] = 0;
+        char *p = line;
+        while (*p == ' ' || *p == '\t') p++;
+        if (!*p) continue;
+        if (*p == ':') {
+            p++;
+            while (*p == ' ') p++;
+            if ((s = add_section(qs, p)) != NS_OK) break;
+            continue;
+        }
+        if (qs->nsec == 0 && (s = add_section(qs, "questions")) != NS_OK) break;
+        char *tok[5];
+        int nt = 0;
+        for (char *t = strtok(p, " \t"); t; t = strtok(NULL, " \t")) {
+            if (nt == 5) break;
+            tok[nt++] = t;
+        }
+        if (nt != 4) {
+            s = ns__fail(err, NS_EFORMAT, "%s:%lld: expected 4 words, found %s%d", path, no,
+                         nt == 5 ? "more than " : "", nt == 5 ? 4 : nt);
+            break;
+        }
+        if (qs->n == qs->cap) {
+            int64_t c2 = qs->cap ? qs->cap * 2 : 1024;
+            question *t = realloc(qs->q, (size_t)c2 * sizeof *t);
+            if (!t) {
+                s = NS_ENOMEM;
+                break;
+            }
+            qs->q = t;
+            qs->cap = c2;
+        }
+        question *q = &qs->q[qs->n++];
+        q->section = qs->nsec - 1;
+        for (int i = 0; i < 4; i++) {
+            if (!case_sensitive)
+                for (char *c = tok[i]; *c; c++) *c = (char)tolower((unsigned char)*c);
+            int32_t id = ns_emb_find(e, tok[i]);
+            q->w[i] = id >= 0 && id < R ? id : -1;
+        }
+    }
+    free(line);
+    fclose(f);
+    if (s == NS_OK && qs->n == 0) s = ns__fail(err, NS_EEMPTY, "%s: no questions in the file", path);
+    return s;
+}
+
+static void add_counts(ns_analogy_section *to, const ns_analogy_section *from) {
+    to->questions += from->questions;
+    to->covered += from->covered;
+    to->correct_add += from->correct_add;
+    to->correct_mul += from->correct_mul;
+}
+
+/* Answers one question from the cached similarity rows; returns 3CosAdd and
+ * 3CosMul correctness in bits 0 and 1. */
+static int answer(const question *q, float *const *sim, int32_t R) {
+    const float *sa = sim[0], *sb = sim[1], *sc = sim[2];
+    int32_t best_add = -1, best_mul = -1;
+    float top_add = -1e30f, top_mul = -1e30f;
+    for (int32_t d = 0; d < R; d++) {
+        if (d == q->w[0] || d == q->w[1] || d == q->w[2]) continue;
+        float add = sb[d] - sa[d] + sc[d];
+        float mul = ((sb[d] + 1) / 2) * ((sc[d] + 1) / 2) / ((sa[d] + 1) / 2 + 1e-3f);
+        if (add > top_add) top_add = add, best_add = d;
+        if (mul > top_mul) top_mul = mul, best_mul = d;
+    }
+    return (best_add == q->w[3]) | (best_mul == q->w[3]) << 1;
+}
+
+ns_status ns_eval_analogy(const ns_emb *e, const char *path, int32_t restrict_n,
+                          int case_sensitive, ns_analogy_report *out, ns_error *err) {
+    memset(out, 0, sizeof *out);
+    int32_t R = restrict_n > 0 && restrict_n < e->n ? restrict_n : e->n;
+    qset qs = {0};
+    int32_t *slot = NULL;
+    float *cache = NULL;
+    ns_status s = read_questions(e, path, R, case_sensitive, &qs, err);
+    if (s != NS_OK) goto done;
+    /* Give each distinct word of a covered question a cache row. */
+    slot = malloc((size_t)R * sizeof *slot);
+    if (!slot) {
+        s = NS_ENOMEM;
+        goto done;
+    }
+    memset(slot, 0xff, (size_t)R * sizeof *slot);
+    int32_t distinct = 0;
+    for (int64_t i = 0; i < qs.n; i++) {
+        question *q = &qs.q[i];
+        qs.sec[q->section].questions++;
+        if (q->w[0] < 0 || q->w[1] < 0 || q->w[2] < 0 || q->w[3] < 0) continue;
+        for (int j = 0; j < 3; j++)
+            if (slot[q->w[j]] < 0) slot[q->w[j]] = distinct++;
+    }
+    cache = ns__alloc_aligned((size_t)(distinct ? distinct : 1), (size_t)R * sizeof(float));
+    if (!cache) {
+        s = NS_ENOMEM;
+        goto done;
+    }
+    for (int32_t w = 0; w < R; w++)
+        if (slot[w] >= 0) ns__emb_sims(e, ns_emb_row(e, w), R, cache + (size_t)slot[w] * (size_t)R);
+    for (int64_t i = 0; i < qs.n; i++) {
+        question *q = &qs.q[i];
+        if (q->w[0] < 0 || q->w[1] < 0 || q->w[2] < 0 || q->w[3] < 0) continue;
+        float *sim[3];
+        for (int j = 0; j < 3; j++) sim[j] = cache + (size_t)slot[q->w[j]] * (size_t)R;
+        int ok = answer(q, sim, R);
+        ns_analogy_section *sec = &qs.sec[q->section];
+        sec->covered++;
+        sec->correct_add += ok & 1;
+        sec->correct_mul += ok >> 1;
+    }
+    snprintf(out->semantic.name, sizeof out->semantic.name, "semantic");
+    snprintf(out->syntactic.name, sizeof out->syntactic.name, "syntactic");
+    snprintf(out->total.name, sizeof out->total.name, "total");
+    for (int32_t i = 0; i < qs.nsec; i++) {
+        add_counts(strncmp(qs.sec[i].name, "gram", 4) == 0 ? &out->syntactic : &out->semantic, &qs.sec[i]);
+        add_counts(&out->total, &qs.sec[i]);
+    }
+    out->sections = qs.sec;
+    out->n_sections = qs.nsec;
+    qs.sec = NULL;
+done:
+    free(qs.q);
+    free(qs.sec);
+    free(slot);
+    ns__free_aligned(cache);
+    return s;
+}
+
+void ns_analogy_report_free(ns_analogy_report *r) {
+    if (!r) return;
+    free(r->sections);
+    r->sections = NULL;
+    r->n_sections = 0;
+}

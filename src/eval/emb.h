@@ -1,0 +1,20 @@
+/*
+ * emb.h - layout of read-only embeddings for queries and evaluation.
+ */
+#ifndef NS_EMB_H
+#define NS_EMB_H
+
+#include "negsamp.h"
+#include "kernels/kernels.h"
+
+struct ns_emb {
+    ns_vocab *vocab;     /* words in file order (counts unused) */
+    int32_t n, dim, klen;
+    float *rows;         /* n x klen, L2-normalised, zero padding */
+    const ns_kernels *k;
+};
+
+/* Cosines of row `id`'s vector with rows [0, n): out[0..n). */
+void ns__emb_sims(const ns_emb *e, const float *unit_query, int32_t n, float *out);
+
+#endif

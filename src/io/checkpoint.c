@@ -1,0 +1,188 @@
+/*
+ * checkpoint.c - the .model file: everything needed to query a model or to
+ * continue training it. Native little-endian layout:
+ *
+ *   "NSMODEL1"                     8 bytes magic
+ *   u32 version, u32 0x01020304    format version, byte-order mark
+ *   i32 task, dim, window, neg, epochs, threads
+ *   f64 ns_exponent, sample, lr, min_lr_frac
+ *   u64 seed
+ *   i32 V                          vocabulary size
+ *   V x (u32 len, len bytes, i64 count)
+ *   V x dim f32                    input table
+ *   V x dim f32                    output table
+ *   u64 FNV-1a of all bytes above
+ *
+ * Loading checks the magic, version, byte order, every size against what
+ * remains of the file, the option ranges and the checksum.
+ */
+#include "io.h"
+
+#include "core/core.h"
+#include "data/vocab.h"
+#include "model/model.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+typedef struct hashed {
+    FILE *f;
+    uint64_t h;
+    int64_t left; /* bytes of the file not yet read (load) */
+} hashed;
+
+static void fnv(hashed *x, const void *p, size_t n) {
+    const unsigned char *b = p;
+    uint64_t h = x->h;
+    for (size_t i = 0; i < n; i++) h = (h ^ b[i]) * 0x100000001b3ULL;
+    x->h = h;
+}
+
+static void put(hashed *x, const void *p, size_t n) {
+    fnv(x, p, n);
+    fwrite(p, 1, n, x->f);
+}
+
+static void put_table(hashed *x, const ns_model *m, const float *t) {
+    for (int32_t r = 0; r < m->rows; r++) put(x, t + (size_t)r * (size_t)m->stride, (size_t)m->dim * 4);
+}
+
+ns_status ns_model_save(const ns_model *m, const char *path, ns_error *err) {
+    ns_outfile out;
+    ns_status s = ns__out_open(&out, path, err);
+    if (s != NS_OK) return s;
+    hashed x = {out.f, 0xcbf29ce484222325ULL, 0};
+    const ns_train_opts *o = &m->opts;
+    uint32_t u[2] = {NS_MODEL_VERSION, 0x01020304u};
+    int32_t i[7] = {(int32_t)o->task, m->dim, o->window, o->neg, o->epochs, o->threads, m->rows};
+    double d[4] = {o->ns_exponent, o->sample, o->lr, o->min_lr_frac};
+    put(&x, NS_MODEL_MAGIC, 8);
+    put(&x, u, sizeof u);
+    put(&x, i, 6 * sizeof(int32_t));
+    put(&x, d, sizeof d);
+    put(&x, &o->seed, sizeof o->seed);
+    put(&x, &i[6], sizeof(int32_t));
+    for (int32_t w = 0; w < m->rows; w++) {
+        const char *word = ns_vocab_word(m->vocab, w);
+        uint32_t len = (uint32_t)strlen(word);
+        int64_t count = ns_vocab_count(m->vocab, w);
+        put(&x, &len, 4);
+        put(&x, word, len);
+        put(&x, &count, 8);
+    }
+    put_table(&x, m, m->in);
+    put_table(&x, m, m->out);
+    uint64_t h = x.h;
+    fwrite(&h, 1, 8, out.f);
+    return ns__out_finish(&out, 1, err);
+}
+
+static int get(hashed *x, void *p, size_t n) {
+    if ((int64_t)n > x->left || fread(p, 1, n, x->f) != n) return 0;
+    x->left -= (int64_t)n;
+    fnv(x, p, n);
+    return 1;
+}
+
+#define TRUNC(what) \
+    do { \
+        s = ns__fail(err, NS_EFORMAT, "%s: truncated model file (while reading %s)", path, what); \
+        goto fail; \
+    } while (0)
+
+ns_status ns_model_load(ns_model **out, const char *path, ns_error *err) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return ns__fail(err, NS_EIO, "%s: cannot open: %s", path, strerror(errno));
+    struct stat st;
+    ns_status s = NS_OK;
+    ns_vocab *v = NULL;
+    ns_model *m = NULL;
+    char *word = NULL;
+    if (fstat(fileno(f), &st) != 0) {
+        fclose(f);
+        return ns__fail(err, NS_EIO, "%s: cannot stat", path);
+    }
+    hashed x = {f, 0xcbf29ce484222325ULL, (int64_t)st.st_size - 8};
+    char magic[8];
+    uint32_t u[2];
+    int32_t i[6], V;
+    double d[4];
+    ns_train_opts o;
+    if (x.left < 8 || !get(&x, magic, 8) || memcmp(magic, NS_MODEL_MAGIC, 8) != 0) {
+        s = ns__fail(err, NS_EFORMAT, "%s: not a negsamp model file (bad magic)", path);
+        goto fail;
+    }
+    if (!get(&x, u, sizeof u)) TRUNC("the header");
+    if (u[0] != NS_MODEL_VERSION) {
+        s = ns__fail(err, NS_EFORMAT, "%s: model format version %u, this build reads %u", path,
+                     u[0], NS_MODEL_VERSION);
+        goto fail;
+    }
+    if (u[1] != 0x01020304u) {
+        s = ns__fail(err, NS_EFORMAT, "%s: model written on a machine of other byte order", path);
+        goto fail;
+    }
+    if (!get(&x, i, sizeof i) || !get(&x, d, sizeof d) || !get(&x, &o.seed, 8) || !get(&x, &V, 4))
+        TRUNC("the options");
+    o.task = (ns_task)i[0], o.dim = i[1], o.window = i[2], o.neg = i[3], o.epochs = i[4];
+    o.threads = i[5], o.ns_exponent = d[0], o.sample = d[1], o.lr = d[2], o.min_lr_frac = d[3];
+    ns_error oe;
+    if (ns_train_opts_check(&o, &oe) != NS_OK) {
+        s = ns__fail(err, NS_EFORMAT, "%s: corrupt options in model header: %s", path, oe.msg);
+        goto fail;
+    }
+    if (V < 1 || (int64_t)V * 13 > x.left) {
+        s = ns__fail(err, NS_EFORMAT, "%s: vocabulary size %d does not fit the file size", path, V);
+        goto fail;
+    }
+    if ((s = ns_vocab_create(&v)) != NS_OK) goto fail;
+    for (int32_t w = 0; w < V; w++) {
+        uint32_t len;
+        int64_t count;
+        if (!get(&x, &len, 4)) TRUNC("the vocabulary");
+        if (len == 0 || len > x.left) TRUNC("the vocabulary");
+        free(word);
+        if (!(word = malloc(len))) {
+            s = NS_ENOMEM;
+            goto fail;
+        }
+        if (!get(&x, word, len) || !get(&x, &count, 8)) TRUNC("the vocabulary");
+        int32_t id;
+        if (count < 0 || (s = ns_vocab_add(v, word, len, count, &id)) != NS_OK || id != w) {
+            s = ns__fail(err, NS_EFORMAT, "%s: corrupt vocabulary entry %d", path, w);
+            goto fail;
+        }
+    }
+    if ((int64_t)V * o.dim * 8 != x.left) {
+        s = ns__fail(err, NS_EFORMAT,
+                     "%s: %s model file: %lld bytes left for tables of %d x %d floats (%lld bytes)",
+                     path, (int64_t)V * o.dim * 8 > x.left ? "truncated" : "oversized",
+                     (long long)x.left, V, o.dim, (long long)V * o.dim * 8);
+        goto fail;
+    }
+    if ((s = ns__model_alloc(&m, v, o.dim)) != NS_OK) goto fail;
+    v = NULL;
+    m->opts = o;
+    for (int t = 0; t < 2; t++)
+        for (int32_t r = 0; r < V; r++)
+            if (!get(&x, (t ? m->out : m->in) + (size_t)r * (size_t)m->stride, (size_t)o.dim * 4))
+                TRUNC("the tables");
+    uint64_t want;
+    if (fread(&want, 1, 8, f) != 8) TRUNC("the checksum");
+    if (want != x.h) {
+        s = ns__fail(err, NS_EFORMAT, "%s: checksum mismatch: the model file is corrupt", path);
+        goto fail;
+    }
+    fclose(f);
+    free(word);
+    *out = m;
+    return NS_OK;
+fail:
+    fclose(f);
+    free(word);
+    ns_vocab_free(v);
+    ns_model_free(m);
+    return s;
+}

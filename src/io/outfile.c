@@ -1,0 +1,59 @@
+/*
+ * outfile.c - atomic output files; see io.h.
+ */
+#include "io.h"
+
+#include "core/core.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+ns_status ns__out_open(ns_outfile *o, const char *path, ns_error *err) {
+    o->f = NULL;
+    o->path = path;
+    size_t n = strlen(path);
+    o->tmp = malloc(n + 16);
+    if (!o->tmp) return NS_ENOMEM;
+    memcpy(o->tmp, path, n);
+    memcpy(o->tmp + n, ".tmp.XXXXXX", 12);
+    int fd = mkstemp(o->tmp);
+    if (fd < 0) {
+        ns_status s = ns__fail(err, NS_EIO, "%s: cannot create: %s", path, strerror(errno));
+        free(o->tmp);
+        o->tmp = NULL;
+        return s;
+    }
+    o->f = fdopen(fd, "wb");
+    if (!o->f) {
+        close(fd);
+        unlink(o->tmp);
+        free(o->tmp);
+        o->tmp = NULL;
+        return ns__fail(err, NS_EIO, "%s: cannot open for writing", path);
+    }
+    setvbuf(o->f, NULL, _IOFBF, 1 << 20);
+    return NS_OK;
+}
+
+ns_status ns__out_finish(ns_outfile *o, int ok, ns_error *err) {
+    ns_status s = NS_OK;
+    if (!o->tmp) return NS_EIO;
+    int werr = ferror(o->f);
+    int saved = errno;
+    if (fclose(o->f) != 0 && !werr) {
+        werr = 1;
+        saved = errno;
+    }
+    if (ok && werr)
+        s = ns__fail(err, NS_EIO, "%s: write failed: %s", o->path, strerror(saved));
+    else if (ok && rename(o->tmp, o->path) != 0)
+        s = ns__fail(err, NS_EIO, "%s: cannot rename the finished file into place: %s", o->path,
+                     strerror(errno));
+    if (!ok || s != NS_OK) unlink(o->tmp);
+    if (!ok && s == NS_OK) s = NS_EIO;
+    free(o->tmp);
+    o->tmp = NULL;
+    return s;
+}

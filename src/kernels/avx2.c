@@ -1,0 +1,59 @@
+/*
+ * avx2.c - AVX2 + FMA kernels (compiled with -mavx2 -mfma, called only after
+ * the dispatcher has seen both features). n is a multiple of 8.
+ */
+#include "kernels.h"
+
+#include <immintrin.h>
+
+static float hsum256(__m256 v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
+    return _mm_cvtss_f32(s);
+}
+
+static float dot_avx2(const float *a, const float *b, int n) {
+    __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
+    int k = 0;
+    for (; k + 16 <= n; k += 16) {
+        s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + k), _mm256_loadu_ps(b + k), s0);
+        s1 = _mm256_fmadd_ps(_mm256_loadu_ps(a + k + 8), _mm256_loadu_ps(b + k + 8), s1);
+    }
+    if (k < n) s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + k), _mm256_loadu_ps(b + k), s0);
+    return hsum256(_mm256_add_ps(s0, s1));
+}
+
+/* Y_r chunk of 32 floats stays in 4 registers while every X_c is added. */
+static void gemm_acc_avx2(float *const *y, int ny, const float *const *x, int nx,
+                          const float *g, int gy, int gx, int n) {
+    for (int r = 0; r < ny; r++) {
+        float *yr = y[r];
+        int k = 0;
+        for (; k + 32 <= n; k += 32) {
+            __m256 a0 = _mm256_loadu_ps(yr + k), a1 = _mm256_loadu_ps(yr + k + 8);
+            __m256 a2 = _mm256_loadu_ps(yr + k + 16), a3 = _mm256_loadu_ps(yr + k + 24);
+            for (int c = 0; c < nx; c++) {
+                __m256 w = _mm256_set1_ps(g[r * gy + c * gx]);
+                const float *xc = x[c] + k;
+                a0 = _mm256_fmadd_ps(w, _mm256_loadu_ps(xc), a0);
+                a1 = _mm256_fmadd_ps(w, _mm256_loadu_ps(xc + 8), a1);
+                a2 = _mm256_fmadd_ps(w, _mm256_loadu_ps(xc + 16), a2);
+                a3 = _mm256_fmadd_ps(w, _mm256_loadu_ps(xc + 24), a3);
+            }
+            _mm256_storeu_ps(yr + k, a0);
+            _mm256_storeu_ps(yr + k + 8, a1);
+            _mm256_storeu_ps(yr + k + 16, a2);
+            _mm256_storeu_ps(yr + k + 24, a3);
+        }
+        for (; k < n; k += 8) {
+            __m256 a0 = _mm256_loadu_ps(yr + k);
+            for (int c = 0; c < nx; c++)
+                a0 = _mm256_fmadd_ps(_mm256_set1_ps(g[r * gy + c * gx]),
+                                     _mm256_loadu_ps(x[c] + k), a0);
+            _mm256_storeu_ps(yr + k, a0);
+        }
+    }
+}
+
+const ns_kernels ns__kernels_avx2 = {"avx2", dot_avx2, gemm_acc_avx2};

@@ -1,0 +1,19 @@
+/*
+ * dispatch.c - picks a kernel variant from the CPU's features at run time.
+ */
+#include "kernels.h"
+
+#include <string.h>
+
+const ns_kernels *ns__kernels_pick(const char *name) {
+    int want_auto = !name || strcmp(name, "auto") == 0;
+#ifdef NS_HAVE_X86_KERNELS
+    __builtin_cpu_init();
+    int has512 = __builtin_cpu_supports("avx512f");
+    int has2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    if ((want_auto || strcmp(name, "avx512") == 0) && has512) return &ns__kernels_avx512;
+    if ((want_auto || strcmp(name, "avx2") == 0) && has2) return &ns__kernels_avx2;
+#endif
+    if (want_auto || strcmp(name, "scalar") == 0) return &ns__kernels_scalar;
+    return NULL;
+}

@@ -1,0 +1,38 @@
+/*
+ * kernels.h - the dense vector kernels every trainer's inner loop runs on.
+ *
+ * Rows are float arrays of length n, where n is the model's kernel length
+ * (dim rounded up to a multiple of 8; the padding holds zeros and stays zero
+ * because every update is a linear combination of rows). Each variant
+ * computes the same sums; only the order of the additions may differ.
+ *
+ *   dot(a, b, n)                       = sum_k a[k] b[k]
+ *   gemm_acc(Y, ny, X, nx, G, gy, gx, n): Y_r += sum_c G[r*gy + c*gx] X_c
+ *
+ * gemm_acc with (gy, gx) = (nb, 1) adds G X row-wise; with (1, nb) it adds
+ * G^T X, so one kernel serves both sides of a block update.
+ */
+#ifndef NS_KERNELS_H
+#define NS_KERNELS_H
+
+typedef float (*ns_dot_fn)(const float *a, const float *b, int n);
+typedef void (*ns_gemm_acc_fn)(float *const *y, int ny, const float *const *x, int nx,
+                               const float *g, int gy, int gx, int n);
+
+typedef struct ns_kernels {
+    const char *name;
+    ns_dot_fn dot;
+    ns_gemm_acc_fn gemm_acc;
+} ns_kernels;
+
+extern const ns_kernels ns__kernels_scalar;
+#ifdef NS_HAVE_X86_KERNELS
+extern const ns_kernels ns__kernels_avx2;
+extern const ns_kernels ns__kernels_avx512;
+#endif
+
+/* The best variant this CPU runs, or the one named ("scalar", "avx2",
+ * "avx512"; NULL or "auto" = best). NULL if the named one is not available. */
+const ns_kernels *ns__kernels_pick(const char *name);
+
+#endif

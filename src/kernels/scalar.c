@@ -1,0 +1,22 @@
+/*
+ * scalar.c - the reference kernels; every SIMD variant is tested against
+ * these. Plain loops, no intrinsics.
+ */
+#include "kernels.h"
+
+static float dot_scalar(const float *a, const float *b, int n) {
+    float s = 0.0f;
+    for (int k = 0; k < n; k++) s += a[k] * b[k];
+    return s;
+}
+
+static void gemm_acc_scalar(float *const *y, int ny, const float *const *x, int nx,
+                            const float *g, int gy, int gx, int n) {
+    for (int r = 0; r < ny; r++)
+        for (int c = 0; c < nx; c++) {
+            float w = g[r * gy + c * gx];
+            for (int k = 0; k < n; k++) y[r][k] += w * x[c][k];
+        }
+}
+
+const ns_kernels ns__kernels_scalar = {"scalar", dot_scalar, gemm_acc_scalar};

@@ -1,0 +1,23 @@
+/*
+ * loss.h - losses over scores and their gradients with respect to the
+ * scores. A trainer computes scores s = u . v, asks a loss for g = dL/ds,
+ * and moves each vector by -lr * sum g * (the other vector).
+ *
+ * Logistic loss (SGNS): for label y in {0, 1},
+ *   L(s, 1) = -log sigma(s)  = softplus(-s),   dL/ds = sigma(s) - 1
+ *   L(s, 0) = -log sigma(-s) = softplus(s),    dL/ds = sigma(s)
+ * so a positive with k negatives costs -log s(pos) - sum_j log s(-neg_j).
+ */
+#ifndef NS_LOSS_H
+#define NS_LOSS_H
+
+/* Rows i < nrows of s (row length n, row stride n) against per-column labels
+ * y[0..n): writes g (same shape) and returns the loss summed over all
+ * entries. Accurate to about 1e-7 relative (polynomial exp and log). */
+double ns__loss_logistic(const float *s, const float *y, int nrows, int n, float *g);
+
+/* The functions behind it, exposed for the tests. */
+float ns__sigmoid(float x);
+float ns__softplus(float x);
+
+#endif

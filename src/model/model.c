@@ -1,0 +1,123 @@
+/*
+ * model.c - model allocation, word2vec initialisation, growth for continued
+ * training, and the shared block update.
+ */
+#include "model.h"
+
+#include "core/core.h"
+#include "data/vocab.h"
+#include "loss/loss.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int32_t round_up(int32_t x, int32_t m) { return (x + m - 1) / m * m; }
+
+ns_status ns__model_alloc(ns_model **out, ns_vocab *vocab, int32_t dim) {
+    ns_model *m = calloc(1, sizeof *m);
+    if (!m) return NS_ENOMEM;
+    m->vocab = vocab;
+    m->dim = dim;
+    m->klen = round_up(dim, 8);
+    m->stride = round_up(dim, 16);
+    m->rows = ns_vocab_size(vocab);
+    int ok;
+    size_t cells = ns__mul_size((size_t)m->rows, (size_t)m->stride, &ok);
+    if (ok) {
+        m->in = ns__alloc_aligned(cells, sizeof(float));
+        m->out = ns__alloc_aligned(cells, sizeof(float));
+    }
+    if (!m->in || !m->out) {
+        m->vocab = NULL; /* the caller still owns it on failure */
+        ns_model_free(m);
+        return NS_ENOMEM;
+    }
+    *out = m;
+    return NS_OK;
+}
+
+/* word2vec's initialisation of input rows [from, to): uniform in
+ * [-0.5/dim, 0.5/dim), from a stream that depends only on seed and row. */
+static void init_rows(ns_model *m, int32_t from, int32_t to) {
+    for (int32_t r = from; r < to; r++) {
+        ns_rng rng;
+        ns__rng_seed(&rng, m->opts.seed, 0x100000000ULL + (uint64_t)r);
+        float *row = ns__in_row(m, r);
+        for (int32_t k = 0; k < m->dim; k++) row[k] = (ns__rng_float(&rng) - 0.5f) / (float)m->dim;
+    }
+}
+
+ns_status ns_model_create(ns_model **out, const ns_vocab *vocab, const ns_train_opts *o,
+                          ns_error *err) {
+    ns_status s = ns_train_opts_check(o, err);
+    if (s != NS_OK) return s;
+    if (ns_vocab_size(vocab) == 0) return ns__fail(err, NS_EEMPTY, "empty vocabulary");
+    ns_vocab *v;
+    if ((s = ns__vocab_clone(&v, vocab)) != NS_OK) return s;
+    ns_model *m;
+    if ((s = ns__model_alloc(&m, v, o->dim)) != NS_OK) {
+        ns_vocab_free(v);
+        return s;
+    }
+    m->opts = *o;
+    init_rows(m, 0, m->rows);
+    *out = m;
+    return NS_OK;
+}
+
+void ns_model_free(ns_model *m) {
+    if (!m) return;
+    ns_vocab_free(m->vocab);
+    ns__free_aligned(m->in);
+    ns__free_aligned(m->out);
+    free(m);
+}
+
+const ns_vocab *ns_model_vocab(const ns_model *m) { return m->vocab; }
+int32_t ns_model_dim(const ns_model *m) { return m->dim; }
+const ns_train_opts *ns_model_opts(const ns_model *m) { return &m->opts; }
+
+float *ns_model_row(ns_model *m, int which, int32_t id) {
+    if (id < 0 || id >= m->rows) return NULL;
+    return which ? ns__out_row(m, id) : ns__in_row(m, id);
+}
+
+ns_status ns_model_extend(ns_model *m, const ns_vocab *vocab, ns_error *err) {
+    int32_t old = m->rows, n = ns_vocab_size(vocab);
+    if (n < old)
+        return ns__fail(err, NS_EINVAL, "new vocabulary (%d words) is smaller than the model's (%d)",
+                        n, old);
+    for (int32_t i = 0; i < old; i++)
+        if (strcmp(ns_vocab_word(vocab, i), ns_vocab_word(m->vocab, i)) != 0)
+            return ns__fail(err, NS_EINVAL, "new vocabulary differs from the model's at id %d", i);
+    ns_vocab *v;
+    ns_status s = ns__vocab_clone(&v, vocab);
+    if (s != NS_OK) return s;
+    int ok;
+    size_t cells = ns__mul_size((size_t)n, (size_t)m->stride, &ok);
+    float *in = ok ? ns__alloc_aligned(cells, sizeof(float)) : NULL;
+    float *out = ok ? ns__alloc_aligned(cells, sizeof(float)) : NULL;
+    if (!in || !out) {
+        ns__free_aligned(in), ns__free_aligned(out), ns_vocab_free(v);
+        return NS_ENOMEM;
+    }
+    size_t old_bytes = (size_t)old * (size_t)m->stride * sizeof(float);
+    memcpy(in, m->in, old_bytes);
+    memcpy(out, m->out, old_bytes);
+    ns__free_aligned(m->in), ns__free_aligned(m->out), ns_vocab_free(m->vocab);
+    m->in = in, m->out = out, m->vocab = v, m->rows = n;
+    init_rows(m, old, n);
+    return NS_OK;
+}
+
+double ns__block_sgns(const ns_kernels *k, float *const *A, int na, float *const *B, int nb,
+                      const float *y, float lr, int klen, float *S, float *G, float *const *dA) {
+    for (int i = 0; i < na; i++)
+        for (int j = 0; j < nb; j++) S[i * nb + j] = k->dot(A[i], B[j], klen);
+    double loss = ns__loss_logistic(S, y, na, nb, G);
+    for (int t = 0; t < na * nb; t++) G[t] *= -lr;
+    for (int i = 0; i < na; i++) memset(dA[i], 0, (size_t)klen * sizeof(float));
+    k->gemm_acc(dA, na, (const float *const *)B, nb, G, nb, 1, klen);
+    k->gemm_acc(B, nb, (const float *const *)A, na, G, 1, nb, klen);
+    return loss;
+}

@@ -1,0 +1,62 @@
+/*
+ * sample.h - drawing negatives and thinning frequent tokens.
+ *
+ * Alias method (Walker 1977, Vose 1991): n cells, each holding a threshold
+ * and an alias. A draw picks a cell uniformly and returns the cell's own
+ * index if a uniform number is below its threshold, the alias otherwise:
+ * O(1) per draw, 8 bytes per outcome, exact up to 32-bit rounding of the
+ * thresholds.
+ *
+ * Noise weights: w_i = count_i^alpha (alpha = 0 uniform, 1 unigram).
+ * Subsampling (word2vec): keep a token of frequency f = count / total with
+ * p = (sqrt(f / t) + 1) * t / f, capped at 1.
+ * Window shrinking (word2vec): the effective window is uniform in 1..window.
+ */
+#ifndef NS_SAMPLE_H
+#define NS_SAMPLE_H
+
+#include "core/core.h"
+
+typedef struct ns_alias_cell {
+    uint32_t threshold; /* keep own index if (rand32 < threshold); 2^32-1 ~ always */
+    int32_t alias;
+} ns_alias_cell;
+
+typedef struct ns_alias {
+    ns_alias_cell *cells;
+    uint32_t n;
+} ns_alias;
+
+/* Builds the table for non-negative weights with a positive sum. */
+ns_status ns__alias_init(ns_alias *a, const double *w, int32_t n);
+void ns__alias_destroy(ns_alias *a);
+
+static inline int32_t ns__alias_draw(const ns_alias *a, ns_rng *r) {
+    uint64_t x = ns__rng_next(r);
+    uint32_t cell = (uint32_t)(((x >> 32) * (uint64_t)a->n) >> 32);
+    const ns_alias_cell *c = &a->cells[cell];
+    return (uint32_t)x < c->threshold ? (int32_t)cell : c->alias;
+}
+
+/* w[i] = counts[i]^alpha (0^0 counts as 0: an unseen word is never drawn). */
+void ns__noise_weights(const int64_t *counts, int32_t n, double alpha, double *w);
+
+/* Keep probability of a word with `count` out of `total` for threshold t
+ * (t <= 0: always 1). */
+double ns__keep_prob(int64_t count, int64_t total, double t);
+
+/* A keep probability as a threshold on 32 random bits. */
+static inline uint32_t ns__keep_threshold(double p) {
+    return p >= 1.0 ? UINT32_MAX : p <= 0.0 ? 0u : (uint32_t)(p * 4294967296.0);
+}
+
+static inline int ns__keep_draw(ns_rng *r, uint32_t threshold) {
+    return (uint32_t)ns__rng_next(r) < threshold;
+}
+
+/* word2vec's shrunk window: uniform in 1..window. */
+static inline int ns__window_draw(ns_rng *r, int window) {
+    return 1 + (int)ns__rng_below(r, (uint32_t)window);
+}
+
+#endif

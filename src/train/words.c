@@ -1,0 +1,362 @@
+/*
+ * words.c - skip-gram and CBOW with negative sampling over an in-memory
+ * corpus, Hogwild threads.
+ *
+ * Each thread owns a contiguous shard of sentences (split by token count) and
+ * walks all of it every epoch. Per sentence: subsample (word2vec's keep
+ * probability), then for each centre position draw the effective window
+ * b in 1..window and
+ *   skip-gram: A = the context words' input rows, B = [centre, k negatives]
+ *              output rows, one block update (the window shares its
+ *              negatives, as in HogBatch);
+ *   CBOW:      A = [mean of the context input rows], same B; the input
+ *              gradient is added to every context row (word2vec).
+ * The learning rate decays linearly with the global count of processed
+ * tokens, which threads publish every 10,000 tokens.
+ *
+ * Hogwild: threads read and write rows of the shared tables without locks.
+ * That race is intentional (sparse updates rarely collide, and a collision
+ * costs a lost gradient, not a crash). Every other shared value is atomic.
+ */
+#include "negsamp.h"
+
+#include "core/core.h"
+#include "data/vocab.h"
+#include "model/model.h"
+#include "sample/sample.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define PUBLISH_EVERY 10000
+
+void ns_train_opts_default(ns_train_opts *o, ns_task task) {
+    o->task = task;
+    o->dim = 100;
+    o->window = 5;
+    o->neg = 5;
+    o->ns_exponent = 0.75;
+    o->sample = 1e-4;
+    o->epochs = 5;
+    o->lr = task == NS_TASK_CBOW ? 0.05 : 0.025;
+    o->min_lr_frac = 1e-4;
+    o->threads = 2;
+    o->seed = 1;
+}
+
+ns_status ns_train_opts_check(const ns_train_opts *o, ns_error *err) {
+    if (o->task != NS_TASK_SKIPGRAM && o->task != NS_TASK_CBOW)
+        return ns__fail(err, NS_EINVAL, "unknown task %d", (int)o->task);
+    if (o->dim < 1 || o->dim > 10000)
+        return ns__fail(err, NS_EINVAL, "dim must be in 1..10000, got %d", o->dim);
+    if (o->window < 1 || o->window > 1000)
+        return ns__fail(err, NS_EINVAL, "window must be in 1..1000, got %d", o->window);
+    if (o->neg < 1 || o->neg > 1000)
+        return ns__fail(err, NS_EINVAL, "neg must be in 1..1000, got %d", o->neg);
+    if (!(o->ns_exponent >= -10 && o->ns_exponent <= 10))
+        return ns__fail(err, NS_EINVAL, "ns-exponent must be in -10..10, got %g", o->ns_exponent);
+    if (!(o->sample >= 0 && o->sample < 1))
+        return ns__fail(err, NS_EINVAL, "sample must be in [0, 1), got %g", o->sample);
+    if (o->epochs < 1 || o->epochs > 100000)
+        return ns__fail(err, NS_EINVAL, "epochs must be in 1..100000, got %d", o->epochs);
+    if (!(o->lr > 0 && o->lr <= 10))
+        return ns__fail(err, NS_EINVAL, "lr must be in (0, 10], got %g", o->lr);
+    if (!(o->min_lr_frac >= 0 && o->min_lr_frac <= 1))
+        return ns__fail(err, NS_EINVAL, "min-lr fraction must be in [0, 1], got %g",
+                        o->min_lr_frac);
+    if (o->threads < 1 || o->threads > 1024)
+        return ns__fail(err, NS_EINVAL, "threads must be in 1..1024, got %d", o->threads);
+    return NS_OK;
+}
+
+typedef struct shared {
+    ns_model *m;
+    const ns_corpus *c;
+    const ns_train_opts *o;
+    const ns_kernels *k;
+    ns_alias noise;
+    uint32_t *keep;        /* per word: keep if rand32 < keep[w] */
+    int64_t total_work;    /* epochs * corpus tokens */
+    atomic_llong done;     /* tokens processed, all threads */
+    atomic_int stop;
+} shared;
+
+typedef struct worker {
+    shared *sh;
+    int id;
+    int64_t first, last;   /* sentences [first, last) */
+    pthread_t thread;
+    /* Written by this worker only; read by the monitor after `epochs_done`
+     * (release/acquire) or as relaxed running figures. */
+    double *epoch_loss;    /* per epoch: loss sum */
+    int64_t *epoch_pairs;  /* per epoch: positive pairs */
+    atomic_int epochs_done;
+    _Atomic double run_loss;
+    atomic_llong run_pairs;
+    _Atomic double lr;
+} worker;
+
+static double current_lr(const shared *sh, int64_t done) {
+    double frac = 1.0 - (double)done / (double)(sh->total_work + 1);
+    if (frac < sh->o->min_lr_frac) frac = sh->o->min_lr_frac;
+    return sh->o->lr * frac;
+}
+
+/* Draws up to k negatives different from `centre` into B[1..], returns nb. */
+static int draw_negatives(shared *sh, ns_rng *rng, int32_t centre, float **B) {
+    int nb = 1;
+    for (int j = 0; j < sh->o->neg; j++) {
+        for (int tries = 0; tries < 8; tries++) {
+            int32_t w = ns__alias_draw(&sh->noise, rng);
+            if (w != centre) {
+                B[nb++] = ns__out_row(sh->m, w);
+                break;
+            }
+        }
+    }
+    return nb;
+}
+
+static void *work(void *arg) {
+    worker *me = arg;
+    shared *sh = me->sh;
+    const ns_train_opts *o = sh->o;
+    ns_model *m = sh->m;
+    int W = o->window, K = o->neg, klen = m->klen;
+    int max_in = 2 * W, max_out = K + 1;
+    ns_rng rng;
+    ns__rng_seed(&rng, o->seed, (uint64_t)me->id + 1);
+
+    int64_t max_len = 0;
+    for (int64_t s = me->first; s < me->last; s++) {
+        int64_t len;
+        ns_corpus_sentence(sh->c, s, &len);
+        if (len > max_len) max_len = len;
+    }
+    int32_t *sen = malloc((size_t)(max_len ? max_len : 1) * sizeof *sen);
+    float *scratch = ns__alloc_aligned((size_t)max_in * (size_t)m->stride + (size_t)m->stride +
+                                       2 * (size_t)max_in * (size_t)max_out, sizeof(float));
+    float **A = malloc(sizeof(float *) * (size_t)max_in), **B = malloc(sizeof(float *) * (size_t)max_out);
+    float **dA = malloc(sizeof(float *) * (size_t)max_in);
+    float *y = malloc(sizeof(float) * (size_t)max_out);
+    if (!sen || !scratch || !A || !B || !dA || !y) {
+        atomic_store(&sh->stop, 2);
+        goto out;
+    }
+    for (int i = 0; i < max_in; i++) dA[i] = scratch + (size_t)i * (size_t)m->stride;
+    float *h = scratch + (size_t)max_in * (size_t)m->stride; /* CBOW mean */
+    float *S = h + m->stride, *G = S + max_in * max_out;
+    y[0] = 1.0f;
+    for (int j = 1; j < max_out; j++) y[j] = 0.0f;
+
+    float lr = (float)current_lr(sh, atomic_load(&sh->done));
+    for (int ep = 0; ep < o->epochs && !atomic_load_explicit(&sh->stop, memory_order_relaxed); ep++) {
+        double ep_loss = 0, run_loss = 0;
+        int64_t ep_pairs = 0, run_pairs = 0, pending = 0;
+        for (int64_t s = me->first; s < me->last; s++) {
+            int64_t len, n = 0;
+            const int32_t *ids = ns_corpus_sentence(sh->c, s, &len);
+            for (int64_t t = 0; t < len; t++)
+                if (ns__keep_draw(&rng, sh->keep[ids[t]])) sen[n++] = ids[t];
+            for (int64_t pos = 0; pos < n; pos++) {
+                int b = ns__window_draw(&rng, W);
+                int na = 0;
+                for (int64_t q = pos - b; q <= pos + b; q++)
+                    if (q >= 0 && q < n && q != pos) A[na++] = ns__in_row(m, sen[q]);
+                if (na == 0) continue;
+                int32_t centre = sen[pos];
+                B[0] = ns__out_row(m, centre);
+                int nb = draw_negatives(sh, &rng, centre, B);
+                double l;
+                if (o->task == NS_TASK_SKIPGRAM) {
+                    l = ns__block_sgns(sh->k, A, na, B, nb, y, lr, klen, S, G, dA);
+                    for (int i = 0; i < na; i++) {
+                        float one = 1.0f;
+                        sh->k->gemm_acc(&A[i], 1, (const float *const *)&dA[i], 1, &one, 0, 0, klen);
+                    }
+                    run_pairs += na;
+                } else {
+                    float inv = 1.0f / (float)na;
+                    float wts[2 * 1000];
+                    for (int i = 0; i < na; i++) wts[i] = inv;
+                    memset(h, 0, sizeof(float) * (size_t)klen);
+                    sh->k->gemm_acc(&h, 1, (const float *const *)A, na, wts, 0, 1, klen);
+                    l = ns__block_sgns(sh->k, &h, 1, B, nb, y, lr, klen, S, G, dA);
+                    for (int i = 0; i < na; i++) wts[i] = 1.0f;
+                    sh->k->gemm_acc(A, na, (const float *const *)dA, 1, wts, 1, 0, klen);
+                    run_pairs += 1;
+                }
+                run_loss += l;
+            }
+            pending += len;
+            if (pending >= PUBLISH_EVERY || s + 1 == me->last) {
+                int64_t done = atomic_fetch_add(&sh->done, pending) + pending;
+                pending = 0;
+                lr = (float)current_lr(sh, done);
+                ep_loss += run_loss, ep_pairs += run_pairs;
+                atomic_store_explicit(&me->run_loss, atomic_load_explicit(&me->run_loss, memory_order_relaxed) + run_loss, memory_order_relaxed);
+                atomic_fetch_add_explicit(&me->run_pairs, run_pairs, memory_order_relaxed);
+                atomic_store_explicit(&me->lr, lr, memory_order_relaxed);
+                run_loss = 0, run_pairs = 0;
+                if (atomic_load_explicit(&sh->stop, memory_order_relaxed)) break;
+            }
+        }
+        me->epoch_loss[ep] = ep_loss;
+        me->epoch_pairs[ep] = ep_pairs;
+        atomic_store_explicit(&me->epochs_done, ep + 1, memory_order_release);
+    }
+out:
+    free(sen), ns__free_aligned(scratch), free(A), free(B), free(dA), free(y);
+    return NULL;
+}
+
+/* Splits sentences into `n` shards of about equal token counts. */
+static void make_shards(const ns_corpus *c, worker *w, int n) {
+    int64_t total = ns_corpus_tokens(c), ns = ns_corpus_sentences(c), acc = 0, s = 0;
+    for (int t = 0; t < n; t++) {
+        w[t].first = s;
+        int64_t goal = total * (t + 1) / n;
+        while (s < ns && (acc < goal || t == n - 1)) {
+            int64_t len;
+            ns_corpus_sentence(c, s, &len);
+            acc += len;
+            s++;
+        }
+        w[t].last = s;
+    }
+}
+
+static ns_status prepare(shared *sh, ns_error *err) {
+    const ns_vocab *v = sh->m->vocab;
+    int32_t n = ns_vocab_size(v);
+    int64_t *counts = malloc((size_t)n * sizeof *counts);
+    double *w = malloc((size_t)n * sizeof *w);
+    sh->keep = malloc((size_t)n * sizeof *sh->keep);
+    if (!counts || !w || !sh->keep) {
+        free(counts), free(w);
+        return NS_ENOMEM;
+    }
+    for (int32_t i = 0; i < n; i++) {
+        counts[i] = ns_vocab_count(v, i);
+        sh->keep[i] = ns__keep_threshold(ns__keep_prob(counts[i], ns_vocab_total(v), sh->o->sample));
+    }
+    ns__noise_weights(counts, n, sh->o->ns_exponent, w);
+    ns_status s = ns__alias_init(&sh->noise, w, n);
+    free(counts), free(w);
+    if (s == NS_EINVAL)
+        return ns__fail(err, NS_EINVAL, "noise distribution has no positive weight");
+    return s;
+}
+
+static void report(worker *w, int nt, shared *sh, double t0, int32_t epoch_done,
+                   double epoch_loss, ns_progress_fn cb, void *user) {
+    ns_progress p = {0};
+    int64_t done = atomic_load(&sh->done), pairs = 0;
+    double loss = 0, lr = 0;
+    for (int t = 0; t < nt; t++) {
+        loss += atomic_load_explicit(&w[t].run_loss, memory_order_relaxed);
+        pairs += atomic_load_explicit(&w[t].run_pairs, memory_order_relaxed);
+        lr += atomic_load_explicit(&w[t].lr, memory_order_relaxed) / nt;
+    }
+    p.tokens_done = done;
+    p.fraction = (double)done / (double)sh->total_work;
+    if (p.fraction > 1) p.fraction = 1;
+    int64_t per = ns_corpus_tokens(sh->c);
+    p.epoch = (int32_t)(done / (per ? per : 1)) + 1;
+    if (p.epoch > sh->o->epochs) p.epoch = sh->o->epochs;
+    p.lr = lr;
+    p.elapsed_sec = ns__now() - t0;
+    p.words_per_sec = p.elapsed_sec > 0 ? (double)done / p.elapsed_sec / nt : 0;
+    p.loss = pairs ? loss / (double)pairs : NAN;
+    p.eta_sec = p.fraction > 0 ? p.elapsed_sec * (1 - p.fraction) / p.fraction : NAN;
+    p.epoch_done = epoch_done;
+    p.epoch_loss = epoch_loss;
+    if (cb && cb(&p, user)) atomic_store(&sh->stop, 1);
+}
+
+/* The calling thread's loop while workers run: periodic reports and one at
+ * the end of each epoch, once every worker has finished it. */
+static void monitor(worker *w, int nt, shared *sh, ns_progress_fn cb, void *user, double interval) {
+    double t0 = ns__now(), next = t0 + interval;
+    int reported = 0;
+    for (;;) {
+        int min_done = sh->o->epochs;
+        for (int t = 0; t < nt; t++) {
+            int d = atomic_load_explicit(&w[t].epochs_done, memory_order_acquire);
+            if (d < min_done) min_done = d;
+        }
+        while (reported < min_done) {
+            double loss = 0;
+            int64_t pairs = 0;
+            for (int t = 0; t < nt; t++) loss += w[t].epoch_loss[reported], pairs += w[t].epoch_pairs[reported];
+            reported++;
+            report(w, nt, sh, t0, reported, pairs ? loss / (double)pairs : NAN, cb, user);
+        }
+        if (reported == sh->o->epochs || atomic_load(&sh->stop)) break;
+        if (ns__now() >= next) {
+            report(w, nt, sh, t0, 0, 0, cb, user);
+            next = ns__now() + interval;
+        }
+        struct timespec ts = {0, 20 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+}
+
+ns_status ns_train_words(ns_model *m, const ns_corpus *c, const ns_train_opts *o,
+                         ns_progress_fn cb, void *user, double interval, ns_error *err) {
+    ns_status s = ns_train_opts_check(o, err);
+    if (s != NS_OK) return s;
+    if (o->dim != m->dim)
+        return ns__fail(err, NS_EINVAL, "dim %d differs from the model's %d", o->dim, m->dim);
+    const ns_vocab *cv = ns_corpus_vocab(c);
+    if (ns_vocab_size(cv) != m->rows)
+        return ns__fail(err, NS_EINVAL, "corpus vocabulary (%d words) is not the model's (%d)",
+                        ns_vocab_size(cv), m->rows);
+    shared sh = {.m = m, .c = c, .o = o, .k = ns__kernels_pick(NULL)};
+    sh.total_work = (int64_t)o->epochs * ns_corpus_tokens(c);
+    atomic_init(&sh.done, 0);
+    atomic_init(&sh.stop, 0);
+    if ((s = prepare(&sh, err)) != NS_OK) {
+        free(sh.keep);
+        return s;
+    }
+    int nt = o->threads;
+    worker *w = calloc((size_t)nt, sizeof *w);
+    double *losses = calloc((size_t)nt * (size_t)o->epochs, sizeof *losses);
+    int64_t *pairs = calloc((size_t)nt * (size_t)o->epochs, sizeof *pairs);
+    int started = 0;
+    if (!w || !losses || !pairs) {
+        s = NS_ENOMEM;
+        goto done;
+    }
+    make_shards(c, w, nt);
+    for (int t = 0; t < nt; t++) {
+        w[t].sh = &sh;
+        w[t].id = t;
+        w[t].epoch_loss = losses + (size_t)t * (size_t)o->epochs;
+        w[t].epoch_pairs = pairs + (size_t)t * (size_t)o->epochs;
+        atomic_init(&w[t].epochs_done, 0);
+        atomic_init(&w[t].run_loss, 0.0);
+        atomic_init(&w[t].run_pairs, 0);
+        atomic_init(&w[t].lr, o->lr);
+    }
+    for (; started < nt; started++)
+        if (pthread_create(&w[started].thread, NULL, work, &w[started]) != 0) {
+            atomic_store(&sh.stop, 2);
+            s = ns__fail(err, NS_ENOMEM, "cannot start thread %d", started + 1);
+            break;
+        }
+    if (s == NS_OK) monitor(w, nt, &sh, cb, user, interval > 0 ? interval : 1.0);
+done:
+    for (int t = 0; t < started; t++) pthread_join(w[t].thread, NULL);
+    if (s == NS_OK && atomic_load(&sh.stop) == 1) s = ns__fail(err, NS_ECANCELED, "training stopped");
+    if (s == NS_OK && atomic_load(&sh.stop) == 2) s = ns__fail(err, NS_ENOMEM, "out of memory in a worker");
+    if (s == NS_OK) m->opts = *o;
+    free(w), free(losses), free(pairs), free(sh.keep);
+    ns__alias_destroy(&sh.noise);
+    return s;
+}

@@ -1,0 +1,163 @@
+/*
+ * Files: .model, .vec and .bin round trips, and every corrupt file rejected
+ * with a message that names the file and the problem.
+ */
+#include "check.h"
+#include "data/vocab.h"
+#include "model/model.h"
+
+#include <dirent.h>
+
+static ns_model *small_model(void) {
+    ns_vocab *v;
+    ns_vocab_create(&v);
+    const char *w[] = {"alpha", "beta", "gamma", "delta"};
+    for (int i = 0; i < 4; i++) ns_vocab_add(v, w[i], strlen(w[i]), 10 - i, NULL);
+    ns_train_opts o;
+    ns_train_opts_default(&o, NS_TASK_CBOW);
+    o.dim = 10;
+    o.window = 3;
+    o.seed = 77;
+    ns_model *m;
+    ns_error err;
+    ns_model_create(&m, v, &o, &err);
+    ns_vocab_free(v);
+    for (int r = 0; r < 4; r++)
+        for (int k = 0; k < 10; k++) ns_model_row(m, 1, r)[k] = (float)(r * 10 + k) / 7.0f;
+    return m;
+}
+
+static long file_size(const char *p) {
+    FILE *f = fopen(p, "rb");
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fclose(f);
+    return n;
+}
+
+static void copy_prefix(const char *from, const char *to, long n, long flip) {
+    FILE *f = fopen(from, "rb"), *g = fopen(to, "wb");
+    for (long i = 0; i < n; i++) {
+        int c = fgetc(f);
+        fputc(i == flip ? c ^ 0x40 : c, g);
+    }
+    fclose(f);
+    fclose(g);
+}
+
+static void model_round_trip(ns_model *m) {
+    ns_error err;
+    const char *p = tmp_path("io.model");
+    CHECK_EQ(ns_model_save(m, p, &err), NS_OK);
+    ns_model *l;
+    CHECK_EQ(ns_model_load(&l, p, &err), NS_OK);
+    CHECK_EQ(l->rows, 4);
+    CHECK_EQ(l->dim, 10);
+    CHECK_EQ(l->opts.task, NS_TASK_CBOW);
+    CHECK_EQ(l->opts.window, 3);
+    CHECK_EQ(l->opts.seed, 77);
+    CHECK_EQ(ns_vocab_count(l->vocab, 2), 8);
+    CHECK(strcmp(ns_vocab_word(l->vocab, 3), "delta") == 0);
+    for (int r = 0; r < 4; r++) {
+        CHECK(memcmp(ns_model_row(m, 0, r), ns_model_row(l, 0, r), 10 * sizeof(float)) == 0);
+        CHECK(memcmp(ns_model_row(m, 1, r), ns_model_row(l, 1, r), 10 * sizeof(float)) == 0);
+    }
+    ns_model_free(l);
+    /* No temporary file left behind. */
+    DIR *d = opendir(getenv("NS_TEST_TMP") ? getenv("NS_TEST_TMP") : "/tmp");
+    struct dirent *e;
+    while (d && (e = readdir(d))) CHECK(strstr(e->d_name, "io.model.tmp.") == NULL);
+    if (d) closedir(d);
+
+    /* Truncated at every region, and one flipped byte in the tables. */
+    long n = file_size(p);
+    const char *bad = tmp_path("io_bad.model");
+    long cuts[] = {4, 20, 60, 90, n / 2, n - 9, n - 1};
+    for (size_t i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
+        copy_prefix(p, bad, cuts[i], -1);
+        CHECK_EQ(ns_model_load(&l, bad, &err), NS_EFORMAT);
+        CHECK_CONTAINS(err.msg, "io_bad.model");
+    }
+    copy_prefix(p, bad, 60, -1);
+    ns_model_load(&l, bad, &err);
+    CHECK_CONTAINS(err.msg, "truncated");
+    copy_prefix(p, bad, n, n - 30);
+    CHECK_EQ(ns_model_load(&l, bad, &err), NS_EFORMAT);
+    CHECK_CONTAINS(err.msg, "checksum");
+    copy_prefix(p, bad, n, 0);
+    CHECK_EQ(ns_model_load(&l, bad, &err), NS_EFORMAT);
+    CHECK_CONTAINS(err.msg, "not a negsamp model");
+    CHECK_EQ(ns_model_load(&l, tmp_path("missing.model"), &err), NS_EIO);
+    /* Saving into a missing directory fails cleanly. */
+    CHECK_EQ(ns_model_save(m, tmp_path("no/such/dir/x.model"), &err), NS_EIO);
+    CHECK_CONTAINS(err.msg, "cannot create");
+}
+
+static void vectors_round_trip(ns_model *m, int binary) {
+    ns_error err;
+    const char *p = tmp_path(binary ? "io.bin" : "io.vec");
+    CHECK_EQ(binary ? ns_model_export_bin(m, p, &err) : ns_model_export_vec(m, p, &err), NS_OK);
+    ns_emb *e, *ref;
+    CHECK_EQ(ns_emb_load(&e, p, &err), NS_OK);
+    CHECK_EQ(ns_emb_from_model(&ref, m), NS_OK);
+    CHECK_EQ(ns_emb_size(e), 4);
+    CHECK_EQ(ns_emb_dim(e), 10);
+    for (int r = 0; r < 4; r++) {
+        CHECK(strcmp(ns_emb_word(e, r), ns_emb_word(ref, r)) == 0);
+        for (int k = 0; k < 10; k++) CHECK_NEAR(ns_emb_row(e, r)[k], ns_emb_row(ref, r)[k], binary ? 0 : 1e-6);
+    }
+    CHECK_EQ(ns_emb_find(e, "gamma"), 2);
+    ns_emb_free(e);
+    ns_emb_free(ref);
+    if (binary) {
+        const char *bad = tmp_path("io_bad.bin");
+        copy_prefix(p, bad, file_size(p) - 20, -1);
+        CHECK_EQ(ns_emb_load(&e, bad, &err), NS_EFORMAT);
+        CHECK_CONTAINS(err.msg, "io_bad.bin: truncated");
+        CHECK_CONTAINS(err.msg, "row 4");
+    }
+}
+
+static void bad_text_vectors(void) {
+    ns_emb *e;
+    ns_error err;
+    const char *p = tmp_path("io_bad.vec");
+    const char *t1 = "2 3\nx 1 2 3\ny 1 2\n";
+    write_file(p, t1, strlen(t1));
+    CHECK_EQ(ns_emb_load(&e, p, &err), NS_EFORMAT);
+    CHECK_CONTAINS(err.msg, "io_bad.vec:3: 'y' has 2 values, expected 3");
+    const char *t2 = "2 3\nx 1 2 3\ny 1 two 3\n";
+    write_file(p, t2, strlen(t2));
+    CHECK_EQ(ns_emb_load(&e, p, &err), NS_EFORMAT);
+    CHECK_CONTAINS(err.msg, "io_bad.vec:3: value 2 of 'y' is not a finite number");
+    const char *t3 = "3 3\nx 1 2 3\ny 1 2 3\n";
+    write_file(p, t3, strlen(t3));
+    CHECK_EQ(ns_emb_load(&e, p, &err), NS_EFORMAT);
+    CHECK_CONTAINS(err.msg, "header says 3 rows");
+    const char *t4 = "2 3\nx 1 2 3\nx 1 2 3\n";
+    write_file(p, t4, strlen(t4));
+    CHECK_EQ(ns_emb_load(&e, p, &err), NS_EFORMAT);
+    CHECK_CONTAINS(err.msg, "duplicate word 'x'");
+    write_file(p, "", 0);
+    CHECK_EQ(ns_emb_load(&e, p, &err), NS_EFORMAT);
+    CHECK_CONTAINS(err.msg, "empty");
+    /* CRLF, trailing spaces (fastText) and no header (GloVe) are fine. */
+    const char *t5 = "x 1 0 0 \r\ny 0 1 0\r\n";
+    write_file(p, t5, strlen(t5));
+    CHECK_EQ(ns_emb_load(&e, p, &err), NS_OK);
+    if (e) {
+        CHECK_EQ(ns_emb_size(e), 2);
+        CHECK_EQ(ns_emb_dim(e), 3);
+        ns_emb_free(e);
+    }
+}
+
+int main(void) {
+    ns_model *m = small_model();
+    model_round_trip(m);
+    vectors_round_trip(m, 0);
+    vectors_round_trip(m, 1);
+    bad_text_vectors();
+    ns_model_free(m);
+    return check_exit("test_io");
+}

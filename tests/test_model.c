@@ -1,0 +1,58 @@
+/* Model creation (word2vec initialisation) and growth for continued training. */
+#include "check.h"
+#include "data/vocab.h"
+#include "model/model.h"
+
+int main(void) {
+    ns_vocab *v;
+    ns_vocab_create(&v);
+    ns_vocab_add(v, "a", 1, 5, NULL);
+    ns_vocab_add(v, "b", 1, 3, NULL);
+    ns_train_opts o;
+    ns_train_opts_default(&o, NS_TASK_SKIPGRAM);
+    o.dim = 20;
+    ns_model *m;
+    ns_error err;
+    CHECK_EQ(ns_model_create(&m, v, &o, &err), NS_OK);
+    CHECK_EQ(m->klen, 24);
+    CHECK_EQ(m->stride, 32);
+    for (int r = 0; r < 2; r++) {
+        float *in = ns_model_row(m, 0, r), *out = ns_model_row(m, 1, r);
+        double s = 0;
+        for (int k = 0; k < 20; k++) {
+            CHECK(fabsf(in[k]) <= 0.5f / 20);
+            CHECK(out[k] == 0.0f);
+            s += fabsf(in[k]);
+        }
+        CHECK(s > 0);
+        for (int k = 20; k < 32; k++) CHECK(in[k] == 0.0f);
+    }
+    CHECK(ns_model_row(m, 0, 2) == NULL);
+    float keep[20];
+    memcpy(keep, ns_model_row(m, 0, 1), sizeof keep);
+    ns_model_row(m, 1, 1)[3] = 7.0f;
+    /* Grow by one word; old rows unchanged, the new one initialised. */
+    ns_vocab_add(v, "c", 1, 1, NULL);
+    CHECK_EQ(ns_model_extend(m, v, &err), NS_OK);
+    CHECK_EQ(ns_vocab_size(ns_model_vocab(m)), 3);
+    CHECK(memcmp(keep, ns_model_row(m, 0, 1), sizeof keep) == 0);
+    CHECK(ns_model_row(m, 1, 1)[3] == 7.0f);
+    CHECK(ns_model_row(m, 0, 2)[0] != 0.0f);
+    /* A vocabulary that reorders the model's words is refused. */
+    ns_vocab *w;
+    ns_vocab_create(&w);
+    ns_vocab_add(w, "b", 1, 1, NULL);
+    ns_vocab_add(w, "a", 1, 1, NULL);
+    ns_vocab_add(w, "c", 1, 1, NULL);
+    CHECK_EQ(ns_model_extend(m, w, &err), NS_EINVAL);
+    CHECK_CONTAINS(err.msg, "differs");
+    /* Options out of range are named. */
+    o.dim = 0;
+    CHECK_EQ(ns_model_create(&m, v, &o, &err), NS_EINVAL);
+    CHECK_CONTAINS(err.msg, "dim");
+    ns_vocab_free(w);
+    ns_vocab_free(v);
+    ns_model_free(m);
+    ns_model_free(NULL);
+    return check_exit("test_model");
+}

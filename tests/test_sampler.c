@@ -1,0 +1,102 @@
+/*
+ * Sampling: alias-table frequencies against count^alpha (chi-square),
+ * subsampling keep probabilities and the shrunk-window distribution against
+ * their formulas, using the same helpers the trainer calls.
+ */
+#include "check.h"
+#include "sample/sample.h"
+
+/* Chi-square statistic of observed counts vs expected probabilities. */
+static double chi2(const long *obs, const double *p, int n, long draws) {
+    double x = 0;
+    for (int i = 0; i < n; i++) {
+        double e = p[i] * (double)draws;
+        if (e > 0) x += (obs[i] - e) * (obs[i] - e) / e;
+    }
+    return x;
+}
+
+static void alias_matches(double alpha) {
+    enum { N = 50 };
+    int64_t counts[N];
+    for (int i = 0; i < N; i++) counts[i] = 100000 / (i + 1) + (i % 7); /* Zipf-like */
+    counts[N - 1] = 0;                                                  /* never drawn */
+    double w[N], p[N], sum = 0;
+    ns__noise_weights(counts, N, alpha, w);
+    for (int i = 0; i < N; i++) sum += w[i];
+    for (int i = 0; i < N; i++) p[i] = w[i] / sum;
+    CHECK_NEAR(w[0], pow(100000.0, alpha), 1e-6 * w[0]);
+    ns_alias a;
+    CHECK_EQ(ns__alias_init(&a, w, N), NS_OK);
+    ns_rng r;
+    ns__rng_seed(&r, 3, (uint64_t)(alpha * 100));
+    long obs[N] = {0}, draws = 2000000;
+    for (long d = 0; d < draws; d++) obs[ns__alias_draw(&a, &r)]++;
+    CHECK_EQ(obs[N - 1], 0);
+    /* 48 degrees of freedom (49 drawable outcomes); 99.9th percentile 84.0. */
+    double x = chi2(obs, p, N, draws);
+    printf("alias alpha=%.2f: chi2 = %.1f (df 48, critical 84.0 at p=0.001)\n", alpha, x);
+    CHECK(x < 84.0);
+    ns__alias_destroy(&a);
+}
+
+static void alias_rejects_bad_weights(void) {
+    ns_alias a;
+    double zero[3] = {0, 0, 0}, neg[2] = {1, -1};
+    CHECK_EQ(ns__alias_init(&a, zero, 3), NS_EINVAL);
+    CHECK_EQ(ns__alias_init(&a, neg, 2), NS_EINVAL);
+    CHECK_EQ(ns__alias_init(&a, zero, 0), NS_EINVAL);
+}
+
+static void keep_probability(void) {
+    /* word2vec: p = (sqrt(f / (tN)) + 1) * tN / f, capped at 1. */
+    int64_t total = 1000000;
+    double t = 1e-4, tn = t * (double)total;
+    int64_t cs[] = {1, 50, 100, 1000, 50000, 200000};
+    for (size_t i = 0; i < sizeof cs / sizeof cs[0]; i++) {
+        double f = (double)cs[i], want = (sqrt(f / tn) + 1) * tn / f;
+        if (want > 1) want = 1;
+        CHECK_NEAR(ns__keep_prob(cs[i], total, t), want, 1e-12);
+    }
+    CHECK_NEAR(ns__keep_prob(200000, total, 0), 1.0, 0);
+    /* Empirical keep rate of the trainer's draw for the frequent word. */
+    double p = ns__keep_prob(200000, total, t);
+    uint32_t th = ns__keep_threshold(p);
+    ns_rng r;
+    ns__rng_seed(&r, 5, 0);
+    long kept = 0, n = 1000000;
+    for (long i = 0; i < n; i++) kept += ns__keep_draw(&r, th);
+    double se = sqrt(p * (1 - p) / (double)n);
+    CHECK_NEAR((double)kept / (double)n, p, 5 * se);
+    CHECK(ns__keep_threshold(1.0) == UINT32_MAX);
+    CHECK(ns__keep_threshold(0.0) == 0);
+}
+
+static void window_shrink(void) {
+    for (int W = 1; W <= 10; W += 3) {
+        long obs[11] = {0}, n = 500000;
+        ns_rng r;
+        ns__rng_seed(&r, 11, (uint64_t)W);
+        for (long i = 0; i < n; i++) {
+            int b = ns__window_draw(&r, W);
+            CHECK(b >= 1 && b <= W);
+            if (b >= 1 && b <= W) obs[b - 1]++;
+        }
+        double p[11];
+        for (int i = 0; i < W; i++) p[i] = 1.0 / W;
+        double x = chi2(obs, p, W, n);
+        /* critical values at p=0.001 for df = W-1: 0 -> any, 3 -> 16.3, 6 -> 22.5, 9 -> 27.9 */
+        double crit = W == 1 ? 1e-9 : W == 4 ? 16.27 : W == 7 ? 22.46 : 27.88;
+        CHECK(x <= crit);
+    }
+}
+
+int main(void) {
+    alias_matches(0.0);
+    alias_matches(0.75);
+    alias_matches(1.0);
+    alias_rejects_bad_weights();
+    keep_probability();
+    window_shrink();
+    return check_exit("test_sampler");
+}

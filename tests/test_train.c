@@ -1,0 +1,162 @@
+/*
+ * Training on the generated toy language (tools/toycorpus.c): one-thread
+ * determinism, falling loss, planted analogies recovered (skip-gram and
+ * CBOW), every epoch covering the whole of a file without line breaks on
+ * two threads, and continued training.
+ */
+#include "check.h"
+#include "model/model.h"
+
+typedef struct record {
+    int epochs_reported;
+    double first_loss, last_loss;
+    int64_t tokens_done;
+} record;
+
+static int on_progress(const ns_progress *p, void *user) {
+    record *r = user;
+    r->tokens_done = p->tokens_done;
+    if (p->epoch_done) {
+        if (++r->epochs_reported == 1) r->first_loss = p->epoch_loss;
+        r->last_loss = p->epoch_loss;
+    }
+    return 0;
+}
+
+static ns_corpus *load(const char *path, int lines, const ns_vocab *base) {
+    ns_corpus_opts co;
+    ns_corpus_opts_default(&co);
+    co.lines_are_sentences = lines;
+    co.max_sentence = 1000;
+    ns_corpus *c = NULL;
+    ns_error err;
+    if (ns_corpus_load(&c, path, &co, base, &err) != NS_OK) fprintf(stderr, "%s\n", err.msg);
+    return c;
+}
+
+static ns_model *train(const ns_corpus *c, ns_task task, int threads, uint64_t seed, record *r) {
+    ns_train_opts o;
+    ns_train_opts_default(&o, task);
+    o.dim = 24;
+    o.window = 4;
+    o.sample = 1e-3;
+    o.threads = threads;
+    o.seed = seed;
+    o.epochs = 5;
+    ns_model *m;
+    ns_error err;
+    if (ns_model_create(&m, ns_corpus_vocab(c), &o, &err) != NS_OK) return NULL;
+    memset(r, 0, sizeof *r);
+    if (ns_train_words(m, c, &o, on_progress, r, 0.2, &err) != NS_OK) {
+        fprintf(stderr, "train: %s\n", err.msg);
+        ns_model_free(m);
+        return NULL;
+    }
+    return m;
+}
+
+static double analogy_accuracy(const ns_model *m, const char *questions) {
+    ns_emb *e;
+    ns_analogy_report rep;
+    ns_error err;
+    if (ns_emb_from_model(&e, m) != NS_OK) return -1;
+    double acc = -1;
+    if (ns_eval_analogy(e, questions, 0, 0, &rep, &err) == NS_OK) {
+        acc = rep.total.covered ? (double)rep.total.correct_add / (double)rep.total.covered : -1;
+        CHECK_EQ(rep.total.covered, rep.total.questions);
+        ns_analogy_report_free(&rep);
+    }
+    ns_emb_free(e);
+    return acc;
+}
+
+static int same_tables(const ns_model *a, const ns_model *b) {
+    size_t n = (size_t)a->rows * (size_t)a->stride * sizeof(float);
+    return a->rows == b->rows && memcmp(a->in, b->in, n) == 0 && memcmp(a->out, b->out, n) == 0;
+}
+
+int main(void) {
+    const char *gen = getenv("NS_TOYCORPUS");
+    char cmd[16384];
+    const char *dir = tmp_path("");
+    snprintf(cmd, sizeof cmd, "'%s' '%s' 20000 15 3", gen ? gen : "ns-toycorpus", dir);
+    if (system(cmd) != 0) {
+        fprintf(stderr, "cannot run %s\n", cmd);
+        return 1;
+    }
+    char corpus[4096], questions[4096], stream[4096];
+    snprintf(corpus, sizeof corpus, "%s/toy.txt", dir);
+    snprintf(questions, sizeof questions, "%s/toy-analogy.txt", dir);
+    snprintf(stream, sizeof stream, "%s/toy-stream.txt", dir);
+    ns_corpus *c = load(corpus, 1, NULL);
+    CHECK(c != NULL);
+    if (!c) return check_exit("test_train");
+
+    record r1, r2;
+    ns_model *a = train(c, NS_TASK_SKIPGRAM, 1, 1, &r1), *b = train(c, NS_TASK_SKIPGRAM, 1, 1, &r2);
+    CHECK(a && b);
+    CHECK(same_tables(a, b)); /* one thread + same seed = same bits */
+    ns_model_free(b);
+    b = train(c, NS_TASK_SKIPGRAM, 1, 2, &r2);
+    CHECK(!same_tables(a, b));
+    ns_model_free(b);
+    CHECK_EQ(r1.epochs_reported, 5);
+    printf("skipgram: epoch loss %.4f -> %.4f\n", r1.first_loss, r1.last_loss);
+    CHECK(r1.last_loss < 0.9 * r1.first_loss);
+    double acc = analogy_accuracy(a, questions);
+    printf("skipgram: planted analogies %.1f%%\n", 100 * acc);
+    CHECK(acc >= 0.9);
+
+    record rc;
+    ns_model *cb = train(c, NS_TASK_CBOW, 1, 1, &rc);
+    CHECK(cb != NULL);
+    acc = cb ? analogy_accuracy(cb, questions) : -1;
+    printf("cbow: epoch loss %.4f -> %.4f, planted analogies %.1f%%\n", rc.first_loss, rc.last_loss, 100 * acc);
+    CHECK(rc.last_loss < rc.first_loss);
+    CHECK(acc >= 0.8);
+    ns_model_free(cb);
+
+    /* The same text with no line breaks, two threads: every epoch covers
+     * every token (word2vec skips epochs on such a file). */
+    snprintf(cmd, sizeof cmd, "tr '\\n' ' ' < '%s' > '%s'", corpus, stream);
+    CHECK(system(cmd) == 0);
+    ns_corpus *s = load(stream, 1, NULL);
+    CHECK(s != NULL);
+    if (s) {
+        CHECK_EQ(ns_corpus_sentences(s), (ns_corpus_tokens(s) + 999) / 1000);
+        CHECK_EQ(ns_corpus_tokens(s), ns_corpus_tokens(c));
+        record rs;
+        ns_model *m = train(s, NS_TASK_SKIPGRAM, 2, 1, &rs);
+        CHECK(m != NULL);
+        CHECK_EQ(rs.epochs_reported, 5);
+        CHECK_EQ(rs.tokens_done, 5 * ns_corpus_tokens(s));
+        ns_model_free(m);
+        ns_corpus_free(s);
+    }
+
+    /* Continued training: new words appended, old ids kept, vectors move. */
+    const char *more = tmp_path("toy-more.txt");
+    FILE *f = fopen(more, "w");
+    for (int i = 0; i < 400; i++) fprintf(f, "brandnew the mayor %s\n", ns_vocab_word(a->vocab, i % 20));
+    fclose(f);
+    ns_corpus *c2 = load(more, 1, a->vocab);
+    CHECK(c2 != NULL);
+    if (c2) {
+        int32_t old = a->rows;
+        float before[24];
+        memcpy(before, ns_model_row(a, 0, 3), sizeof before);
+        ns_error err;
+        CHECK_EQ(ns_model_extend(a, ns_corpus_vocab(c2), &err), NS_OK);
+        CHECK_EQ(a->rows, old + 1);
+        CHECK(strcmp(ns_vocab_word(a->vocab, old), "brandnew") == 0);
+        ns_train_opts o = a->opts;
+        o.epochs = 1;
+        CHECK_EQ(ns_train_words(a, c2, &o, NULL, NULL, 1, &err), NS_OK);
+        CHECK(memcmp(before, ns_model_row(a, 0, 3), sizeof before) != 0);
+        for (int32_t i = 0; i < old; i++) CHECK(strcmp(ns_vocab_word(a->vocab, i), ns_vocab_word(ns_corpus_vocab(c), i)) == 0);
+        ns_corpus_free(c2);
+    }
+    ns_model_free(a);
+    ns_corpus_free(c);
+    return check_exit("test_train");
+}
