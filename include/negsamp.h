@@ -157,7 +157,7 @@ typedef struct ns_progress {
     int32_t epoch;          /* current epoch, 1-based */
     double lr;              /* current learning rate */
     double words_per_sec;   /* input tokens per second per thread */
-    double loss;            /* running mean loss per positive pair */
+    double loss;            /* mean loss per positive pair since the last report */
     double elapsed_sec;
     double eta_sec;
     int32_t epoch_done;     /* > 0: this report closes that epoch */

@@ -134,7 +134,9 @@ ns_status ns_model_load(ns_model **out, const char *path, ns_error *err) {
         goto fail;
     }
     if (V < 1 || (int64_t)V * 13 > x.left) {
-        s = ns__fail(err, NS_EFORMAT, "%s: vocabulary size %d does not fit the file size", path, V);
+        s = ns__fail(err, NS_EFORMAT,
+                     "%s: truncated model file (the header announces %d words, more than the "
+                     "file holds) or a corrupt header", path, V);
         goto fail;
     }
     if ((s = ns_vocab_create(&v)) != NS_OK) goto fail;

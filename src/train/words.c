@@ -252,7 +252,13 @@ static ns_status prepare(shared *sh, ns_error *err) {
     return s;
 }
 
-static void report(worker *w, int nt, shared *sh, double t0, int32_t epoch_done,
+/* Loss sums at the previous report: the running loss is the mean since then. */
+typedef struct last_report {
+    double loss;
+    int64_t pairs;
+} last_report;
+
+static void report(worker *w, int nt, shared *sh, double t0, last_report *last, int32_t epoch_done,
                    double epoch_loss, ns_progress_fn cb, void *user) {
     ns_progress p = {0};
     int64_t done = atomic_load(&sh->done), pairs = 0;
@@ -271,7 +277,8 @@ static void report(worker *w, int nt, shared *sh, double t0, int32_t epoch_done,
     p.lr = lr;
     p.elapsed_sec = ns__now() - t0;
     p.words_per_sec = p.elapsed_sec > 0 ? (double)done / p.elapsed_sec / nt : 0;
-    p.loss = pairs ? loss / (double)pairs : NAN;
+    p.loss = pairs > last->pairs ? (loss - last->loss) / (double)(pairs - last->pairs) : NAN;
+    if (!epoch_done) last->loss = loss, last->pairs = pairs;
     p.eta_sec = p.fraction > 0 ? p.elapsed_sec * (1 - p.fraction) / p.fraction : NAN;
     p.epoch_done = epoch_done;
     p.epoch_loss = epoch_loss;
@@ -283,6 +290,7 @@ static void report(worker *w, int nt, shared *sh, double t0, int32_t epoch_done,
 static void monitor(worker *w, int nt, shared *sh, ns_progress_fn cb, void *user, double interval) {
     double t0 = ns__now(), next = t0 + interval;
     int reported = 0;
+    last_report last = {0, 0};
     for (;;) {
         int min_done = sh->o->epochs;
         for (int t = 0; t < nt; t++) {
@@ -294,11 +302,11 @@ static void monitor(worker *w, int nt, shared *sh, ns_progress_fn cb, void *user
             int64_t pairs = 0;
             for (int t = 0; t < nt; t++) loss += w[t].epoch_loss[reported], pairs += w[t].epoch_pairs[reported];
             reported++;
-            report(w, nt, sh, t0, reported, pairs ? loss / (double)pairs : NAN, cb, user);
+            report(w, nt, sh, t0, &last, reported, pairs ? loss / (double)pairs : NAN, cb, user);
         }
         if (reported == sh->o->epochs || atomic_load(&sh->stop)) break;
         if (ns__now() >= next) {
-            report(w, nt, sh, t0, 0, 0, cb, user);
+            report(w, nt, sh, t0, &last, 0, 0, cb, user);
             next = ns__now() + interval;
         }
         struct timespec ts = {0, 20 * 1000 * 1000};

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# End-to-end tests of the negsamp program: training, outputs, queries,
+# continued training, and every bad input rejected with its message and exit
+# code, never clobbering a good output.
+#   cli_test.sh NEGSAMP TOYCORPUS WORKDIR
+set -u
+ns=$1 gen=$2 dir=$3/cli
+rm -rf "$dir" && mkdir -p "$dir"
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+
+# expect CODE SUBSTRING cmd... : exit code and a substring of stderr+stdout
+expect() {
+  local code=$1 want=$2; shift 2
+  local out rc
+  out=$("$@" 2>&1); rc=$?
+  if [ "$rc" != "$code" ]; then bad "$* -> exit $rc, want $code; output: $out"; return; fi
+  case $out in *"$want"*) ok ;; *) bad "$* -> output lacks '$want': $out" ;; esac
+}
+
+"$gen" "$dir" 8000 12 5 >/dev/null || { echo "cannot generate corpus"; exit 1; }
+toy=$dir/toy.txt
+common=(-dim 24 -window 4 -sample 1e-3 -epochs 4 -quiet)
+
+# Help and commands.
+expect 0 "skipgram" "$ns" help
+expect 0 "-ns-exponent" "$ns" skipgram --help
+expect 0 "-minCount" "$ns" help cbow
+expect 2 "unknown command 'frobnicate'" "$ns" frobnicate
+expect 2 "usage" "$ns"
+
+# Train with word2vec spellings and fastText spellings; outputs exist.
+expect 0 "" "$ns" skipgram -input "$toy" -output "$dir/sg" "${common[@]}" -bin -threads 1
+for f in sg.model sg.vec sg.bin; do [ -s "$dir/$f" ] && ok || bad "missing $f"; done
+expect 0 "" "$ns" cbow -train "$toy" -output "$dir/ft" -dim 16 -ws 3 -neg 3 -epoch 2 -minCount 2 -thread 2 -lr 0.05 -t 1e-3 -quiet
+head -1 "$dir/ft.vec" | grep -q '^[0-9]* 16$' && ok || bad "ft.vec header"
+expect 0 "epoch 1/1 done: mean loss" "$ns" skipgram -input "$toy" -output "$dir/p" -epochs 1 -dim 8
+ls "$dir" | grep -q '\.tmp\.' && bad "temporary files left behind" || ok
+
+# Queries.
+line=$(sed -n 2p "$dir/toy-analogy.txt"); set -- $line
+out=$("$ns" nn "$dir/sg.vec" "$1" -k 3); [ "$(echo "$out" | wc -l)" = 3 ] && ok || bad "nn lines: $out"
+echo "$out" | awk -F'\t' 'NF!=3{exit 1}' && ok || bad "nn format: $out"
+out=$(echo "$1 $2" | "$ns" nn "$dir/sg.bin" -k 2); [ "$(echo "$out" | wc -l)" = 4 ] && ok || bad "nn stdin: $out"
+out=$("$ns" analogy "$dir/sg.model" "$1" "$2" "$3" -k 1); [ "${out%%$'\t'*}" = "$4" ] && ok || bad "analogy: $out, want $4"
+acc=$("$ns" eval-analogy "$dir/sg.vec" "$dir/toy-analogy.txt" -restrict 0 | awk '$1=="total"{print $4+0}')
+awk -v a="$acc" 'BEGIN{exit !(a >= 90)}' && ok || bad "planted analogies $acc% < 90%"
+expect 0 "spearman" "$ns" eval-similarity "$dir/sg.vec" "$dir/toy-sim.txt"
+expect 1 "is not in the vocabulary" "$ns" analogy "$dir/sg.vec" "$1" "$2" nosuchword
+
+# stdin and .gz input.
+expect 0 "" sh -c "cat '$toy' | '$ns' skipgram -input - -output '$dir/stdin' -dim 8 -epochs 1 -quiet"
+gzip -c "$toy" > "$dir/toy.txt.gz"
+expect 0 "" "$ns" skipgram -input "$dir/toy.txt.gz" -output "$dir/gz" -dim 8 -epochs 1 -quiet -threads 1 -seed 3
+"$ns" skipgram -input "$toy" -output "$dir/plain" -dim 8 -epochs 1 -quiet -threads 1 -seed 3
+cmp -s "$dir/gz.vec" "$dir/plain.vec" && ok || bad ".gz input trains differently from plain input"
+
+# Continued training keeps the vocabulary order and appends new words.
+for i in $(seq 1 300); do echo "zzznew $(sed -n "$((i % 50 + 1))p" "$toy")"; done > "$dir/more.txt"
+expect 0 "" "$ns" skipgram -input "$dir/more.txt" -init "$dir/sg.model" -output "$dir/sg2" -epochs 1 -quiet
+n1=$(head -1 "$dir/sg.vec" | cut -d' ' -f1)
+cmp -s <(tail -n +2 "$dir/sg.vec" | cut -d' ' -f1) <(tail -n +2 "$dir/sg2.vec" | head -n "$n1" | cut -d' ' -f1) \
+  && ok || bad "continued training changed the vocabulary order"
+tail -1 "$dir/sg2.vec" | grep -q '^zzznew ' && ok || bad "new word not appended"
+cmp -s <(sed -n 2p "$dir/sg.vec") <(sed -n 2p "$dir/sg2.vec") && bad "continued training left vectors unchanged" || ok
+expect 2 "differs from" "$ns" skipgram -input "$dir/more.txt" -init "$dir/sg.model" -output "$dir/x" -dim 7
+
+# Bad input: message names the problem, exit 1 (data) or 2 (usage).
+expect 1 "cannot open" "$ns" skipgram -input "$dir/missing.txt" -output "$dir/x"
+: > "$dir/empty.txt"
+expect 1 "empty" "$ns" skipgram -input "$dir/empty.txt" -output "$dir/x"
+expect 1 "no word occurs at least 1000000 times" "$ns" skipgram -input "$toy" -output "$dir/x" -min-count 1000000
+expect 2 "dim must be in 1..10000, got 0" "$ns" skipgram -input "$toy" -output "$dir/x" -dim 0
+expect 2 "window must be" "$ns" skipgram -input "$toy" -output "$dir/x" -window 0
+expect 2 "neg must be" "$ns" cbow -input "$toy" -output "$dir/x" -neg -1
+expect 2 "unknown option '-foo'" "$ns" skipgram -input "$toy" -output "$dir/x" -foo 3
+expect 2 "ambiguous" "$ns" skipgram -input "$toy" -output "$dir/x" -alpha 0.05
+expect 2 "'abc' is not an integer" "$ns" skipgram -input "$toy" -output "$dir/x" -dim abc
+expect 2 "needs a value" "$ns" skipgram -input "$toy" -output "$dir/x" -dim
+expect 2 "-input and -output are required" "$ns" skipgram -input "$toy"
+printf '2 3\nx 1 2 3\ny 1 2\n' > "$dir/bad.vec"
+expect 1 "bad.vec:3: 'y' has 2 values, expected 3" "$ns" nn "$dir/bad.vec" x
+head -c 100 "$dir/sg.bin" > "$dir/cut.bin"
+expect 1 "cut.bin: truncated" "$ns" nn "$dir/cut.bin" x
+head -c 300 "$dir/sg.model" > "$dir/cut.model"
+expect 1 "cut.model: truncated model file" "$ns" nn "$dir/cut.model" x
+expect 1 "questions-missing.txt: cannot open" "$ns" eval-analogy "$dir/sg.vec" "$dir/questions-missing.txt"
+
+# A failed run never replaces a good output.
+sum=$(cksum < "$dir/sg.vec")
+expect 1 "" "$ns" skipgram -input "$dir/missing.txt" -output "$dir/sg"
+[ "$(cksum < "$dir/sg.vec")" = "$sum" ] && ok || bad "failed run changed sg.vec"
+expect 1 "cannot create" "$ns" skipgram -input "$toy" -output "$dir/no/such/dir/x" -epochs 1 -dim 8
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" = 0 ]
