@@ -35,6 +35,11 @@ static void check_variant(const ns_kernels *k) {
             x[c] = xc;
         }
         fill(g, ny * nx, &r);
+        /* scores: every (y row, x row) pair, 1..ROWS-1 x rows */
+        float s1[ROWS * ROWS], s2[ROWS * ROWS];
+        ref->scores((const float *const *)y1, ny, x, nx, n, s1);
+        k->scores((const float *const *)y1, ny, x, nx, n, s2);
+        for (int t = 0; t < ny * nx; t++) CHECK_NEAR(s2[t], s1[t], 1e-5 * n);
         int gy = (n / 8) % 2 ? nx : 1, gx = gy == 1 ? ny : 1;
         ref->gemm_acc(y1, ny, x, nx, g, gy, gx, n);
         k->gemm_acc(y2, ny, x, nx, g, gy, gx, n);

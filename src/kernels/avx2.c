@@ -24,6 +24,31 @@ static float dot_avx2(const float *a, const float *b, int n) {
     return hsum256(_mm256_add_ps(s0, s1));
 }
 
+/* One A row against four B rows per pass: A is loaded once for four dots. */
+static void scores_avx2(const float *const *a, int na, const float *const *b, int nb, int n,
+                        float *s) {
+    for (int i = 0; i < na; i++) {
+        const float *ai = a[i];
+        int j = 0;
+        for (; j + 4 <= nb; j += 4) {
+            const float *b0 = b[j], *b1 = b[j + 1], *b2 = b[j + 2], *b3 = b[j + 3];
+            __m256 s0 = _mm256_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;
+            for (int k = 0; k < n; k += 8) {
+                __m256 x = _mm256_loadu_ps(ai + k);
+                s0 = _mm256_fmadd_ps(x, _mm256_loadu_ps(b0 + k), s0);
+                s1 = _mm256_fmadd_ps(x, _mm256_loadu_ps(b1 + k), s1);
+                s2 = _mm256_fmadd_ps(x, _mm256_loadu_ps(b2 + k), s2);
+                s3 = _mm256_fmadd_ps(x, _mm256_loadu_ps(b3 + k), s3);
+            }
+            s[i * nb + j] = hsum256(s0);
+            s[i * nb + j + 1] = hsum256(s1);
+            s[i * nb + j + 2] = hsum256(s2);
+            s[i * nb + j + 3] = hsum256(s3);
+        }
+        for (; j < nb; j++) s[i * nb + j] = dot_avx2(ai, b[j], n);
+    }
+}
+
 /* Y_r chunk of 32 floats stays in 4 registers while every X_c is added. */
 static void gemm_acc_avx2(float *const *y, int ny, const float *const *x, int nx,
                           const float *g, int gy, int gx, int n) {
@@ -56,4 +81,4 @@ static void gemm_acc_avx2(float *const *y, int ny, const float *const *x, int nx
     }
 }
 
-const ns_kernels ns__kernels_avx2 = {"avx2", dot_avx2, gemm_acc_avx2};
+const ns_kernels ns__kernels_avx2 = {"avx2", dot_avx2, scores_avx2, gemm_acc_avx2};

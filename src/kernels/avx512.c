@@ -21,6 +21,36 @@ static float dot_avx512(const float *a, const float *b, int n) {
     return _mm512_reduce_add_ps(_mm512_add_ps(s0, s1));
 }
 
+static inline __mmask16 tail_mask(int left) {
+    return left >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << left) - 1);
+}
+
+/* One A row against four B rows per pass: A is loaded once for four dots. */
+static void scores_avx512(const float *const *a, int na, const float *const *b, int nb, int n,
+                          float *s) {
+    for (int i = 0; i < na; i++) {
+        const float *ai = a[i];
+        int j = 0;
+        for (; j + 4 <= nb; j += 4) {
+            const float *b0 = b[j], *b1 = b[j + 1], *b2 = b[j + 2], *b3 = b[j + 3];
+            __m512 s0 = _mm512_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;
+            for (int k = 0; k < n; k += 16) {
+                __mmask16 m = tail_mask(n - k);
+                __m512 x = _mm512_maskz_loadu_ps(m, ai + k);
+                s0 = _mm512_fmadd_ps(x, _mm512_maskz_loadu_ps(m, b0 + k), s0);
+                s1 = _mm512_fmadd_ps(x, _mm512_maskz_loadu_ps(m, b1 + k), s1);
+                s2 = _mm512_fmadd_ps(x, _mm512_maskz_loadu_ps(m, b2 + k), s2);
+                s3 = _mm512_fmadd_ps(x, _mm512_maskz_loadu_ps(m, b3 + k), s3);
+            }
+            s[i * nb + j] = _mm512_reduce_add_ps(s0);
+            s[i * nb + j + 1] = _mm512_reduce_add_ps(s1);
+            s[i * nb + j + 2] = _mm512_reduce_add_ps(s2);
+            s[i * nb + j + 3] = _mm512_reduce_add_ps(s3);
+        }
+        for (; j < nb; j++) s[i * nb + j] = dot_avx512(ai, b[j], n);
+    }
+}
+
 /* Y_r chunk of 64 floats stays in 4 registers while every X_c is added. */
 static void gemm_acc_avx512(float *const *y, int ny, const float *const *x, int nx,
                             const float *g, int gy, int gx, int n) {
@@ -54,4 +84,4 @@ static void gemm_acc_avx512(float *const *y, int ny, const float *const *x, int 
     }
 }
 
-const ns_kernels ns__kernels_avx512 = {"avx512", dot_avx512, gemm_acc_avx512};
+const ns_kernels ns__kernels_avx512 = {"avx512", dot_avx512, scores_avx512, gemm_acc_avx512};

@@ -7,6 +7,7 @@
  * computes the same sums; only the order of the additions may differ.
  *
  *   dot(a, b, n)                       = sum_k a[k] b[k]
+ *   scores(A, na, B, nb, n, S):          S[i*nb + j] = dot(A_i, B_j)
  *   gemm_acc(Y, ny, X, nx, G, gy, gx, n): Y_r += sum_c G[r*gy + c*gx] X_c
  *
  * gemm_acc with (gy, gx) = (nb, 1) adds G X row-wise; with (1, nb) it adds
@@ -16,12 +17,15 @@
 #define NS_KERNELS_H
 
 typedef float (*ns_dot_fn)(const float *a, const float *b, int n);
+typedef void (*ns_scores_fn)(const float *const *a, int na, const float *const *b, int nb, int n,
+                             float *s);
 typedef void (*ns_gemm_acc_fn)(float *const *y, int ny, const float *const *x, int nx,
                                const float *g, int gy, int gx, int n);
 
 typedef struct ns_kernels {
     const char *name;
     ns_dot_fn dot;
+    ns_scores_fn scores;
     ns_gemm_acc_fn gemm_acc;
 } ns_kernels;
 

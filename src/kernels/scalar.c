@@ -10,6 +10,12 @@ static float dot_scalar(const float *a, const float *b, int n) {
     return s;
 }
 
+static void scores_scalar(const float *const *a, int na, const float *const *b, int nb, int n,
+                          float *s) {
+    for (int i = 0; i < na; i++)
+        for (int j = 0; j < nb; j++) s[i * nb + j] = dot_scalar(a[i], b[j], n);
+}
+
 static void gemm_acc_scalar(float *const *y, int ny, const float *const *x, int nx,
                             const float *g, int gy, int gx, int n) {
     for (int r = 0; r < ny; r++)
@@ -19,4 +25,4 @@ static void gemm_acc_scalar(float *const *y, int ny, const float *const *x, int 
         }
 }
 
-const ns_kernels ns__kernels_scalar = {"scalar", dot_scalar, gemm_acc_scalar};
+const ns_kernels ns__kernels_scalar = {"scalar", dot_scalar, scores_scalar, gemm_acc_scalar};

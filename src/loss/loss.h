@@ -11,10 +11,10 @@
 #ifndef NS_LOSS_H
 #define NS_LOSS_H
 
-/* Rows i < nrows of s (row length n, row stride n) against per-column labels
- * y[0..n): writes g (same shape) and returns the loss summed over all
- * entries. Accurate to about 1e-7 relative (polynomial exp and log). */
-double ns__loss_logistic(const float *s, const float *y, int nrows, int n, float *g);
+/* n scores s[t] with labels g[t] (0 or 1) on entry: on return g[t] holds
+ * dL/ds[t] and s[t] the loss of that entry; returns their sum. Accurate to
+ * about 1e-7 relative (polynomial exp and log). */
+double ns__loss_logistic(float *s, float *g, int n);
 
 /* The functions behind it, exposed for the tests. */
 float ns__sigmoid(float x);

@@ -112,9 +112,9 @@ ns_status ns_model_extend(ns_model *m, const ns_vocab *vocab, ns_error *err) {
 
 double ns__block_sgns(const ns_kernels *k, float *const *A, int na, float *const *B, int nb,
                       const float *y, float lr, int klen, float *S, float *G, float *const *dA) {
-    for (int i = 0; i < na; i++)
-        for (int j = 0; j < nb; j++) S[i * nb + j] = k->dot(A[i], B[j], klen);
-    double loss = ns__loss_logistic(S, y, na, nb, G);
+    k->scores((const float *const *)A, na, (const float *const *)B, nb, klen, S);
+    for (int i = 0; i < na; i++) memcpy(G + i * nb, y, (size_t)nb * sizeof(float));
+    double loss = ns__loss_logistic(S, G, na * nb);
     for (int t = 0; t < na * nb; t++) G[t] *= -lr;
     for (int i = 0; i < na; i++) memset(dA[i], 0, (size_t)klen * sizeof(float));
     k->gemm_acc(dA, na, (const float *const *)B, nb, G, nb, 1, klen);
