@@ -3,6 +3,7 @@
  * with a message that names the file and the problem.
  */
 #include "check.h"
+#include "core/core.h"
 #include "data/vocab.h"
 #include "model/model.h"
 
@@ -152,7 +153,54 @@ static void bad_text_vectors(void) {
     }
 }
 
+/* The .vec writer's own float formatting agrees with printf's %.7g. */
+static void vec_text_matches_printf(void) {
+    ns_vocab *v;
+    ns_vocab_create(&v);
+    char w[16];
+    for (int i = 0; i < 500; i++) {
+        snprintf(w, sizeof w, "w%d", i);
+        ns_vocab_add(v, w, strlen(w), 1, NULL);
+    }
+    ns_train_opts o;
+    ns_train_opts_default(&o, NS_TASK_SKIPGRAM);
+    o.dim = 200;
+    ns_model *m;
+    ns_error err;
+    ns_model_create(&m, v, &o, &err);
+    ns_vocab_free(v);
+    ns_rng r;
+    ns__rng_seed(&r, 1, 2);
+    for (int i = 0; i < 500; i++)
+        for (int k = 0; k < 200; k++) {
+            float mant = ns__rng_float(&r) * 2 - 1, e = (float)((int)ns__rng_below(&r, 41) - 20);
+            float x = k % 50 == 0 ? (float)(k / 50) * 0.5f : mant * powf(10.0f, e);
+            if (k == 199) x = 0.0f;
+            if (k == 198) x = -1e-30f;
+            if (k == 197) x = 9.9999995f * powf(10.0f, e); /* rounds up to a power of ten */
+            ns_model_row(m, 0, i)[k] = x;
+        }
+    const char *p = tmp_path("io_fmt.vec");
+    CHECK_EQ(ns_model_export_vec(m, p, &err), NS_OK);
+    FILE *f = fopen(p, "r");
+    char tok[64], want[64];
+    int bad = 0;
+    CHECK(fscanf(f, "%*d %*d") == 0);
+    for (int i = 0; i < 500; i++) {
+        CHECK(fscanf(f, "%63s", tok) == 1);
+        for (int k = 0; k < 200; k++) {
+            CHECK(fscanf(f, "%63s", tok) == 1);
+            snprintf(want, sizeof want, "%.7g", ns_model_row(m, 0, i)[k]);
+            if (strcmp(tok, want) != 0 && bad++ < 5) fprintf(stderr, "format: %s, printf: %s\n", tok, want);
+        }
+    }
+    fclose(f);
+    CHECK_EQ(bad, 0);
+    ns_model_free(m);
+}
+
 int main(void) {
+    vec_text_matches_printf();
     ns_model *m = small_model();
     model_round_trip(m);
     vectors_round_trip(m, 0);

@@ -92,6 +92,7 @@ ns_status ns_eval_similarity(const ns_emb *e, const char *path, int case_sensiti
     long long no = 0;
     int64_t m = 0, mcap = 0;
     double *human = NULL, *model = NULL;
+    int first = 1; /* the first non-empty line may be a header */
     ns_status s = NS_OK;
     while ((n = getline(&line, &cap, f)) >= 0) {
         no++;
@@ -102,8 +103,10 @@ ns_status ns_eval_similarity(const ns_emb *e, const char *path, int case_sensiti
         if (!*p || *p == '#') continue;
         int nf = split(p, fld, 3);
         double score;
+        int header_ok = first;
+        first = 0;
         if (nf < 3 || !parse_number(fld[2], &score)) {
-            if (out->pairs == 0 && m == 0 && no == 1) continue; /* a header line */
+            if (header_ok) continue;
             s = ns__fail(err, NS_EFORMAT, "%s:%lld: expected 'word1 word2 score'%s", path, no,
                          nf < 3 ? "" : ": the score is not a number");
             goto done;
