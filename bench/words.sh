@@ -4,7 +4,11 @@
 # another, evaluated by the same evaluator (negsamp eval-analogy / eval-similarity).
 #
 #   bench/words.sh [EPOCHS...]          default: 1 5
-#   DATA=../shared/data TOOLS="gensim fasttext negsamp" THREADS=2 bench/words.sh
+#   DATA=../shared/data TOOLS="gensim fasttext negsamp" THREADS=2 REPEATS=3 bench/words.sh
+#
+# With REPEATS > 1 each tool trains that many times (seeds 1..REPEATS; with
+# 2 threads no tool is deterministic) and the table gives means, with the
+# min-max of analogy and WS353 in brackets.
 #
 # Settings: skip-gram, dim 100, window 5, k 5, sample 1e-4, min-count 5,
 # lr 0.025, 2 threads; fastText without subwords (-minn 0 -maxn 0).
@@ -17,6 +21,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 DATA=${DATA:-$here/../shared/data}
 TOOLS=${TOOLS:-gensim fasttext negsamp}
 THREADS=${THREADS:-2}
+REPEATS=${REPEATS:-1}
 EPOCHS=("$@")
 [ ${#EPOCHS[@]} -gt 0 ] || EPOCHS=(1 5)
 ns=$here/build/negsamp
@@ -37,44 +42,59 @@ run_timed() { # name cmd... ; records wall seconds and peak RSS (MiB)
   rss=$((rss / 1024))
 }
 
-train() { # tool epochs -> writes $work/TOOL-E.vec
-  local tool=$1 e=$2 out=$work/$1-$2
+train() { # tool epochs seed -> writes $work/TOOL-E.vec
+  local tool=$1 e=$2 seed=$3 out=$work/$1-$2
   case $tool in
     negsamp) run_timed "$tool-$e" "$ns" skipgram -input "$corpus" -output "$out" -dim 100 -window 5 \
-               -neg 5 -sample 1e-4 -min-count 5 -lr 0.025 -threads "$THREADS" -epochs "$e" -quiet ;;
+               -neg 5 -sample 1e-4 -min-count 5 -lr 0.025 -threads "$THREADS" -epochs "$e" -seed "$seed" -quiet ;;
     fasttext) command -v fasttext >/dev/null || return 2
               run_timed "$tool-$e" fasttext skipgram -input "$corpus" -output "$out" -dim 100 -ws 5 \
                -neg 5 -t 1e-4 -minCount 5 -lr 0.025 -thread "$THREADS" -epoch "$e" -minn 0 -maxn 0 \
-               -verbose 0 ;;
+               -seed "$seed" -verbose 0 ;;
     gensim) $python -c "import gensim" 2>/dev/null || return 2
             run_timed "$tool-$e" $python -c "
 import sys
 from gensim.models import Word2Vec
 from gensim.models.word2vec import Text8Corpus
 m = Word2Vec(Text8Corpus(sys.argv[1]), sg=1, vector_size=100, window=5, negative=5, sample=1e-4,
-             min_count=5, alpha=0.025, workers=int(sys.argv[3]), epochs=int(sys.argv[2]))
+             min_count=5, alpha=0.025, workers=int(sys.argv[3]), epochs=int(sys.argv[2]),
+             seed=int(sys.argv[5]))
 m.wv.save_word2vec_format(sys.argv[4])
-" "$corpus" "$e" "$THREADS" "$out.vec" ;;
+" "$corpus" "$e" "$THREADS" "$out.vec" "$seed" ;;
   esac
 }
 
 printf '| tool | epochs | wall s | tokens/s | peak RSS MiB | analogy %% | WS353 rho | tokens/s vs gensim |\n'
 printf '|---|---|---|---|---|---|---|---|\n'
+stats() { # precision values... -> "mean" or "mean [min-max]"
+  local p=$1; shift
+  echo "$@" | awk -v p="$p" '{s=0; lo=$1; hi=$1
+    for (i = 1; i <= NF; i++) { s += $i; if ($i < lo) lo = $i; if ($i > hi) hi = $i }
+    f = "%." p "f"; printf f, s / NF; if (NF > 1) printf " [" f "-" f "]", lo, hi }'
+}
+mean() { echo "$@" | awk '{s=0; for(i=1;i<=NF;i++) s+=$i; printf "%.6g", s/NF}'; }
+
 for e in "${EPOCHS[@]}"; do
-  declare -A tps=()
+  gensim_tps=""
   for tool in $TOOLS; do
-    if ! train "$tool" "$e"; then
+    walls="" rsss="" accs="" rhos="" failed=0
+    for seed in $(seq 1 "$REPEATS"); do
+      if ! train "$tool" "$e" "$seed"; then failed=1; break; fi
+      vec=$work/$tool-$e.vec
+      accs="$accs $("$ns" eval-analogy "$vec" "$DATA/google-analogy/questions-words.txt" -restrict 30000 |
+            awk '$1=="total"{print $4}' | tr -d %)"
+      rhos="$rhos $("$ns" eval-similarity "$vec" "$DATA/wordsim353/combined.csv" | sed 's/.*spearman \([-0-9.]*\).*/\1/')"
+      walls="$walls $wall" rsss="$rsss $rss"
+    done
+    if [ "$failed" = 1 ]; then
       printf '| %s | %s | (not installed or failed) | | | | | |\n' "$tool" "$e"; continue
     fi
-    vec=$work/$tool-$e.vec
-    acc=$("$ns" eval-analogy "$vec" "$DATA/google-analogy/questions-words.txt" -restrict 30000 |
-          awk '$1=="total"{print $4}' | tr -d %)
-    rho=$("$ns" eval-similarity "$vec" "$DATA/wordsim353/combined.csv" | sed 's/.*spearman \([-0-9.]*\).*/\1/')
-    tps[$tool]=$(awk -v t="$tokens" -v e="$e" -v w="$wall" 'BEGIN{printf "%.0f", t*e/w}')
-    ratio=$(awk -v a="${tps[$tool]}" -v b="${tps[gensim]:-}" 'BEGIN{print b ? sprintf("%.2fx", a/b) : "-"}')
-    printf '| %s | %s | %.1f | %.2fM | %d | %s | %s | %s |\n' "$tool" "$e" "$wall" \
-      "$(awk -v x="${tps[$tool]}" 'BEGIN{print x/1e6}')" "$rss" "$acc" "$rho" "$ratio"
+    w=$(mean $walls)
+    tps=$(awk -v t="$tokens" -v e="$e" -v w="$w" 'BEGIN{printf "%.0f", t*e/w}')
+    [ "$tool" = gensim ] && gensim_tps=$tps
+    ratio=$(awk -v a="$tps" -v b="$gensim_tps" 'BEGIN{print b ? sprintf("%.2fx", a/b) : "-"}')
+    printf '| %s | %s | %.1f | %.2fM | %.0f | %s | %s | %s |\n' "$tool" "$e" "$w" \
+      "$(awk -v x="$tps" 'BEGIN{print x/1e6}')" "$(mean $rsss)" "$(stats 2 $accs)" "$(stats 4 $rhos)" "$ratio"
   done
-  unset tps
 done
 echo "(corpus $tokens tokens; work files in $work)"

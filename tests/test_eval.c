@@ -5,6 +5,7 @@
  */
 #include "check.h"
 #include "negsamp.h"
+#include "eval/emb.h"
 
 int main(void) {
     /* Spearman: x ranks 1 2 3 4, y ranks 1.5 1.5 3 4 -> rho = 0.9486833 */
@@ -51,6 +52,12 @@ int main(void) {
     CHECK_EQ(r.total.correct_add, 2);
     CHECK_EQ(r.semantic.covered, 1);
     CHECK_EQ(r.syntactic.covered, 1);
+    ns_analogy_report_free(&r);
+    /* Without the similarity cache (rows computed per question): same result. */
+    CHECK_EQ(ns__eval_analogy(e, qp, 0, 0, 0.0, &r, &err), NS_OK);
+    CHECK_EQ(r.total.covered, 2);
+    CHECK_EQ(r.total.correct_add, 2);
+    CHECK_EQ(r.total.correct_mul, 2);
     ns_analogy_report_free(&r);
     CHECK_EQ(ns_eval_analogy(e, qp, 4, 1, &r, &err), NS_OK); /* case-sensitive, first 4 words */
     CHECK_EQ(r.total.covered, 0);

@@ -9,7 +9,8 @@
  *
  * The cosines of every distinct question word with every candidate are
  * computed once (about 900 distinct words x restrict_n), so each question
- * costs restrict_n additions instead of 3 restrict_n dot products.
+ * costs restrict_n additions instead of 3 restrict_n dot products. Where
+ * that cache would pass 1 GiB, the three rows are computed per question.
  */
 #include "emb.h"
 
@@ -130,8 +131,9 @@ static int answer(const question *q, float *const *sim, int32_t R) {
     return (best_add == q->w[3]) | (best_mul == q->w[3]) << 1;
 }
 
-ns_status ns_eval_analogy(const ns_emb *e, const char *path, int32_t restrict_n,
-                          int case_sensitive, ns_analogy_report *out, ns_error *err) {
+ns_status ns__eval_analogy(const ns_emb *e, const char *path, int32_t restrict_n,
+                           int case_sensitive, double max_cache_bytes, ns_analogy_report *out,
+                           ns_error *err) {
     memset(out, 0, sizeof *out);
     int32_t R = restrict_n > 0 && restrict_n < e->n ? restrict_n : e->n;
     qset qs = {0};
@@ -154,18 +156,22 @@ ns_status ns_eval_analogy(const ns_emb *e, const char *path, int32_t restrict_n,
         for (int j = 0; j < 3; j++)
             if (slot[q->w[j]] < 0) slot[q->w[j]] = distinct++;
     }
-    cache = ns__alloc_aligned((size_t)(distinct ? distinct : 1), (size_t)R * sizeof(float));
+    int cached = (double)distinct * (double)R * sizeof(float) <= max_cache_bytes;
+    cache = ns__alloc_aligned(cached ? (size_t)(distinct ? distinct : 1) : 3, (size_t)R * sizeof(float));
     if (!cache) {
         s = NS_ENOMEM;
         goto done;
     }
-    for (int32_t w = 0; w < R; w++)
+    for (int32_t w = 0; cached && w < R; w++)
         if (slot[w] >= 0) ns__emb_sims(e, ns_emb_row(e, w), R, cache + (size_t)slot[w] * (size_t)R);
     for (int64_t i = 0; i < qs.n; i++) {
         question *q = &qs.q[i];
         if (q->w[0] < 0 || q->w[1] < 0 || q->w[2] < 0 || q->w[3] < 0) continue;
         float *sim[3];
-        for (int j = 0; j < 3; j++) sim[j] = cache + (size_t)slot[q->w[j]] * (size_t)R;
+        for (int j = 0; j < 3; j++) {
+            sim[j] = cache + (size_t)(cached ? slot[q->w[j]] : j) * (size_t)R;
+            if (!cached) ns__emb_sims(e, ns_emb_row(e, q->w[j]), R, sim[j]);
+        }
         int ok = answer(q, sim, R);
         ns_analogy_section *sec = &qs.sec[q->section];
         sec->covered++;
@@ -188,6 +194,11 @@ done:
     free(slot);
     ns__free_aligned(cache);
     return s;
+}
+
+ns_status ns_eval_analogy(const ns_emb *e, const char *path, int32_t restrict_n,
+                          int case_sensitive, ns_analogy_report *out, ns_error *err) {
+    return ns__eval_analogy(e, path, restrict_n, case_sensitive, (double)(1u << 30), out, err);
 }
 
 void ns_analogy_report_free(ns_analogy_report *r) {

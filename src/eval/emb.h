@@ -17,4 +17,9 @@ struct ns_emb {
 /* Cosines of row `id`'s vector with rows [0, n): out[0..n). */
 void ns__emb_sims(const ns_emb *e, const float *unit_query, int32_t n, float *out);
 
+/* ns_eval_analogy with the size limit of its similarity cache (bytes). */
+ns_status ns__eval_analogy(const ns_emb *e, const char *path, int32_t restrict_n,
+                           int case_sensitive, double max_cache_bytes, ns_analogy_report *out,
+                           ns_error *err);
+
 #endif
