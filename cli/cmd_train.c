@@ -58,6 +58,8 @@ int cmd_train(ns_task task, int argc, char **argv) {
     int max_vocab = 0, max_sentence = co.max_sentence, no_lines = 0, bin = 0, quiet = 0;
     int64_t min_count = co.min_count, seed = (int64_t)o.seed;
     double lr = o.lr, sample = o.sample, alpha = o.ns_exponent, interval = -1;
+    const char *loss = "ns";
+    int minn = 0, maxn = 0, verbose = 2;
     const opt opts[] = {
         {"input|train", OPT_STRING, &input, "FILE", "training text, UTF-8, '-' = stdin, .gz ok (required)"},
         {"output", OPT_STRING, &output, "PREFIX", "writes PREFIX.model and PREFIX.vec (required)"},
@@ -74,10 +76,14 @@ int cmd_train(ns_task task, int argc, char **argv) {
         {"seed", OPT_I64, &seed, "N", "random seed; 1 thread + same seed = same result [1]"},
         {"max-sentence", OPT_INT, &max_sentence, "N", "cut sentences (and files without line breaks) every N words [10000]"},
         {"no-lines", OPT_FLAG, &no_lines, "", "line breaks do not end sentences (one stream)"},
-        {"init", OPT_STRING, &init, "MODEL", "continue training MODEL (.model) on this corpus; new words are added"},
+        {"init", OPT_STRING, &init, "MODEL", "continue training MODEL (.model): its words keep their ids and vectors, new words are appended; its dim is used, other options come from this command"},
         {"bin|binary", OPT_FLAG, &bin, "", "also write PREFIX.bin (word2vec binary)"},
         {"progress", OPT_DOUBLE, &interval, "SEC", "seconds between progress lines [1 on a terminal, 10 otherwise]"},
         {"quiet", OPT_FLAG, &quiet, "", "no progress output"},
+        {"loss", OPT_STRING, &loss, "ns", "fastText compatibility: only ns (negative sampling) [ns]"},
+        {"minn", OPT_INT, &minn, "0", "fastText compatibility: subword n-grams are not supported, 0 only"},
+        {"maxn", OPT_INT, &maxn, "0", "fastText compatibility: 0 only"},
+        {"verbose", OPT_INT, &verbose, "N", "0 = like -quiet [2]"},
         {"alpha", OPT_REJECT, NULL, "", "ambiguous: word2vec's -alpha is the learning rate; use -lr, or -ns-exponent for the noise exponent"},
     };
     cmd_spec spec = {task == NS_TASK_CBOW ? "cbow" : "skipgram", "-input FILE -output PREFIX [options]",
@@ -96,6 +102,13 @@ int cmd_train(ns_task task, int argc, char **argv) {
                 spec.name, spec.name);
         return EXIT_USAGE;
     }
+    if (strcmp(loss, "ns") != 0 || minn != 0 || maxn != 0) {
+        fprintf(stderr, "negsamp %s: %s is not supported (negative sampling without subword "
+                "n-grams: -loss ns -minn 0 -maxn 0)\n", spec.name,
+                strcmp(loss, "ns") != 0 ? "-loss other than ns" : "-minn/-maxn other than 0");
+        return EXIT_USAGE;
+    }
+    if (verbose == 0) quiet = 1;
     if (min_count < 1 || max_vocab < 0 || max_sentence < 1) {
         fprintf(stderr, "negsamp %s: min-count and max-sentence must be >= 1, max-vocab >= 0\n", spec.name);
         return EXIT_USAGE;

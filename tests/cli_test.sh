@@ -35,6 +35,9 @@ expect 0 "" "$ns" skipgram -input "$toy" -output "$dir/sg" "${common[@]}" -bin -
 for f in sg.model sg.vec sg.bin; do [ -s "$dir/$f" ] && ok || bad "missing $f"; done
 expect 0 "" "$ns" cbow -train "$toy" -output "$dir/ft" -dim 16 -ws 3 -neg 3 -epoch 2 -minCount 2 -thread 2 -lr 0.05 -t 1e-3 -quiet
 head -1 "$dir/ft.vec" | grep -q '^[0-9]* 16$' && ok || bad "ft.vec header"
+expect 0 "" "$ns" skipgram -input "$toy" -output "$dir/ft2" -dim 8 -epoch 1 -loss ns -minn 0 -maxn 0 -verbose 0
+expect 2 "not supported" "$ns" skipgram -input "$toy" -output "$dir/x" -minn 3 -maxn 6
+expect 2 "not supported" "$ns" skipgram -input "$toy" -output "$dir/x" -loss hs
 expect 0 "epoch 1/1 done: mean loss" "$ns" skipgram -input "$toy" -output "$dir/p" -epochs 1 -dim 8
 ls "$dir" | grep -q '\.tmp\.' && bad "temporary files left behind" || ok
 
