@@ -53,7 +53,7 @@ int cmd_train(ns_task task, int argc, char **argv) {
     ns_train_opts_default(&o, task);
     ns_corpus_opts co;
     ns_corpus_opts_default(&co);
-    const char *input = NULL, *output = NULL, *init = NULL;
+    const char *input = NULL, *output = NULL, *init = NULL, *save_vocab = NULL;
     int dim = -1, window = o.window, neg = o.neg, epochs = o.epochs, threads = o.threads;
     int max_vocab = 0, max_sentence = co.max_sentence, no_lines = 0, bin = 0, quiet = 0;
     int64_t min_count = co.min_count, seed = (int64_t)o.seed;
@@ -78,6 +78,7 @@ int cmd_train(ns_task task, int argc, char **argv) {
         {"no-lines", OPT_FLAG, &no_lines, "", "line breaks do not end sentences (one stream)"},
         {"init", OPT_STRING, &init, "MODEL", "continue training MODEL (.model): its words keep their ids and vectors, new words are appended; its dim is used, other options come from this command"},
         {"bin|binary", OPT_FLAG, &bin, "", "also write PREFIX.bin (word2vec binary)"},
+        {"save-vocab", OPT_STRING, &save_vocab, "FILE", "also write the vocabulary as 'word count' lines, most frequent first"},
         {"progress", OPT_DOUBLE, &interval, "SEC", "seconds between progress lines [1 on a terminal, 10 otherwise]"},
         {"quiet", OPT_FLAG, &quiet, "", "no progress output"},
         {"loss", OPT_STRING, &loss, "ns", "fastText compatibility: only ns (negative sampling) [ns]"},
@@ -159,6 +160,13 @@ int cmd_train(ns_task task, int argc, char **argv) {
     if ((s = ns_train_words(m, c, &o, on_progress, &ps, interval, &err)) != NS_OK) {
         code = report_error(s, &err);
         goto done;
+    }
+    if (save_vocab) {
+        if ((s = ns_vocab_save(ns_model_vocab(m), save_vocab, &err)) != NS_OK) {
+            code = report_error(s, &err);
+            goto done;
+        }
+        if (!quiet) fprintf(stderr, "wrote %s\n", save_vocab);
     }
     const char *exts[3] = {".model", ".vec", ".bin"};
     for (int i = 0; i < (bin ? 3 : 2) && code == 0; i++) {

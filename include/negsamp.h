@@ -181,6 +181,8 @@ ns_status ns_train_words(ns_model *m, const ns_corpus *c, const ns_train_opts *o
  * checksum. Written to a temporary file, then renamed over `path`. */
 ns_status ns_model_save(const ns_model *m, const char *path, ns_error *err);
 ns_status ns_model_load(ns_model **out, const char *path, ns_error *err);
+/* The vocabulary as "word count" lines in id order (word2vec's -save-vocab). */
+ns_status ns_vocab_save(const ns_vocab *v, const char *path, ns_error *err);
 /* word2vec text (.vec) and binary (.bin) formats of the input vectors. */
 ns_status ns_model_export_vec(const ns_model *m, const char *path, ns_error *err);
 ns_status ns_model_export_bin(const ns_model *m, const char *path, ns_error *err);

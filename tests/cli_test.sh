@@ -33,6 +33,10 @@ expect 2 "usage" "$ns"
 # Train with word2vec spellings and fastText spellings; outputs exist.
 expect 0 "" "$ns" skipgram -input "$toy" -output "$dir/sg" "${common[@]}" -bin -threads 1
 for f in sg.model sg.vec sg.bin; do [ -s "$dir/$f" ] && ok || bad "missing $f"; done
+expect 0 "" "$ns" skipgram -input "$toy" -output "$dir/sv" -dim 8 -epochs 1 -quiet -save-vocab "$dir/sv.vocab"
+[ "$(wc -l < "$dir/sv.vocab")" = "$(head -1 "$dir/sv.vec" | cut -d' ' -f1)" ] && ok || bad "vocab lines != vec rows"
+[ "$(head -1 "$dir/sv.vocab")" = "$(tr -s ' \n' '\n\n' < "$toy" | sort | uniq -c | sort -rn | head -1 | awk '{print $2" "$1}')" ] \
+  && ok || bad "first vocab line is not the most frequent word with its count: $(head -1 "$dir/sv.vocab")"
 expect 0 "" "$ns" cbow -train "$toy" -output "$dir/ft" -dim 16 -ws 3 -neg 3 -epoch 2 -minCount 2 -thread 2 -lr 0.05 -t 1e-3 -quiet
 head -1 "$dir/ft.vec" | grep -q '^[0-9]* 16$' && ok || bad "ft.vec header"
 expect 0 "" "$ns" skipgram -input "$toy" -output "$dir/ft2" -dim 8 -epoch 1 -loss ns -minn 0 -maxn 0 -verbose 0

@@ -1,5 +1,6 @@
 /*
- * w2v.c - export of the input vectors in word2vec's formats, readable by
+ * w2v.c - the vocabulary as "word count" lines, and export of the input
+ * vectors in word2vec's formats, readable by
  * word2vec, gensim (KeyedVectors.load_word2vec_format) and fastText tools:
  *   text  (.vec): "V dim\n", then "word v1 ... vdim\n" per row, values with 7
  *                 significant digits in printf's %g style (formatted here:
@@ -88,6 +89,15 @@ static ns_status export_rows(const ns_model *m, const char *path, int binary, ns
         }
     }
     free(line);
+    return ns__out_finish(&out, 1, err);
+}
+
+ns_status ns_vocab_save(const ns_vocab *v, const char *path, ns_error *err) {
+    ns_outfile out;
+    ns_status s = ns__out_open(&out, path, err);
+    if (s != NS_OK) return s;
+    for (int32_t i = 0; i < ns_vocab_size(v); i++)
+        fprintf(out.f, "%s %lld\n", ns_vocab_word(v, i), (long long)ns_vocab_count(v, i));
     return ns__out_finish(&out, 1, err);
 }
 
