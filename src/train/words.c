@@ -121,38 +121,98 @@ static int draw_negatives(shared *sh, ns_rng *rng, int32_t centre, float **B) {
     return nb;
 }
 
+/* A worker's buffers: row pointers for one block update and its scratch. */
+typedef struct scratch {
+    int32_t *sen;     /* the current sentence after subsampling */
+    float **A, **B;   /* input and output rows of the block */
+    float **dA;       /* input gradients (rows of buf) */
+    float *y;         /* labels: 1, 0, ..., 0 */
+    float *w;         /* CBOW weights */
+    float *h;         /* CBOW mean of the context rows */
+    float *S, *G;     /* scores and gradient coefficients */
+    float *buf;
+} scratch;
+
+static void scratch_free(scratch *x) {
+    free(x->sen), free(x->A), free(x->B), free(x->dA), free(x->y), free(x->w);
+    ns__free_aligned(x->buf);
+}
+
+static int scratch_init(scratch *x, const ns_model *m, const ns_train_opts *o, int64_t max_len) {
+    size_t max_in = 2 * (size_t)o->window, max_out = (size_t)o->neg + 1, st = (size_t)m->stride;
+    x->sen = malloc((size_t)(max_len ? max_len : 1) * sizeof *x->sen);
+    x->A = malloc(max_in * sizeof *x->A);
+    x->B = malloc(max_out * sizeof *x->B);
+    x->dA = malloc(max_in * sizeof *x->dA);
+    x->y = calloc(max_out, sizeof *x->y);
+    x->w = malloc(max_in * sizeof *x->w);
+    x->buf = ns__alloc_aligned(max_in * st + st + 2 * max_in * max_out, sizeof(float));
+    if (!x->sen || !x->A || !x->B || !x->dA || !x->y || !x->w || !x->buf) {
+        scratch_free(x);
+        return 0;
+    }
+    for (size_t i = 0; i < max_in; i++) x->dA[i] = x->buf + i * st;
+    x->h = x->buf + max_in * st;
+    x->S = x->h + st;
+    x->G = x->S + max_in * max_out;
+    x->y[0] = 1.0f;
+    return 1;
+}
+
+/* One centre word: x->A[0..na) hold its context rows, x->B[0..nb) its output
+ * row and negatives. Returns the loss; *pairs counts positive pairs. */
+static double train_centre(const shared *sh, scratch *x, int na, int nb, float lr, int64_t *pairs) {
+    const ns_kernels *k = sh->k;
+    int klen = sh->m->klen;
+    if (sh->o->task == NS_TASK_SKIPGRAM) {
+        double l = ns__block_sgns(k, x->A, na, x->B, nb, x->y, lr, klen, x->S, x->G, x->dA);
+        float one = 1.0f;
+        for (int i = 0; i < na; i++) k->gemm_acc(&x->A[i], 1, (const float *const *)&x->dA[i], 1, &one, 0, 0, klen);
+        *pairs += na;
+        return l;
+    }
+    /* CBOW: the mean of the context rows predicts the centre; its gradient
+     * is added to every context row, undivided (word2vec). */
+    for (int i = 0; i < na; i++) x->w[i] = 1.0f / (float)na;
+    memset(x->h, 0, sizeof(float) * (size_t)klen);
+    k->gemm_acc(&x->h, 1, (const float *const *)x->A, na, x->w, 0, 1, klen);
+    double l = ns__block_sgns(k, &x->h, 1, x->B, nb, x->y, lr, klen, x->S, x->G, x->dA);
+    for (int i = 0; i < na; i++) x->w[i] = 1.0f;
+    k->gemm_acc(x->A, na, (const float *const *)x->dA, 1, x->w, 1, 0, klen);
+    *pairs += 1;
+    return l;
+}
+
+/* Adds this worker's recent counts to the shared ones; returns the new lr. */
+static float publish(shared *sh, worker *me, int64_t tokens, double loss, int64_t pairs) {
+    int64_t done = atomic_fetch_add(&sh->done, tokens) + tokens;
+    float lr = (float)current_lr(sh, done);
+    /* Only this worker writes its running figures: load + store suffices. */
+    double sum = atomic_load_explicit(&me->run_loss, memory_order_relaxed);
+    atomic_store_explicit(&me->run_loss, sum + loss, memory_order_relaxed);
+    atomic_fetch_add_explicit(&me->run_pairs, pairs, memory_order_relaxed);
+    atomic_store_explicit(&me->lr, lr, memory_order_relaxed);
+    return lr;
+}
+
 static void *work(void *arg) {
     worker *me = arg;
     shared *sh = me->sh;
     const ns_train_opts *o = sh->o;
     ns_model *m = sh->m;
-    int W = o->window, K = o->neg, klen = m->klen;
-    int max_in = 2 * W, max_out = K + 1;
     ns_rng rng;
     ns__rng_seed(&rng, o->seed, (uint64_t)me->id + 1);
-
     int64_t max_len = 0;
     for (int64_t s = me->first; s < me->last; s++) {
         int64_t len;
         ns_corpus_sentence(sh->c, s, &len);
         if (len > max_len) max_len = len;
     }
-    int32_t *sen = malloc((size_t)(max_len ? max_len : 1) * sizeof *sen);
-    float *scratch = ns__alloc_aligned((size_t)max_in * (size_t)m->stride + (size_t)m->stride +
-                                       2 * (size_t)max_in * (size_t)max_out, sizeof(float));
-    float **A = malloc(sizeof(float *) * (size_t)max_in), **B = malloc(sizeof(float *) * (size_t)max_out);
-    float **dA = malloc(sizeof(float *) * (size_t)max_in);
-    float *y = malloc(sizeof(float) * (size_t)max_out);
-    if (!sen || !scratch || !A || !B || !dA || !y) {
+    scratch x;
+    if (!scratch_init(&x, m, o, max_len)) {
         atomic_store(&sh->stop, 2);
-        goto out;
+        return NULL;
     }
-    for (int i = 0; i < max_in; i++) dA[i] = scratch + (size_t)i * (size_t)m->stride;
-    float *h = scratch + (size_t)max_in * (size_t)m->stride; /* CBOW mean */
-    float *S = h + m->stride, *G = S + max_in * max_out;
-    y[0] = 1.0f;
-    for (int j = 1; j < max_out; j++) y[j] = 0.0f;
-
     float lr = (float)current_lr(sh, atomic_load(&sh->done));
     for (int ep = 0; ep < o->epochs && !atomic_load_explicit(&sh->stop, memory_order_relaxed); ep++) {
         double ep_loss = 0, run_loss = 0;
@@ -161,47 +221,21 @@ static void *work(void *arg) {
             int64_t len, n = 0;
             const int32_t *ids = ns_corpus_sentence(sh->c, s, &len);
             for (int64_t t = 0; t < len; t++)
-                if (ns__keep_draw(&rng, sh->keep[ids[t]])) sen[n++] = ids[t];
+                if (ns__keep_draw(&rng, sh->keep[ids[t]])) x.sen[n++] = ids[t];
             for (int64_t pos = 0; pos < n; pos++) {
-                int b = ns__window_draw(&rng, W);
-                int na = 0;
+                int b = ns__window_draw(&rng, o->window), na = 0;
                 for (int64_t q = pos - b; q <= pos + b; q++)
-                    if (q >= 0 && q < n && q != pos) A[na++] = ns__in_row(m, sen[q]);
+                    if (q >= 0 && q < n && q != pos) x.A[na++] = ns__in_row(m, x.sen[q]);
                 if (na == 0) continue;
-                int32_t centre = sen[pos];
-                B[0] = ns__out_row(m, centre);
-                int nb = draw_negatives(sh, &rng, centre, B);
-                double l;
-                if (o->task == NS_TASK_SKIPGRAM) {
-                    l = ns__block_sgns(sh->k, A, na, B, nb, y, lr, klen, S, G, dA);
-                    for (int i = 0; i < na; i++) {
-                        float one = 1.0f;
-                        sh->k->gemm_acc(&A[i], 1, (const float *const *)&dA[i], 1, &one, 0, 0, klen);
-                    }
-                    run_pairs += na;
-                } else {
-                    float inv = 1.0f / (float)na;
-                    float wts[2 * 1000];
-                    for (int i = 0; i < na; i++) wts[i] = inv;
-                    memset(h, 0, sizeof(float) * (size_t)klen);
-                    sh->k->gemm_acc(&h, 1, (const float *const *)A, na, wts, 0, 1, klen);
-                    l = ns__block_sgns(sh->k, &h, 1, B, nb, y, lr, klen, S, G, dA);
-                    for (int i = 0; i < na; i++) wts[i] = 1.0f;
-                    sh->k->gemm_acc(A, na, (const float *const *)dA, 1, wts, 1, 0, klen);
-                    run_pairs += 1;
-                }
-                run_loss += l;
+                x.B[0] = ns__out_row(m, x.sen[pos]);
+                int nb = draw_negatives(sh, &rng, x.sen[pos], x.B);
+                run_loss += train_centre(sh, &x, na, nb, lr, &run_pairs);
             }
             pending += len;
             if (pending >= PUBLISH_EVERY || s + 1 == me->last) {
-                int64_t done = atomic_fetch_add(&sh->done, pending) + pending;
-                pending = 0;
-                lr = (float)current_lr(sh, done);
+                lr = publish(sh, me, pending, run_loss, run_pairs);
                 ep_loss += run_loss, ep_pairs += run_pairs;
-                atomic_store_explicit(&me->run_loss, atomic_load_explicit(&me->run_loss, memory_order_relaxed) + run_loss, memory_order_relaxed);
-                atomic_fetch_add_explicit(&me->run_pairs, run_pairs, memory_order_relaxed);
-                atomic_store_explicit(&me->lr, lr, memory_order_relaxed);
-                run_loss = 0, run_pairs = 0;
+                pending = 0, run_loss = 0, run_pairs = 0;
                 if (atomic_load_explicit(&sh->stop, memory_order_relaxed)) break;
             }
         }
@@ -209,8 +243,7 @@ static void *work(void *arg) {
         me->epoch_pairs[ep] = ep_pairs;
         atomic_store_explicit(&me->epochs_done, ep + 1, memory_order_release);
     }
-out:
-    free(sen), ns__free_aligned(scratch), free(A), free(B), free(dA), free(y);
+    scratch_free(&x);
     return NULL;
 }
 
