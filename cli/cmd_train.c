@@ -58,7 +58,7 @@ int cmd_train(ns_task task, int argc, char **argv) {
     int max_vocab = 0, max_sentence = co.max_sentence, no_lines = 0, bin = 0, quiet = 0;
     int64_t min_count = co.min_count, seed = (int64_t)o.seed;
     double lr = o.lr, sample = o.sample, alpha = o.ns_exponent, interval = -1;
-    const char *loss = "ns";
+    const char *loss = "sgns";
     int minn = 0, maxn = 0, verbose = 2;
     const opt opts[] = {
         {"input|train", OPT_STRING, &input, "FILE", "training text, UTF-8, '-' = stdin, .gz ok (required)"},
@@ -81,7 +81,7 @@ int cmd_train(ns_task task, int argc, char **argv) {
         {"save-vocab", OPT_STRING, &save_vocab, "FILE", "also write the vocabulary as 'word count' lines, most frequent first"},
         {"progress", OPT_DOUBLE, &interval, "SEC", "seconds between progress lines [1 on a terminal, 10 otherwise]"},
         {"quiet", OPT_FLAG, &quiet, "", "no progress output"},
-        {"loss", OPT_STRING, &loss, "ns", "fastText compatibility: only ns (negative sampling) [ns]"},
+        {"loss", OPT_STRING, &loss, "NAME", "sgns (= fastText's ns): word2vec's loss; nce: noise-contrastive, exp(score) ~ P(centre|context); softmax-sampled: softmax over the positive and its negatives, log(k Pn) subtracted [sgns]"},
         {"minn", OPT_INT, &minn, "0", "fastText compatibility: subword n-grams are not supported, 0 only"},
         {"maxn", OPT_INT, &maxn, "0", "fastText compatibility: 0 only"},
         {"verbose", OPT_INT, &verbose, "N", "0 = like -quiet [2]"},
@@ -103,12 +103,18 @@ int cmd_train(ns_task task, int argc, char **argv) {
                 spec.name, spec.name);
         return EXIT_USAGE;
     }
-    if (strcmp(loss, "ns") != 0 || minn != 0 || maxn != 0) {
-        fprintf(stderr, "negsamp %s: %s is not supported (negative sampling without subword "
-                "n-grams: -loss ns -minn 0 -maxn 0)\n", spec.name,
-                strcmp(loss, "ns") != 0 ? "-loss other than ns" : "-minn/-maxn other than 0");
+    int loss_id = strcmp(loss, "ns") == 0 ? (int)NS_LOSS_SGNS : ns_loss_parse(loss);
+    if (loss_id < 0) {
+        fprintf(stderr, "negsamp %s: -loss %s is not supported; choose sgns (fastText's ns), nce "
+                "or softmax-sampled\n", spec.name, loss);
         return EXIT_USAGE;
     }
+    if (minn != 0 || maxn != 0) {
+        fprintf(stderr, "negsamp %s: -minn/-maxn other than 0 are not supported (no subword "
+                "n-grams)\n", spec.name);
+        return EXIT_USAGE;
+    }
+    o.loss = (ns_loss)loss_id;
     if (verbose == 0) quiet = 1;
     if (min_count < 1 || max_vocab < 0 || max_sentence < 1) {
         fprintf(stderr, "negsamp %s: min-count and max-sentence must be >= 1, max-vocab >= 0\n", spec.name);

@@ -107,9 +107,27 @@ typedef enum ns_task {
     NS_TASK_CBOW = 1
 } ns_task;
 
+/* The objective for a positive y with k negatives drawn from Pn:
+ *   SGNS: -log s(u.v) - sum_j log s(-u_j.v)            (word2vec)
+ *   NCE:  the same on scores shifted by -log(k Pn(y)); the trained model's
+ *         exp(u.v) approximates a normalised P(y | x), SGNS's does not
+ *   SOFTMAX_SAMPLED: softmax over the positive and the k negatives with
+ *         log(k Pn(y)) subtracted from every logit (an unbiased estimate of
+ *         the full softmax's gradient as k grows) */
+typedef enum ns_loss {
+    NS_LOSS_SGNS = 0,
+    NS_LOSS_NCE = 1,
+    NS_LOSS_SOFTMAX_SAMPLED = 2
+} ns_loss;
+
+/* "sgns", "nce", "softmax-sampled"; ns_loss_parse returns -1 if unknown. */
+const char *ns_loss_name(ns_loss l);
+int ns_loss_parse(const char *name);
+
 /* Training options; the defaults are word2vec's. */
 typedef struct ns_train_opts {
     ns_task task;
+    ns_loss loss;         /* objective (SGNS) */
     int32_t dim;          /* vector size (100) */
     int32_t window;       /* max context distance (5) */
     int32_t neg;          /* negatives per positive, k (5) */

@@ -70,6 +70,62 @@ static double analogy_accuracy(const ns_model *m, const char *questions) {
     return acc;
 }
 
+/* Mean over the tokens x of held-out text of log sum_y exp(in[x] . out[y]):
+ * 0 when the model's exp(score) is a normalised P(y | x). *worst receives
+ * the largest |log Z(x)|. */
+static double mean_log_z(const ns_model *m, const ns_corpus *heldout, double *worst) {
+    double *logz = calloc((size_t)m->rows, sizeof *logz), sum = 0;
+    int64_t n = 0;
+    *worst = 0;
+    for (int32_t x = 0; x < m->rows; x++) {
+        double z = 0;
+        for (int32_t y = 0; y < m->rows; y++) {
+            double d = 0;
+            for (int k = 0; k < m->dim; k++) d += (double)ns__in_row(m, x)[k] * ns__out_row(m, y)[k];
+            z += exp(d);
+        }
+        logz[x] = log(z);
+    }
+    for (int64_t s = 0; s < ns_corpus_sentences(heldout); s++) {
+        int64_t len;
+        const int32_t *ids = ns_corpus_sentence(heldout, s, &len);
+        for (int64_t t = 0; t < len; t++, n++) {
+            sum += logz[ids[t]];
+            if (fabs(logz[ids[t]]) > *worst) *worst = fabs(logz[ids[t]]);
+        }
+    }
+    free(logz);
+    return n ? sum / (double)n : NAN;
+}
+
+/* NCE's model is self-normalised (sum_y exp(score) ~ 1), SGNS's is not. */
+static void nce_self_normalises(const ns_corpus *c, const char *heldout_path) {
+    ns_corpus *h = load(heldout_path, 1, ns_corpus_vocab(c));
+    CHECK(h != NULL);
+    if (!h) return;
+    CHECK_EQ(ns_vocab_size(ns_corpus_vocab(h)), ns_vocab_size(ns_corpus_vocab(c))); /* no new words */
+    for (int loss = NS_LOSS_SGNS; loss <= NS_LOSS_NCE; loss++) {
+        ns_train_opts o;
+        ns_train_opts_default(&o, NS_TASK_SKIPGRAM);
+        o.dim = 24, o.window = 4, o.sample = 0, o.threads = 1, o.loss = (ns_loss)loss, o.neg = 5;
+        ns_model *m;
+        ns_error err;
+        CHECK_EQ(ns_model_create(&m, ns_corpus_vocab(c), &o, &err), NS_OK);
+        CHECK_EQ(ns_train_words(m, c, &o, NULL, NULL, 1, &err), NS_OK);
+        double worst, lz = mean_log_z(m, h, &worst);
+        printf("%s: held-out mean log sum_y exp(score) = %.4f, worst context %.4f\n",
+               ns_loss_name((ns_loss)loss), lz, worst);
+        if (loss == NS_LOSS_NCE) {
+            CHECK(fabs(lz) < 0.1);  /* sum within about 10 % of 1 on average */
+            CHECK(worst < 0.3);
+        } else {
+            CHECK(fabs(lz) > 1.0);
+        }
+        ns_model_free(m);
+    }
+    ns_corpus_free(h);
+}
+
 static int same_tables(const ns_model *a, const ns_model *b) {
     size_t n = (size_t)a->rows * (size_t)a->stride * sizeof(float);
     return a->rows == b->rows && memcmp(a->in, b->in, n) == 0 && memcmp(a->out, b->out, n) == 0;
@@ -115,6 +171,15 @@ int main(void) {
     CHECK(rc.last_loss < rc.first_loss);
     CHECK(acc >= 0.8);
     ns_model_free(cb);
+
+    /* Held-out text of the same language: same world seed, other sentences. */
+    char heldout_dir[4096], heldout[4200];
+    snprintf(heldout_dir, sizeof heldout_dir, "%s/heldout", dir);
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s' && '%s' '%s' 2000 15 3 99", heldout_dir,
+             gen ? gen : "ns-toycorpus", heldout_dir);
+    CHECK(system(cmd) == 0);
+    snprintf(heldout, sizeof heldout, "%s/toy.txt", heldout_dir);
+    nce_self_normalises(c, heldout);
 
     /* The same text with no line breaks, two threads: every epoch covers
      * every token (word2vec skips epochs on such a file). */

@@ -13,7 +13,9 @@
  * every question "a b c d" = (role1 of x, role2 of x, role1 of y, role2 of y).
  * The spelling shows the answer to a person; the trainer never sees it.
  *
- * usage: ns-toycorpus DIR [sentences] [nations] [seed]
+ * usage: ns-toycorpus DIR [sentences] [nations] [seed] [text-seed]
+ * (seed makes the world: the words; text-seed, default seed, the sentences:
+ * another text-seed gives held-out text in the same language)
  * writes DIR/toy.txt, DIR/toy-analogy.txt, DIR/toy-sim.txt
  */
 #include <stdint.h>
@@ -84,7 +86,7 @@ static FILE *open_out(const char *dir, const char *name) {
 
 int main(int argc, char **argv) {
     if (argc < 2) {
-        fprintf(stderr, "usage: ns-toycorpus DIR [sentences=60000] [nations=30] [seed=7]\n");
+        fprintf(stderr, "usage: ns-toycorpus DIR [sentences=60000] [nations=30] [seed=7] [text-seed=seed]\n");
         return 2;
     }
     long sentences = argc > 2 ? atol(argv[2]) : 60000;
@@ -96,6 +98,7 @@ int main(int argc, char **argv) {
     }
     char stems[MAXN][16];
     make_stems(stems, n);
+    if (argc > 5) rng_state = strtoull(argv[5], NULL, 10) ^ 0x5bd1e995u;
     FILE *f = open_out(argv[1], "toy.txt");
     if (!f) return 1;
     for (long s = 0; s < sentences; s++) {

@@ -5,6 +5,7 @@
  *   "NSMODEL1"                     8 bytes magic
  *   u32 version, u32 0x01020304    format version, byte-order mark
  *   i32 task, dim, window, neg, epochs, threads
+ *   i32 loss                       (version 2 on; version 1 files are SGNS)
  *   f64 ns_exponent, sample, lr, min_lr_frac
  *   u64 seed
  *   i32 V                          vocabulary size
@@ -56,14 +57,15 @@ ns_status ns_model_save(const ns_model *m, const char *path, ns_error *err) {
     hashed x = {out.f, 0xcbf29ce484222325ULL, 0};
     const ns_train_opts *o = &m->opts;
     uint32_t u[2] = {NS_MODEL_VERSION, 0x01020304u};
-    int32_t i[7] = {(int32_t)o->task, m->dim, o->window, o->neg, o->epochs, o->threads, m->rows};
+    int32_t i[8] = {(int32_t)o->task, m->dim, o->window, o->neg, o->epochs, o->threads,
+                    (int32_t)o->loss, m->rows};
     double d[4] = {o->ns_exponent, o->sample, o->lr, o->min_lr_frac};
     put(&x, NS_MODEL_MAGIC, 8);
     put(&x, u, sizeof u);
-    put(&x, i, 6 * sizeof(int32_t));
+    put(&x, i, 7 * sizeof(int32_t));
     put(&x, d, sizeof d);
     put(&x, &o->seed, sizeof o->seed);
-    put(&x, &i[6], sizeof(int32_t));
+    put(&x, &i[7], sizeof(int32_t));
     for (int32_t w = 0; w < m->rows; w++) {
         const char *word = ns_vocab_word(m->vocab, w);
         uint32_t len = (uint32_t)strlen(word);
@@ -107,7 +109,7 @@ ns_status ns_model_load(ns_model **out, const char *path, ns_error *err) {
     hashed x = {f, 0xcbf29ce484222325ULL, (int64_t)st.st_size - 8};
     char magic[8];
     uint32_t u[2];
-    int32_t i[6], V;
+    int32_t i[7] = {0}, V;
     double d[4];
     ns_train_opts o;
     if (x.left < 8 || !get(&x, magic, 8) || memcmp(magic, NS_MODEL_MAGIC, 8) != 0) {
@@ -115,18 +117,21 @@ ns_status ns_model_load(ns_model **out, const char *path, ns_error *err) {
         goto fail;
     }
     if (!get(&x, u, sizeof u)) TRUNC("the header");
-    if (u[0] != NS_MODEL_VERSION) {
-        s = ns__fail(err, NS_EFORMAT, "%s: model format version %u, this build reads %u", path,
-                     u[0], NS_MODEL_VERSION);
+    if (u[0] < 1 || u[0] > NS_MODEL_VERSION) {
+        s = ns__fail(err, NS_EFORMAT, "%s: model format version %u, this build reads 1 to %u",
+                     path, u[0], NS_MODEL_VERSION);
         goto fail;
     }
     if (u[1] != 0x01020304u) {
         s = ns__fail(err, NS_EFORMAT, "%s: model written on a machine of other byte order", path);
         goto fail;
     }
-    if (!get(&x, i, sizeof i) || !get(&x, d, sizeof d) || !get(&x, &o.seed, 8) || !get(&x, &V, 4))
+    size_t n_int = u[0] >= 2 ? 7 : 6;
+    if (!get(&x, i, n_int * sizeof(int32_t)) || !get(&x, d, sizeof d) || !get(&x, &o.seed, 8) ||
+        !get(&x, &V, 4))
         TRUNC("the options");
     o.task = (ns_task)i[0], o.dim = i[1], o.window = i[2], o.neg = i[3], o.epochs = i[4];
+    o.loss = (ns_loss)i[6];
     o.threads = i[5], o.ns_exponent = d[0], o.sample = d[1], o.lr = d[2], o.min_lr_frac = d[3];
     ns_error oe;
     if (ns_train_opts_check(&o, &oe) != NS_OK) {

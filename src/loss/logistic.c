@@ -1,82 +1,34 @@
 /*
- * logistic.c - the SGNS (logistic) loss; see loss.h.
- *
- * exp and log1p are computed with short polynomials instead of libm calls,
- * branch-free so that the compiler vectorises the loop (it runs on every
- * (input, output) pair of training, about 36 pairs per centre word), and the
- * loop is compiled for AVX-512, AVX2 and baseline x86-64 with the best one
- * chosen when the program loads (GCC target_clones; no intrinsics here).
- *   exp(x) = 2^n * exp(r), n = round(x / ln 2), r = x - n ln 2 in
- *     [-ln2/2, ln2/2], exp(r) by its Taylor polynomial to degree 7
- *     (relative error < 2e-8 before float rounding).
- *   log(1 + t), t in [0, 1]: z = t / (2 + t) in [0, 1/3],
- *     log(1 + t) = 2 atanh(z) = 2 (z + z^3/3 + ... + z^13/13)
- *     (relative error < 5e-9).
+ * logistic.c - the logistic loss of SGNS and NCE; see loss.h. The loop is
+ * branch-free and calls no libm function (fastmath.h) so that it vectorises,
+ * and is compiled for AVX-512, AVX2 and baseline x86-64 (target_clones): it
+ * runs on every (input, output) pair of training.
  */
 #include "loss.h"
 
-#include <stdint.h>
-#include <string.h>
-
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_THREAD__)
-#define NS_CLONES __attribute__((target_clones("avx512f", "arch=haswell", "default")))
-#else
-#define NS_CLONES
-#endif
-
-/* exp(x) for x <= 0; below -87 the result would be denormal: clamp. */
-static inline float exp_neg(float x) {
-    x = x < -87.0f ? -87.0f : x;
-    /* Round to nearest by adding and subtracting 1.5 * 2^23. */
-    float n = (x * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
-    float r = x - n * 0.693145751953125f - n * 1.428606765330187e-06f;
-    float p = 1.0f / 5040.0f;
-    p = p * r + 1.0f / 720.0f;
-    p = p * r + 1.0f / 120.0f;
-    p = p * r + 1.0f / 24.0f;
-    p = p * r + 1.0f / 6.0f;
-    p = p * r + 0.5f;
-    p = p * r + 1.0f;
-    p = p * r + 1.0f;
-    int32_t bits = ((int32_t)n + 127) << 23;
-    float scale;
-    memcpy(&scale, &bits, sizeof scale);
-    return p * scale;
-}
-
-static inline float log1p_unit(float t) {
-    float z = t / (2.0f + t), z2 = z * z;
-    float p = 1.0f / 13.0f;
-    p = p * z2 + 1.0f / 11.0f;
-    p = p * z2 + 1.0f / 9.0f;
-    p = p * z2 + 1.0f / 7.0f;
-    p = p * z2 + 1.0f / 5.0f;
-    p = p * z2 + 1.0f / 3.0f;
-    p = p * z2 + 1.0f;
-    return 2.0f * z * p;
-}
+#include "fastmath.h"
 
 float ns__sigmoid(float x) {
-    float e = exp_neg(-__builtin_fabsf(x)); /* exp(-|x|) in (0, 1] */
+    float e = ns__exp_neg(-__builtin_fabsf(x)); /* exp(-|x|) in (0, 1] */
     float p = 1.0f / (1.0f + e);
     return x >= 0 ? p : e * p;
 }
 
 float ns__softplus(float x) {
-    float e = exp_neg(-__builtin_fabsf(x));
-    return (x > 0 ? x : 0.0f) + log1p_unit(e);
+    float e = ns__exp_neg(-__builtin_fabsf(x));
+    return (x > 0 ? x : 0.0f) + ns__log1p_unit(e);
 }
 
 NS_CLONES
 double ns__loss_logistic(float *s, float *g, int n) {
     for (int t = 0; t < n; t++) {
         float x = s[t], y = g[t];
-        float e = exp_neg(-__builtin_fabsf(x));
+        float e = ns__exp_neg(-__builtin_fabsf(x));
         float p = 1.0f / (1.0f + e);
         float sig = x >= 0 ? p : e * p;
         /* y = 1: softplus(-x); y = 0: softplus(x). */
         float z = y > 0.5f ? -x : x;
-        s[t] = (z > 0 ? z : 0.0f) + log1p_unit(e);
+        s[t] = (z > 0 ? z : 0.0f) + ns__log1p_unit(e);
         g[t] = sig - y;
     }
     double total = 0.0;

@@ -7,6 +7,9 @@
  *   L(s, 1) = -log sigma(s)  = softplus(-s),   dL/ds = sigma(s) - 1
  *   L(s, 0) = -log sigma(-s) = softplus(s),    dL/ds = sigma(s)
  * so a positive with k negatives costs -log s(pos) - sum_j log s(-neg_j).
+ *
+ * NCE (Gutmann & Hyvarinen; Mnih & Teh) is the same logistic loss on shifted
+ * scores s - log(k Pn(y)); the shift is applied by the caller (model.c).
  */
 #ifndef NS_LOSS_H
 #define NS_LOSS_H
@@ -16,7 +19,12 @@
  * about 1e-7 relative (polynomial exp and log). */
 double ns__loss_logistic(float *s, float *g, int n);
 
-/* The functions behind it, exposed for the tests. */
+/* Softmax cross-entropy per row (nrows rows of n logits, the true class in
+ * column 0): writes g = dL/ds (any input in g is ignored), returns the loss
+ * summed over rows. */
+double ns__loss_softmax(float *s, float *g, int nrows, int n);
+
+/* The functions behind the logistic loss, exposed for the tests. */
 float ns__sigmoid(float x);
 float ns__softplus(float x);
 

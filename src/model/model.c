@@ -110,14 +110,23 @@ ns_status ns_model_extend(ns_model *m, const ns_vocab *vocab, ns_error *err) {
     return NS_OK;
 }
 
-double ns__block_sgns(const ns_kernels *k, float *const *A, int na, float *const *B, int nb,
-                      const float *y, float lr, int klen, float *S, float *G, float *const *dA) {
+double ns__block_update(const ns_kernels *k, ns_loss loss, float *const *A, int na,
+                        float *const *B, int nb, const float *y, const float *shift, float lr,
+                        int klen, float *S, float *G, float *const *dA) {
     k->scores((const float *const *)A, na, (const float *const *)B, nb, klen, S);
-    for (int i = 0; i < na; i++) memcpy(G + i * nb, y, (size_t)nb * sizeof(float));
-    double loss = ns__loss_logistic(S, G, na * nb);
+    if (shift)
+        for (int i = 0; i < na; i++)
+            for (int j = 0; j < nb; j++) S[i * nb + j] -= shift[j];
+    double l;
+    if (loss == NS_LOSS_SOFTMAX_SAMPLED) {
+        l = ns__loss_softmax(S, G, na, nb);
+    } else {
+        for (int i = 0; i < na; i++) memcpy(G + i * nb, y, (size_t)nb * sizeof(float));
+        l = ns__loss_logistic(S, G, na * nb);
+    }
     for (int t = 0; t < na * nb; t++) G[t] *= -lr;
     for (int i = 0; i < na; i++) memset(dA[i], 0, (size_t)klen * sizeof(float));
     k->gemm_acc(dA, na, (const float *const *)B, nb, G, nb, 1, klen);
     k->gemm_acc(B, nb, (const float *const *)A, na, G, 1, nb, klen);
-    return loss;
+    return l;
 }

@@ -33,12 +33,15 @@ ns_status ns__model_alloc(ns_model **out, ns_vocab *vocab, int32_t dim);
 
 /* The block update at the heart of every trainer (HogBatch-style: the inputs
  * A share the outputs B, e.g. all context words of a window share the centre
- * word and its negatives). With labels y[0..nb) for the columns:
- *   S = A B^T, G = -lr * dL/dS (logistic loss),
+ * word and its negatives). Column 0 of B is the positive, the others are
+ * negatives (labels y[0..nb) = 1, 0, ..., 0 for the logistic losses):
+ *   S = A B^T - shift (per column; shift may be NULL for none),
+ *   G = -lr * dL/dS (loss: SGNS/NCE logistic, or softmax over each row),
  *   dA = G B   (written to dA, not applied: the caller decides where it goes),
  *   B += G^T A (applied, from the old A).
  * S and G hold na * nb floats, dA na rows of klen floats. Returns the loss. */
-double ns__block_sgns(const ns_kernels *k, float *const *A, int na, float *const *B, int nb,
-                      const float *y, float lr, int klen, float *S, float *G, float *const *dA);
+double ns__block_update(const ns_kernels *k, ns_loss loss, float *const *A, int na,
+                        float *const *B, int nb, const float *y, const float *shift, float lr,
+                        int klen, float *S, float *G, float *const *dA);
 
 #endif

@@ -36,6 +36,7 @@
 
 void ns_train_opts_default(ns_train_opts *o, ns_task task) {
     o->task = task;
+    o->loss = NS_LOSS_SGNS;
     o->dim = 100;
     o->window = 5;
     o->neg = 5;
@@ -48,9 +49,23 @@ void ns_train_opts_default(ns_train_opts *o, ns_task task) {
     o->seed = 1;
 }
 
+static const char *loss_names[] = {"sgns", "nce", "softmax-sampled"};
+
+const char *ns_loss_name(ns_loss l) {
+    return (unsigned)l < sizeof loss_names / sizeof loss_names[0] ? loss_names[l] : "unknown";
+}
+
+int ns_loss_parse(const char *name) {
+    for (size_t i = 0; i < sizeof loss_names / sizeof loss_names[0]; i++)
+        if (strcmp(name, loss_names[i]) == 0) return (int)i;
+    return -1;
+}
+
 ns_status ns_train_opts_check(const ns_train_opts *o, ns_error *err) {
     if (o->task != NS_TASK_SKIPGRAM && o->task != NS_TASK_CBOW)
         return ns__fail(err, NS_EINVAL, "unknown task %d", (int)o->task);
+    if (o->loss != NS_LOSS_SGNS && o->loss != NS_LOSS_NCE && o->loss != NS_LOSS_SOFTMAX_SAMPLED)
+        return ns__fail(err, NS_EINVAL, "unknown loss %d", (int)o->loss);
     if (o->dim < 1 || o->dim > 10000)
         return ns__fail(err, NS_EINVAL, "dim must be in 1..10000, got %d", o->dim);
     if (o->window < 1 || o->window > 1000)
@@ -80,6 +95,7 @@ typedef struct shared {
     const ns_kernels *k;
     ns_alias noise;
     uint32_t *keep;        /* per word: keep if rand32 < keep[w] */
+    float *shift;          /* per word: log(k Pn(w)) for NCE and sampled softmax, else NULL */
     int64_t total_work;    /* epochs * corpus tokens */
     atomic_llong done;     /* tokens processed, all threads */
     atomic_int stop;
@@ -106,13 +122,15 @@ static double current_lr(const shared *sh, int64_t done) {
     return sh->o->lr * frac;
 }
 
-/* Draws up to k negatives different from `centre` into B[1..], returns nb. */
-static int draw_negatives(shared *sh, ns_rng *rng, int32_t centre, float **B) {
+/* Draws up to k negatives different from `centre` into ids[1..] and their
+ * rows into B[1..]; returns nb, the number of output rows with the centre. */
+static int draw_negatives(shared *sh, ns_rng *rng, int32_t centre, int32_t *ids, float **B) {
     int nb = 1;
     for (int j = 0; j < sh->o->neg; j++) {
         for (int tries = 0; tries < 8; tries++) {
             int32_t w = ns__alias_draw(&sh->noise, rng);
             if (w != centre) {
+                ids[nb] = w;
                 B[nb++] = ns__out_row(sh->m, w);
                 break;
             }
@@ -125,6 +143,8 @@ static int draw_negatives(shared *sh, ns_rng *rng, int32_t centre, float **B) {
 typedef struct scratch {
     int32_t *sen;     /* the current sentence after subsampling */
     float **A, **B;   /* input and output rows of the block */
+    int32_t *ids;     /* word ids of the output rows */
+    float *shift;     /* per output row: log(k Pn) (NCE, sampled softmax) */
     float **dA;       /* input gradients (rows of buf) */
     float *y;         /* labels: 1, 0, ..., 0 */
     float *w;         /* CBOW weights */
@@ -135,6 +155,7 @@ typedef struct scratch {
 
 static void scratch_free(scratch *x) {
     free(x->sen), free(x->A), free(x->B), free(x->dA), free(x->y), free(x->w);
+    free(x->ids), free(x->shift);
     ns__free_aligned(x->buf);
 }
 
@@ -146,8 +167,10 @@ static int scratch_init(scratch *x, const ns_model *m, const ns_train_opts *o, i
     x->dA = malloc(max_in * sizeof *x->dA);
     x->y = calloc(max_out, sizeof *x->y);
     x->w = malloc(max_in * sizeof *x->w);
+    x->ids = malloc(max_out * sizeof *x->ids);
+    x->shift = malloc(max_out * sizeof *x->shift);
     x->buf = ns__alloc_aligned(max_in * st + st + 2 * max_in * max_out, sizeof(float));
-    if (!x->sen || !x->A || !x->B || !x->dA || !x->y || !x->w || !x->buf) {
+    if (!x->sen || !x->A || !x->B || !x->dA || !x->y || !x->w || !x->ids || !x->shift || !x->buf) {
         scratch_free(x);
         return 0;
     }
@@ -159,13 +182,20 @@ static int scratch_init(scratch *x, const ns_model *m, const ns_train_opts *o, i
     return 1;
 }
 
-/* One centre word: x->A[0..na) hold its context rows, x->B[0..nb) its output
- * row and negatives. Returns the loss; *pairs counts positive pairs. */
+/* One centre word: x->A[0..na) hold its context rows, x->B[0..nb) (ids in
+ * x->ids) its output row and negatives. Returns the loss; *pairs counts
+ * positive pairs. */
 static double train_centre(const shared *sh, scratch *x, int na, int nb, float lr, int64_t *pairs) {
     const ns_kernels *k = sh->k;
+    ns_loss loss = sh->o->loss;
     int klen = sh->m->klen;
+    const float *shift = NULL;
+    if (sh->shift) {
+        for (int j = 0; j < nb; j++) x->shift[j] = sh->shift[x->ids[j]];
+        shift = x->shift;
+    }
     if (sh->o->task == NS_TASK_SKIPGRAM) {
-        double l = ns__block_sgns(k, x->A, na, x->B, nb, x->y, lr, klen, x->S, x->G, x->dA);
+        double l = ns__block_update(k, loss, x->A, na, x->B, nb, x->y, shift, lr, klen, x->S, x->G, x->dA);
         float one = 1.0f;
         for (int i = 0; i < na; i++) k->gemm_acc(&x->A[i], 1, (const float *const *)&x->dA[i], 1, &one, 0, 0, klen);
         *pairs += na;
@@ -176,7 +206,7 @@ static double train_centre(const shared *sh, scratch *x, int na, int nb, float l
     for (int i = 0; i < na; i++) x->w[i] = 1.0f / (float)na;
     memset(x->h, 0, sizeof(float) * (size_t)klen);
     k->gemm_acc(&x->h, 1, (const float *const *)x->A, na, x->w, 0, 1, klen);
-    double l = ns__block_sgns(k, &x->h, 1, x->B, nb, x->y, lr, klen, x->S, x->G, x->dA);
+    double l = ns__block_update(k, loss, &x->h, 1, x->B, nb, x->y, shift, lr, klen, x->S, x->G, x->dA);
     for (int i = 0; i < na; i++) x->w[i] = 1.0f;
     k->gemm_acc(x->A, na, (const float *const *)x->dA, 1, x->w, 1, 0, klen);
     *pairs += 1;
@@ -227,8 +257,9 @@ static void *work(void *arg) {
                 for (int64_t q = pos - b; q <= pos + b; q++)
                     if (q >= 0 && q < n && q != pos) x.A[na++] = ns__in_row(m, x.sen[q]);
                 if (na == 0) continue;
+                x.ids[0] = x.sen[pos];
                 x.B[0] = ns__out_row(m, x.sen[pos]);
-                int nb = draw_negatives(sh, &rng, x.sen[pos], x.B);
+                int nb = draw_negatives(sh, &rng, x.sen[pos], x.ids, x.B);
                 run_loss += train_centre(sh, &x, na, nb, lr, &run_pairs);
             }
             pending += len;
@@ -279,6 +310,17 @@ static ns_status prepare(shared *sh, ns_error *err) {
     }
     ns__noise_weights(counts, n, sh->o->ns_exponent, w);
     ns_status s = ns__alias_init(&sh->noise, w, n);
+    if (s == NS_OK && sh->o->loss != NS_LOSS_SGNS) {
+        /* log(k Pn(w)); a word the noise never draws gets Pn floored at 1e-12
+         * so that its positives keep a finite score. */
+        double sum = 0;
+        for (int32_t i = 0; i < n; i++) sum += w[i];
+        if (!(sh->shift = malloc((size_t)n * sizeof *sh->shift))) s = NS_ENOMEM;
+        for (int32_t i = 0; s == NS_OK && i < n; i++) {
+            double p = w[i] / sum;
+            sh->shift[i] = (float)log(sh->o->neg * (p > 1e-12 ? p : 1e-12));
+        }
+    }
     free(counts), free(w);
     if (s == NS_EINVAL)
         return ns__fail(err, NS_EINVAL, "noise distribution has no positive weight");
@@ -362,7 +404,8 @@ ns_status ns_train_words(ns_model *m, const ns_corpus *c, const ns_train_opts *o
     atomic_init(&sh.done, 0);
     atomic_init(&sh.stop, 0);
     if ((s = prepare(&sh, err)) != NS_OK) {
-        free(sh.keep);
+        free(sh.keep), free(sh.shift);
+        ns__alias_destroy(&sh.noise);
         return s;
     }
     int nt = o->threads;
@@ -397,7 +440,7 @@ done:
     if (s == NS_OK && atomic_load(&sh.stop) == 1) s = ns__fail(err, NS_ECANCELED, "training stopped");
     if (s == NS_OK && atomic_load(&sh.stop) == 2) s = ns__fail(err, NS_ENOMEM, "out of memory in a worker");
     if (s == NS_OK) m->opts = *o;
-    free(w), free(losses), free(pairs), free(sh.keep);
+    free(w), free(losses), free(pairs), free(sh.keep), free(sh.shift);
     ns__alias_destroy(&sh.noise);
     return s;
 }
