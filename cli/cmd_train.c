@@ -53,7 +53,9 @@ int cmd_train(ns_task task, int argc, char **argv) {
     ns_train_opts_default(&o, task);
     ns_corpus_opts co;
     ns_corpus_opts_default(&co);
-    const char *input = NULL, *output = NULL, *init = NULL, *save_vocab = NULL;
+    const char *input = NULL, *output = NULL, *init = NULL, *save_vocab = NULL, *noise_file = NULL;
+    double *noise = NULL;
+    int reject_anchor = 0;
     int dim = -1, window = o.window, neg = o.neg, epochs = o.epochs, threads = o.threads;
     int max_vocab = 0, max_sentence = co.max_sentence, no_lines = 0, bin = 0, quiet = 0;
     int64_t min_count = co.min_count, seed = (int64_t)o.seed;
@@ -67,6 +69,8 @@ int cmd_train(ns_task task, int argc, char **argv) {
         {"window|ws", OPT_INT, &window, "N", "max distance of a context word; each centre uses 1..N [5]"},
         {"neg|negative", OPT_INT, &neg, "K", "negatives per positive [5]"},
         {"ns-exponent|noise-alpha", OPT_DOUBLE, &alpha, "A", "negatives drawn by count^A; 0 = uniform, 1 = unigram [0.75]"},
+        {"noise-file", OPT_STRING, &noise_file, "FILE", "draw negatives by the weights of 'token weight' lines instead of count^A; unlisted words get 0"},
+        {"reject-anchor", OPT_FLAG, &reject_anchor, "", "never draw a negative equal to a context word of the window"},
         {"sample|t", OPT_DOUBLE, &sample, "T", "subsampling threshold for frequent words, 0 = off [1e-4]"},
         {"min-count|minCount", OPT_I64, &min_count, "N", "ignore words seen fewer than N times [5]"},
         {"max-vocab", OPT_INT, &max_vocab, "N", "keep only the N most frequent words, 0 = all [0]"},
@@ -156,6 +160,17 @@ int cmd_train(ns_task task, int argc, char **argv) {
         fprintf(stderr, "corpus: %lld tokens kept in %lld sentences, vocabulary %d words%s\n",
                 (long long)ns_corpus_tokens(c), (long long)ns_corpus_sentences(c), ns_vocab_size(v),
                 m ? " (model's words first)" : "");
+    if (noise_file) {
+        int64_t unknown;
+        if ((s = ns_noise_weights_load(v, noise_file, &noise, &unknown, &err)) != NS_OK) {
+            code = report_error(s, &err);
+            goto done;
+        }
+        if (unknown && !quiet)
+            fprintf(stderr, "%s: %lld tokens not in the vocabulary, ignored\n", noise_file, (long long)unknown);
+        o.noise_weights = noise;
+    }
+    o.reject_anchor = reject_anchor;
     s = m ? ns_model_extend(m, v, &err) : ns_model_create(&m, v, &o, &err);
     if (s != NS_OK) {
         code = report_error(s, &err);
@@ -188,6 +203,7 @@ int cmd_train(ns_task task, int argc, char **argv) {
         free(path);
     }
 done:
+    free(noise);
     ns_corpus_free(c);
     ns_model_free(m);
     return code;

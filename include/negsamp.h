@@ -138,9 +138,20 @@ typedef struct ns_train_opts {
     double min_lr_frac;   /* lr decays linearly to lr * this (1e-4) */
     int32_t threads;      /* worker threads (2) */
     uint64_t seed;        /* everything random derives from it (1) */
+    /* Borrowed, one weight per vocabulary word, used instead of
+     * count^ns_exponent when non-NULL (NULL); not saved with the model. */
+    const double *noise_weights;
+    int reject_anchor;    /* never draw a negative equal to an input word of
+                             the block (a context word of the window) (0) */
 } ns_train_opts;
 
 void ns_train_opts_default(ns_train_opts *o, ns_task task);
+
+/* Reads "token weight" lines (weight >= 0; '#' comments) into a malloc'ed
+ * array of ns_vocab_size(v) weights, 0 for words the file does not list;
+ * *unknown counts listed tokens that are not in v. */
+ns_status ns_noise_weights_load(const ns_vocab *v, const char *path, double **out,
+                                int64_t *unknown, ns_error *err);
 /* NS_EINVAL with a message naming the option when one is out of range. */
 ns_status ns_train_opts_check(const ns_train_opts *o, ns_error *err);
 

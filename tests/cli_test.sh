@@ -56,6 +56,15 @@ awk -v a="$acc" 'BEGIN{exit !(a >= 90)}' && ok || bad "planted analogies $acc% <
 expect 0 "spearman" "$ns" eval-similarity "$dir/sg.vec" "$dir/toy-sim.txt"
 expect 1 "is not in the vocabulary" "$ns" analogy "$dir/sg.vec" "$1" "$2" nosuchword
 
+# Objectives and noise options.
+expect 0 "" "$ns" skipgram -input "$toy" -output "$dir/nce" -dim 8 -epochs 1 -loss nce -quiet
+expect 0 "" "$ns" cbow -input "$toy" -output "$dir/ss" -dim 8 -epochs 1 -loss softmax-sampled -reject-anchor -quiet
+printf 'the 1\nmayor 2\nnot-a-word 3\n' > "$dir/noise.txt"
+expect 0 "1 tokens not in the vocabulary" "$ns" skipgram -input "$toy" -output "$dir/nz" -dim 8 -epochs 1 -noise-file "$dir/noise.txt"
+printf 'the x\n' > "$dir/badnoise.txt"
+expect 1 "badnoise.txt:1: expected 'token weight'" "$ns" skipgram -input "$toy" -output "$dir/x" -noise-file "$dir/badnoise.txt"
+expect 2 "-loss hs is not supported" "$ns" skipgram -input "$toy" -output "$dir/x" -loss hs
+
 # stdin and .gz input.
 expect 0 "" sh -c "cat '$toy' | '$ns' skipgram -input - -output '$dir/stdin' -dim 8 -epochs 1 -quiet"
 gzip -c "$toy" > "$dir/toy.txt.gz"

@@ -5,6 +5,7 @@
  */
 #include "check.h"
 #include "sample/sample.h"
+#include "data/vocab.h"
 
 /* Chi-square statistic of observed counts vs expected probabilities. */
 static double chi2(const long *obs, const double *p, int n, long draws) {
@@ -91,7 +92,65 @@ static void window_shrink(void) {
     }
 }
 
+/* The training noise: user weights, exclusions, the NCE shift. */
+static void noise_module(void) {
+    ns_vocab *v;
+    ns_vocab_create(&v);
+    const char *words[] = {"a", "b", "c", "d"};
+    for (int i = 0; i < 4; i++) ns_vocab_add(v, words[i], 1, 100 - i, NULL);
+    const char *path = tmp_path("noise_weights.txt");
+    const char *text = "# weights\na 1\r\nc 3\nzz 5\nd 0\n";
+    write_file(path, text, strlen(text));
+    double *w;
+    int64_t unknown;
+    ns_error err;
+    CHECK_EQ(ns_noise_weights_load(v, path, &w, &unknown, &err), NS_OK);
+    CHECK_EQ(unknown, 1);
+    CHECK_NEAR(w[0], 1, 0);
+    CHECK_NEAR(w[1], 0, 0);
+    CHECK_NEAR(w[2], 3, 0);
+    ns_train_opts o;
+    ns_train_opts_default(&o, NS_TASK_SKIPGRAM);
+    o.noise_weights = w;
+    o.loss = NS_LOSS_NCE;
+    o.neg = 4;
+    ns_noise nz;
+    CHECK_EQ(ns__noise_build(&nz, v, &o, &err), NS_OK);
+    CHECK_NEAR(nz.shift[2], log(4 * 0.75), 1e-6); /* log(k Pn(c)) */
+    ns_rng r;
+    ns__rng_seed(&r, 8, 0);
+    long obs[4] = {0}, n = 400000;
+    int32_t out[4];
+    for (long d = 0; d < n; d += 4) {
+        int got = ns__noise_draw(&nz, &r, 4, NULL, 0, out);
+        CHECK_EQ(got, 4);
+        for (int j = 0; j < got; j++) obs[out[j]]++;
+    }
+    CHECK_EQ(obs[1] + obs[3], 0); /* weight 0: never drawn */
+    double p[4] = {0.25, 0, 0.75, 0};
+    CHECK(chi2(obs, p, 4, n) < 10.83); /* df 1, p = 0.001 */
+    /* Excluded ids never come out; with everything excluded nothing does. */
+    int32_t ex[1] = {2};
+    for (int d = 0; d < 1000; d++) {
+        int got = ns__noise_draw(&nz, &r, 4, ex, 1, out);
+        for (int j = 0; j < got; j++) CHECK(out[j] == 0);
+    }
+    int32_t all[2] = {0, 2};
+    CHECK_EQ(ns__noise_draw(&nz, &r, 4, all, 2, out), 0);
+    ns__noise_destroy(&nz);
+    free(w);
+    /* Bad files. */
+    write_file(path, "a 1\nb -2\n", strlen("a 1\nb -2\n"));
+    CHECK_EQ(ns_noise_weights_load(v, path, &w, &unknown, &err), NS_EFORMAT);
+    CHECK_CONTAINS(err.msg, "noise_weights.txt:2: expected 'token weight'");
+    write_file(path, "zz 1\nb 0\n", strlen("zz 1\nb 0\n"));
+    CHECK_EQ(ns_noise_weights_load(v, path, &w, &unknown, &err), NS_EINVAL);
+    CHECK_CONTAINS(err.msg, "no word of the vocabulary has a positive weight");
+    ns_vocab_free(v);
+}
+
 int main(void) {
+    noise_module();
     alias_matches(0.0);
     alias_matches(0.75);
     alias_matches(1.0);

@@ -112,6 +112,7 @@ ns_status ns_model_load(ns_model **out, const char *path, ns_error *err) {
     int32_t i[7] = {0}, V;
     double d[4];
     ns_train_opts o;
+    ns_train_opts_default(&o, NS_TASK_SKIPGRAM); /* fields the file does not hold */
     if (x.left < 8 || !get(&x, magic, 8) || memcmp(magic, NS_MODEL_MAGIC, 8) != 0) {
         s = ns__fail(err, NS_EFORMAT, "%s: not a negsamp model file (bad magic)", path);
         goto fail;

@@ -60,6 +60,7 @@ ns_status ns_model_create(ns_model **out, const ns_vocab *vocab, const ns_train_
         return s;
     }
     m->opts = *o;
+    m->opts.noise_weights = NULL; /* borrowed by the caller, not kept */
     init_rows(m, 0, m->rows);
     *out = m;
     return NS_OK;

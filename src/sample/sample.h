@@ -41,6 +41,20 @@ static inline int32_t ns__alias_draw(const ns_alias *a, ns_rng *r) {
 /* w[i] = counts[i]^alpha (0^0 counts as 0: an unseen word is never drawn). */
 void ns__noise_weights(const int64_t *counts, int32_t n, double alpha, double *w);
 
+/* The noise distribution of a training run. */
+typedef struct ns_noise {
+    ns_alias alias;
+    float *shift; /* per word log(k Pn(w)) for NCE and sampled softmax, else NULL */
+} ns_noise;
+
+/* From o->noise_weights when set, else count^o->ns_exponent. */
+ns_status ns__noise_build(ns_noise *nz, const ns_vocab *v, const ns_train_opts *o, ns_error *err);
+void ns__noise_destroy(ns_noise *nz);
+/* Draws up to k ids, none in exclude[0..n_exclude) (8 tries each, then that
+ * negative is dropped), into out; returns how many. */
+int ns__noise_draw(const ns_noise *nz, ns_rng *r, int k, const int32_t *exclude, int n_exclude,
+                   int32_t *out);
+
 /* Keep probability of a word with `count` out of `total` for threshold t
  * (t <= 0: always 1). */
 double ns__keep_prob(int64_t count, int64_t total, double t);

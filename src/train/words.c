@@ -47,6 +47,8 @@ void ns_train_opts_default(ns_train_opts *o, ns_task task) {
     o->min_lr_frac = 1e-4;
     o->threads = 2;
     o->seed = 1;
+    o->noise_weights = NULL;
+    o->reject_anchor = 0;
 }
 
 static const char *loss_names[] = {"sgns", "nce", "softmax-sampled"};
@@ -93,9 +95,8 @@ typedef struct shared {
     const ns_corpus *c;
     const ns_train_opts *o;
     const ns_kernels *k;
-    ns_alias noise;
+    ns_noise noise;        /* negatives and the NCE / sampled-softmax shift */
     uint32_t *keep;        /* per word: keep if rand32 < keep[w] */
-    float *shift;          /* per word: log(k Pn(w)) for NCE and sampled softmax, else NULL */
     int64_t total_work;    /* epochs * corpus tokens */
     atomic_llong done;     /* tokens processed, all threads */
     atomic_int stop;
@@ -122,28 +123,12 @@ static double current_lr(const shared *sh, int64_t done) {
     return sh->o->lr * frac;
 }
 
-/* Draws up to k negatives different from `centre` into ids[1..] and their
- * rows into B[1..]; returns nb, the number of output rows with the centre. */
-static int draw_negatives(shared *sh, ns_rng *rng, int32_t centre, int32_t *ids, float **B) {
-    int nb = 1;
-    for (int j = 0; j < sh->o->neg; j++) {
-        for (int tries = 0; tries < 8; tries++) {
-            int32_t w = ns__alias_draw(&sh->noise, rng);
-            if (w != centre) {
-                ids[nb] = w;
-                B[nb++] = ns__out_row(sh->m, w);
-                break;
-            }
-        }
-    }
-    return nb;
-}
-
 /* A worker's buffers: row pointers for one block update and its scratch. */
 typedef struct scratch {
     int32_t *sen;     /* the current sentence after subsampling */
     float **A, **B;   /* input and output rows of the block */
     int32_t *ids;     /* word ids of the output rows */
+    int32_t *ex;      /* ids negatives must avoid: the centre, then the context */
     float *shift;     /* per output row: log(k Pn) (NCE, sampled softmax) */
     float **dA;       /* input gradients (rows of buf) */
     float *y;         /* labels: 1, 0, ..., 0 */
@@ -155,7 +140,7 @@ typedef struct scratch {
 
 static void scratch_free(scratch *x) {
     free(x->sen), free(x->A), free(x->B), free(x->dA), free(x->y), free(x->w);
-    free(x->ids), free(x->shift);
+    free(x->ids), free(x->ex), free(x->shift);
     ns__free_aligned(x->buf);
 }
 
@@ -168,9 +153,10 @@ static int scratch_init(scratch *x, const ns_model *m, const ns_train_opts *o, i
     x->y = calloc(max_out, sizeof *x->y);
     x->w = malloc(max_in * sizeof *x->w);
     x->ids = malloc(max_out * sizeof *x->ids);
+    x->ex = malloc((max_in + 1) * sizeof *x->ex);
     x->shift = malloc(max_out * sizeof *x->shift);
     x->buf = ns__alloc_aligned(max_in * st + st + 2 * max_in * max_out, sizeof(float));
-    if (!x->sen || !x->A || !x->B || !x->dA || !x->y || !x->w || !x->ids || !x->shift || !x->buf) {
+    if (!x->sen || !x->A || !x->B || !x->dA || !x->y || !x->w || !x->ids || !x->ex || !x->shift || !x->buf) {
         scratch_free(x);
         return 0;
     }
@@ -190,8 +176,8 @@ static double train_centre(const shared *sh, scratch *x, int na, int nb, float l
     ns_loss loss = sh->o->loss;
     int klen = sh->m->klen;
     const float *shift = NULL;
-    if (sh->shift) {
-        for (int j = 0; j < nb; j++) x->shift[j] = sh->shift[x->ids[j]];
+    if (sh->noise.shift) {
+        for (int j = 0; j < nb; j++) x->shift[j] = sh->noise.shift[x->ids[j]];
         shift = x->shift;
     }
     if (sh->o->task == NS_TASK_SKIPGRAM) {
@@ -255,11 +241,15 @@ static void *work(void *arg) {
             for (int64_t pos = 0; pos < n; pos++) {
                 int b = ns__window_draw(&rng, o->window), na = 0;
                 for (int64_t q = pos - b; q <= pos + b; q++)
-                    if (q >= 0 && q < n && q != pos) x.A[na++] = ns__in_row(m, x.sen[q]);
+                    if (q >= 0 && q < n && q != pos) {
+                        x.ex[1 + na] = x.sen[q];
+                        x.A[na++] = ns__in_row(m, x.sen[q]);
+                    }
                 if (na == 0) continue;
-                x.ids[0] = x.sen[pos];
-                x.B[0] = ns__out_row(m, x.sen[pos]);
-                int nb = draw_negatives(sh, &rng, x.sen[pos], x.ids, x.B);
+                x.ids[0] = x.ex[0] = x.sen[pos];
+                int nb = 1 + ns__noise_draw(&sh->noise, &rng, o->neg, x.ex, o->reject_anchor ? 1 + na : 1,
+                                            x.ids + 1);
+                for (int j = 0; j < nb; j++) x.B[j] = ns__out_row(m, x.ids[j]);
                 run_loss += train_centre(sh, &x, na, nb, lr, &run_pairs);
             }
             pending += len;
@@ -297,34 +287,10 @@ static void make_shards(const ns_corpus *c, worker *w, int n) {
 static ns_status prepare(shared *sh, ns_error *err) {
     const ns_vocab *v = sh->m->vocab;
     int32_t n = ns_vocab_size(v);
-    int64_t *counts = malloc((size_t)n * sizeof *counts);
-    double *w = malloc((size_t)n * sizeof *w);
-    sh->keep = malloc((size_t)n * sizeof *sh->keep);
-    if (!counts || !w || !sh->keep) {
-        free(counts), free(w);
-        return NS_ENOMEM;
-    }
-    for (int32_t i = 0; i < n; i++) {
-        counts[i] = ns_vocab_count(v, i);
-        sh->keep[i] = ns__keep_threshold(ns__keep_prob(counts[i], ns_vocab_total(v), sh->o->sample));
-    }
-    ns__noise_weights(counts, n, sh->o->ns_exponent, w);
-    ns_status s = ns__alias_init(&sh->noise, w, n);
-    if (s == NS_OK && sh->o->loss != NS_LOSS_SGNS) {
-        /* log(k Pn(w)); a word the noise never draws gets Pn floored at 1e-12
-         * so that its positives keep a finite score. */
-        double sum = 0;
-        for (int32_t i = 0; i < n; i++) sum += w[i];
-        if (!(sh->shift = malloc((size_t)n * sizeof *sh->shift))) s = NS_ENOMEM;
-        for (int32_t i = 0; s == NS_OK && i < n; i++) {
-            double p = w[i] / sum;
-            sh->shift[i] = (float)log(sh->o->neg * (p > 1e-12 ? p : 1e-12));
-        }
-    }
-    free(counts), free(w);
-    if (s == NS_EINVAL)
-        return ns__fail(err, NS_EINVAL, "noise distribution has no positive weight");
-    return s;
+    if (!(sh->keep = malloc((size_t)n * sizeof *sh->keep))) return NS_ENOMEM;
+    for (int32_t i = 0; i < n; i++)
+        sh->keep[i] = ns__keep_threshold(ns__keep_prob(ns_vocab_count(v, i), ns_vocab_total(v), sh->o->sample));
+    return ns__noise_build(&sh->noise, v, sh->o, err);
 }
 
 /* Loss sums at the previous report: the running loss is the mean since then. */
@@ -404,8 +370,7 @@ ns_status ns_train_words(ns_model *m, const ns_corpus *c, const ns_train_opts *o
     atomic_init(&sh.done, 0);
     atomic_init(&sh.stop, 0);
     if ((s = prepare(&sh, err)) != NS_OK) {
-        free(sh.keep), free(sh.shift);
-        ns__alias_destroy(&sh.noise);
+        free(sh.keep);
         return s;
     }
     int nt = o->threads;
@@ -439,8 +404,11 @@ done:
     for (int t = 0; t < started; t++) pthread_join(w[t].thread, NULL);
     if (s == NS_OK && atomic_load(&sh.stop) == 1) s = ns__fail(err, NS_ECANCELED, "training stopped");
     if (s == NS_OK && atomic_load(&sh.stop) == 2) s = ns__fail(err, NS_ENOMEM, "out of memory in a worker");
-    if (s == NS_OK) m->opts = *o;
-    free(w), free(losses), free(pairs), free(sh.keep), free(sh.shift);
-    ns__alias_destroy(&sh.noise);
+    if (s == NS_OK) {
+        m->opts = *o;
+        m->opts.noise_weights = NULL; /* borrowed for this run only */
+    }
+    free(w), free(losses), free(pairs), free(sh.keep);
+    ns__noise_destroy(&sh.noise);
     return s;
 }

@@ -1,0 +1,113 @@
+/*
+ * noise.c - the noise distribution negatives are drawn from: an alias table
+ * over count^alpha or over user-given weights, the NCE / sampled-softmax
+ * shift log(k Pn(w)) per word, and drawing with exclusions.
+ */
+#include "sample.h"
+
+#include "core/core.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+
+ns_status ns__noise_build(ns_noise *nz, const ns_vocab *v, const ns_train_opts *o, ns_error *err) {
+    int32_t n = ns_vocab_size(v);
+    memset(nz, 0, sizeof *nz);
+    double *w = malloc((size_t)n * sizeof *w);
+    if (!w) return NS_ENOMEM;
+    if (o->noise_weights) {
+        memcpy(w, o->noise_weights, (size_t)n * sizeof *w);
+    } else {
+        int64_t *counts = malloc((size_t)n * sizeof *counts);
+        if (!counts) {
+            free(w);
+            return NS_ENOMEM;
+        }
+        for (int32_t i = 0; i < n; i++) counts[i] = ns_vocab_count(v, i);
+        ns__noise_weights(counts, n, o->ns_exponent, w);
+        free(counts);
+    }
+    ns_status s = ns__alias_init(&nz->alias, w, n);
+    if (s == NS_EINVAL) s = ns__fail(err, NS_EINVAL, "noise distribution has no positive weight");
+    if (s == NS_OK && o->loss != NS_LOSS_SGNS) {
+        /* log(k Pn(w)); a word the noise never draws gets Pn floored at 1e-12
+         * so that its positives keep a finite score. */
+        double sum = 0;
+        for (int32_t i = 0; i < n; i++) sum += w[i];
+        if (!(nz->shift = malloc((size_t)n * sizeof *nz->shift))) s = NS_ENOMEM;
+        for (int32_t i = 0; s == NS_OK && i < n; i++) {
+            double p = w[i] / sum;
+            nz->shift[i] = (float)log(o->neg * (p > 1e-12 ? p : 1e-12));
+        }
+    }
+    free(w);
+    if (s != NS_OK) ns__noise_destroy(nz);
+    return s;
+}
+
+void ns__noise_destroy(ns_noise *nz) {
+    ns__alias_destroy(&nz->alias);
+    free(nz->shift);
+    nz->shift = NULL;
+}
+
+int ns__noise_draw(const ns_noise *nz, ns_rng *r, int k, const int32_t *exclude, int n_exclude,
+                   int32_t *out) {
+    int got = 0;
+    for (int j = 0; j < k; j++)
+        for (int tries = 0; tries < 8; tries++) {
+            int32_t w = ns__alias_draw(&nz->alias, r);
+            int bad = 0;
+            for (int e = 0; e < n_exclude && !bad; e++) bad = exclude[e] == w;
+            if (!bad) {
+                out[got++] = w;
+                break;
+            }
+        }
+    return got;
+}
+
+ns_status ns_noise_weights_load(const ns_vocab *v, const char *path, double **out,
+                                int64_t *unknown, ns_error *err) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return ns__fail(err, NS_EIO, "%s: cannot open: %s", path, strerror(errno));
+    int32_t n = ns_vocab_size(v);
+    double *w = calloc((size_t)(n ? n : 1), sizeof *w);
+    char *line = NULL;
+    size_t cap = 0;
+    long long no = 0;
+    ssize_t len;
+    ns_status s = w ? NS_OK : NS_ENOMEM;
+    *unknown = 0;
+    while (s == NS_OK && (len = getline(&line, &cap, f)) >= 0) {
+        no++;
+        char word[4096], extra;
+        double x;
+        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) line[--len] = '\0';
+        if (len == 0 || line[0] == '#') continue;
+        int got = sscanf(line, "%4095s %lf %c", word, &x, &extra);
+        if (got != 2 || !isfinite(x) || x < 0) {
+            s = ns__fail(err, NS_EFORMAT, "%s:%lld: expected 'token weight' with a weight >= 0", path, no);
+            break;
+        }
+        int32_t id = ns_vocab_find(v, word, strlen(word));
+        if (id < 0) (*unknown)++;
+        else w[id] = x;
+    }
+    free(line);
+    fclose(f);
+    double sum = 0;
+    for (int32_t i = 0; s == NS_OK && i < n; i++) sum += w[i];
+    if (s == NS_OK && !(sum > 0))
+        s = ns__fail(err, NS_EINVAL, "%s: no word of the vocabulary has a positive weight", path);
+    if (s != NS_OK) {
+        free(w);
+        return s;
+    }
+    *out = w;
+    return NS_OK;
+}
