@@ -54,8 +54,8 @@ int cmd_train(ns_task task, int argc, char **argv) {
     ns_corpus_opts co;
     ns_corpus_opts_default(&co);
     const char *input = NULL, *output = NULL, *init = NULL, *save_vocab = NULL, *noise_file = NULL;
-    double *noise = NULL;
-    int reject_anchor = 0;
+    double *noise = NULL, l2 = 0;
+    int reject_anchor = 0, bias = 0;
     int dim = -1, window = o.window, neg = o.neg, epochs = o.epochs, threads = o.threads;
     int max_vocab = 0, max_sentence = co.max_sentence, no_lines = 0, bin = 0, quiet = 0;
     int64_t min_count = co.min_count, seed = (int64_t)o.seed;
@@ -70,6 +70,8 @@ int cmd_train(ns_task task, int argc, char **argv) {
         {"neg|negative", OPT_INT, &neg, "K", "negatives per positive [5]"},
         {"ns-exponent|noise-alpha", OPT_DOUBLE, &alpha, "A", "negatives drawn by count^A; 0 = uniform, 1 = unigram [0.75]"},
         {"noise-file", OPT_STRING, &noise_file, "FILE", "draw negatives by the weights of 'token weight' lines instead of count^A; unlisted words get 0"},
+        {"l2", OPT_DOUBLE, &l2, "L", "L2 penalty L/2 |row|^2 on every updated row (MAP with a Gaussian prior) [0]"},
+        {"bias", OPT_FLAG, &bias, "", "learn a bias per output word, started at -ln k: with k negatives per positive the base rate of a positive is 1/(1+k) = sigma(-ln k)"},
         {"reject-anchor", OPT_FLAG, &reject_anchor, "", "never draw a negative equal to a context word of the window"},
         {"sample|t", OPT_DOUBLE, &sample, "T", "subsampling threshold for frequent words, 0 = off [1e-4]"},
         {"min-count|minCount", OPT_I64, &min_count, "N", "ignore words seen fewer than N times [5]"},
@@ -125,7 +127,7 @@ int cmd_train(ns_task task, int argc, char **argv) {
         return EXIT_USAGE;
     }
     o.window = window, o.neg = neg, o.epochs = epochs, o.threads = threads, o.lr = lr;
-    o.sample = sample, o.ns_exponent = alpha, o.seed = (uint64_t)seed;
+    o.sample = sample, o.ns_exponent = alpha, o.seed = (uint64_t)seed, o.l2 = l2;
     co.min_count = min_count, co.max_vocab = max_vocab, co.max_sentence = max_sentence;
     co.lines_are_sentences = !no_lines;
 
@@ -143,6 +145,12 @@ int cmd_train(ns_task task, int argc, char **argv) {
             return EXIT_USAGE;
         }
         o.dim = ns_model_dim(m);
+        if (bias && !ns_model_opts(m)->bias) {
+            fprintf(stderr, "negsamp %s: -bias: %s was trained without biases\n", spec.name, init);
+            ns_model_free(m);
+            return EXIT_USAGE;
+        }
+        bias = ns_model_opts(m)->bias;
     } else if (dim >= 0) {
         o.dim = dim;
     }
@@ -171,6 +179,7 @@ int cmd_train(ns_task task, int argc, char **argv) {
         o.noise_weights = noise;
     }
     o.reject_anchor = reject_anchor;
+    o.bias = bias;
     s = m ? ns_model_extend(m, v, &err) : ns_model_create(&m, v, &o, &err);
     if (s != NS_OK) {
         code = report_error(s, &err);

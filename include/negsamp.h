@@ -143,6 +143,12 @@ typedef struct ns_train_opts {
     const double *noise_weights;
     int reject_anchor;    /* never draw a negative equal to an input word of
                              the block (a context word of the window) (0) */
+    double l2;            /* L2 penalty l2/2 |row|^2 on every row an update
+                             touches: MAP with a Gaussian prior (0) */
+    int bias;             /* a learned bias per output word, added to every
+                             score and started at -ln k: with k negatives per
+                             positive the base rate of a positive is 1/(1+k),
+                             and sigma(-ln k) = 1/(1+k) (0) */
 } ns_train_opts;
 
 void ns_train_opts_default(ns_train_opts *o, ns_task task);

@@ -59,6 +59,10 @@ expect 1 "is not in the vocabulary" "$ns" analogy "$dir/sg.vec" "$1" "$2" nosuch
 # Objectives and noise options.
 expect 0 "" "$ns" skipgram -input "$toy" -output "$dir/nce" -dim 8 -epochs 1 -loss nce -quiet
 expect 0 "" "$ns" cbow -input "$toy" -output "$dir/ss" -dim 8 -epochs 1 -loss softmax-sampled -reject-anchor -quiet
+expect 0 "" "$ns" skipgram -input "$toy" -output "$dir/bias" -dim 8 -epochs 1 -bias -l2 1e-4 -quiet
+expect 0 "" "$ns" skipgram -input "$toy" -init "$dir/bias.model" -output "$dir/bias2" -epochs 1 -quiet
+expect 2 "trained without biases" "$ns" skipgram -input "$toy" -init "$dir/nce.model" -output "$dir/x" -bias
+expect 2 "l2 must be" "$ns" skipgram -input "$toy" -output "$dir/x" -l2 -1
 printf 'the 1\nmayor 2\nnot-a-word 3\n' > "$dir/noise.txt"
 expect 0 "1 tokens not in the vocabulary" "$ns" skipgram -input "$toy" -output "$dir/nz" -dim 8 -epochs 1 -noise-file "$dir/noise.txt"
 printf 'the x\n' > "$dir/badnoise.txt"

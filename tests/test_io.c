@@ -199,7 +199,38 @@ static void vec_text_matches_printf(void) {
     ns_model_free(m);
 }
 
+/* Biases and l2 survive the checkpoint; a cut inside the biases is caught. */
+static void bias_round_trip(void) {
+    ns_vocab *v;
+    ns_vocab_create(&v);
+    ns_vocab_add(v, "x", 1, 3, NULL);
+    ns_vocab_add(v, "y", 1, 2, NULL);
+    ns_train_opts o;
+    ns_train_opts_default(&o, NS_TASK_SKIPGRAM);
+    o.dim = 4, o.bias = 1, o.l2 = 0.125, o.loss = NS_LOSS_NCE;
+    ns_model *m, *l;
+    ns_error err;
+    CHECK_EQ(ns_model_create(&m, v, &o, &err), NS_OK);
+    m->bias[1] = 0.5f;
+    const char *p = tmp_path("io_bias.model");
+    CHECK_EQ(ns_model_save(m, p, &err), NS_OK);
+    CHECK_EQ(ns_model_load(&l, p, &err), NS_OK);
+    CHECK(l->bias != NULL);
+    CHECK_NEAR(l->bias[1], 0.5, 0);
+    CHECK_NEAR(l->bias[0], -log(5.0), 1e-6);
+    CHECK_NEAR(l->opts.l2, 0.125, 0);
+    CHECK_EQ(l->opts.loss, NS_LOSS_NCE);
+    ns_model_free(l);
+    const char *bad = tmp_path("io_bias_cut.model");
+    copy_prefix(p, bad, file_size(p) - 12, -1);
+    CHECK_EQ(ns_model_load(&l, bad, &err), NS_EFORMAT);
+    CHECK_CONTAINS(err.msg, "truncated");
+    ns_model_free(m);
+    ns_vocab_free(v);
+}
+
 int main(void) {
+    bias_round_trip();
     vec_text_matches_printf();
     ns_model *m = small_model();
     model_round_trip(m);

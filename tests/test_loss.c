@@ -10,14 +10,16 @@
 #include "loss/loss.h"
 #include "model/model.h"
 
-/* Runs a block update with the given kernels and loss; returns the loss. */
-static double block_loss(const ns_kernels *k, ns_loss loss, float rows[][8], int na, int nb,
-                         const float *y, const float *shift, float lr, int apply_a) {
-    float *A[4], *B[8], S[32], G[32], dbuf[4][8];
+/* Runs a block update with the given kernels, loss, L2 and biases (bias may
+ * be NULL: none); returns the loss. */
+static double block_full(const ns_kernels *k, ns_loss loss, float rows[][8], float *bias, int na,
+                         int nb, const float *y, const float *shift, float l2, float lr, int apply_a) {
+    float *A[4], *B[8], S[32], G[32], dbuf[4][8], *bp[8];
     float *dA[4];
     for (int i = 0; i < na; i++) A[i] = rows[i], dA[i] = dbuf[i];
-    for (int j = 0; j < nb; j++) B[j] = rows[na + j];
-    double l = ns__block_update(k, loss, A, na, B, nb, y, shift, lr, 8, S, G, dA);
+    for (int j = 0; j < nb; j++) B[j] = rows[na + j], bp[j] = bias ? &bias[j] : NULL;
+    ns_block b = {loss, lr, l2, y, shift, bias ? bp : NULL};
+    double l = ns__block_update(k, &b, A, na, B, nb, 8, S, G, dA);
     if (apply_a)
         for (int i = 0; i < na; i++)
             for (int t = 0; t < 8; t++) A[i][t] += dA[i][t];
@@ -26,7 +28,7 @@ static double block_loss(const ns_kernels *k, ns_loss loss, float rows[][8], int
 
 static double block(const ns_kernels *k, float rows[][8], int na, int nb, const float *y, float lr,
                     int apply_a) {
-    return block_loss(k, NS_LOSS_SGNS, rows, na, nb, y, NULL, lr, apply_a);
+    return block_full(k, NS_LOSS_SGNS, rows, NULL, na, nb, y, NULL, 0, lr, apply_a);
 }
 
 static void worked_example(const ns_kernels *k) {
@@ -66,13 +68,13 @@ static void against_libm(void) {
 }
 
 /* The loss in double precision from the definitions, for comparison. */
-static double reference_loss(ns_loss loss, float rows[][8], int na, int nb, const float *y,
-                             const float *shift) {
+static double reference_loss(ns_loss loss, float rows[][8], const float *bias, int na, int nb,
+                             const float *y, const float *shift, float l2) {
     double total = 0;
     for (int i = 0; i < na; i++) {
         double s[8], mx = -1e300, z = 0;
         for (int j = 0; j < nb; j++) {
-            s[j] = -(shift ? shift[j] : 0);
+            s[j] = (bias ? bias[j] : 0) - (shift ? shift[j] : 0);
             for (int t = 0; t < 8; t++) s[j] += (double)rows[i][t] * rows[na + j][t];
             mx = s[j] > mx ? s[j] : mx;
         }
@@ -83,36 +85,45 @@ static double reference_loss(ns_loss loss, float rows[][8], int na, int nb, cons
             for (int j = 0; j < nb; j++) total += log1p(exp(y[j] > 0.5 ? -s[j] : s[j]));
         }
     }
+    for (int r = 0; r < na + nb; r++)
+        for (int t = 0; t < 8; t++) total += 0.5 * l2 * rows[r][t] * rows[r][t];
     return total;
 }
 
-/* d loss / d row entry by central differences vs the update with lr = 1. */
-static void finite_differences(const ns_kernels *k, ns_loss loss, int na, int nb) {
+/* d loss / d (row entry or bias) by central differences vs the update with
+ * lr = 1, for a loss with or without shift, L2 and biases. */
+static void finite_differences(const ns_kernels *k, ns_loss loss, int na, int nb, float l2, int with_bias) {
     ns_rng r;
-    ns__rng_seed(&r, 9, (uint64_t)(na * 10 + nb + 100 * loss));
-    float rows[12][8] = {{0}}, shift[8];
+    ns__rng_seed(&r, 9, (uint64_t)(na * 10 + nb + 100 * loss + with_bias * 1000));
+    float rows[12][8] = {{0}}, shift[8], bias[8];
     for (int i = 0; i < na + nb; i++)
         for (int t = 0; t < 5; t++) rows[i][t] = ns__rng_float(&r) * 2 - 1;
-    for (int j = 0; j < nb; j++) shift[j] = ns__rng_float(&r) * 4 - 3; /* like log(k Pn) */
+    for (int j = 0; j < nb; j++) shift[j] = ns__rng_float(&r) * 4 - 3, bias[j] = ns__rng_float(&r) - 1.6f;
     const float *sh = loss == NS_LOSS_SGNS ? NULL : shift;
+    float *bi = with_bias ? bias : NULL;
     float y[8] = {1, 0, 0, 0, 0, 0, 0, 0};
     if (nb > 2 && loss == NS_LOSS_SGNS) y[2] = 1; /* several positives: still a valid loss */
-    float moved[12][8];
+    float moved[12][8], moved_bias[8];
     memcpy(moved, rows, sizeof rows);
-    double l0 = block_loss(k, loss, moved, na, nb, y, sh, 1.0f, 1);
-    CHECK_NEAR(l0, reference_loss(loss, rows, na, nb, y, sh), 1e-5 * (1 + fabs(l0)));
+    memcpy(moved_bias, bias, sizeof bias);
+    double l0 = block_full(k, loss, moved, bi ? moved_bias : NULL, na, nb, y, sh, l2, 1.0f, 1);
+    CHECK_NEAR(l0, reference_loss(loss, rows, bi, na, nb, y, sh, l2), 1e-5 * (1 + fabs(l0)));
     const double h = 1e-3;
-    for (int i = 0; i < na + nb; i++)
-        for (int t = 0; t < 5; t++) {
-            float save = rows[i][t], tmp[12][8];
-            memcpy(tmp, rows, sizeof rows);
-            tmp[i][t] = save + (float)h;
-            double lp = block_loss(k, loss, tmp, na, nb, y, sh, 0.0f, 0);
-            memcpy(tmp, rows, sizeof rows);
-            tmp[i][t] = save - (float)h;
-            double lm = block_loss(k, loss, tmp, na, nb, y, sh, 0.0f, 0);
-            double fd = (lp - lm) / (2 * h);
-            CHECK_NEAR(rows[i][t] - moved[i][t], fd, 2e-3);
+    for (int i = 0; i < na + nb + (with_bias ? 1 : 0); i++)
+        for (int t = 0; t < (i < na + nb ? 5 : nb); t++) {
+            /* i == na + nb walks the biases (t = column). */
+            float tmp[12][8], tb[8];
+            double lpm[2];
+            for (int sgn = 0; sgn < 2; sgn++) {
+                memcpy(tmp, rows, sizeof rows);
+                memcpy(tb, bias, sizeof bias);
+                float *p = i < na + nb ? &tmp[i][t] : &tb[t];
+                *p += (float)(sgn ? -h : h);
+                lpm[sgn] = block_full(k, loss, tmp, bi ? tb : NULL, na, nb, y, sh, l2, 0.0f, 0);
+            }
+            double fd = (lpm[0] - lpm[1]) / (2 * h);
+            double step = i < na + nb ? rows[i][t] - moved[i][t] : bias[t] - moved_bias[t];
+            CHECK_NEAR(step, fd, 2e-3);
         }
 }
 
@@ -123,8 +134,9 @@ int main(void) {
         if (!k) continue;
         worked_example(k);
         for (int loss = NS_LOSS_SGNS; loss <= NS_LOSS_SOFTMAX_SAMPLED; loss++) {
-            finite_differences(k, (ns_loss)loss, 1, 3);
-            finite_differences(k, (ns_loss)loss, 4, 6);
+            finite_differences(k, (ns_loss)loss, 1, 3, 0, 0);
+            finite_differences(k, (ns_loss)loss, 4, 6, 0, 0);
+            finite_differences(k, (ns_loss)loss, 4, 6, 0.3f, 1); /* L2 and biases */
         }
     }
     against_libm();

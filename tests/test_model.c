@@ -46,6 +46,20 @@ int main(void) {
     ns_vocab_add(w, "c", 1, 1, NULL);
     CHECK_EQ(ns_model_extend(m, w, &err), NS_EINVAL);
     CHECK_CONTAINS(err.msg, "differs");
+    /* Biases start at -ln k, for new words too. */
+    ns_model *mb;
+    o.bias = 1;
+    o.neg = 7;
+    CHECK_EQ(ns_model_create(&mb, v, &o, &err), NS_OK);
+    CHECK(mb->bias != NULL);
+    CHECK_NEAR(mb->bias[2], -log(7.0), 1e-6);
+    mb->bias[0] = 3.0f;
+    ns_vocab_add(v, "d", 1, 1, NULL);
+    CHECK_EQ(ns_model_extend(mb, v, &err), NS_OK);
+    CHECK_NEAR(mb->bias[0], 3.0, 0);
+    CHECK_NEAR(mb->bias[3], -log(7.0), 1e-6);
+    ns_model_free(mb);
+    o.bias = 0;
     /* Options out of range are named. */
     o.dim = 0;
     CHECK_EQ(ns_model_create(&m, v, &o, &err), NS_EINVAL);

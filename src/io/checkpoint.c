@@ -5,13 +5,15 @@
  *   "NSMODEL1"                     8 bytes magic
  *   u32 version, u32 0x01020304    format version, byte-order mark
  *   i32 task, dim, window, neg, epochs, threads
- *   i32 loss                       (version 2 on; version 1 files are SGNS)
+ *   i32 loss, i32 flags, f64 l2    (version 2 on; version 1 files are SGNS,
+ *                                   no bias, l2 0); flags bit 0: biases
  *   f64 ns_exponent, sample, lr, min_lr_frac
  *   u64 seed
  *   i32 V                          vocabulary size
  *   V x (u32 len, len bytes, i64 count)
  *   V x dim f32                    input table
  *   V x dim f32                    output table
+ *   V f32                          output biases, if flags bit 0
  *   u64 FNV-1a of all bytes above
  *
  * Loading checks the magic, version, byte order, every size against what
@@ -62,7 +64,10 @@ ns_status ns_model_save(const ns_model *m, const char *path, ns_error *err) {
     double d[4] = {o->ns_exponent, o->sample, o->lr, o->min_lr_frac};
     put(&x, NS_MODEL_MAGIC, 8);
     put(&x, u, sizeof u);
+    int32_t flags = m->bias ? 1 : 0;
     put(&x, i, 7 * sizeof(int32_t));
+    put(&x, &flags, sizeof flags);
+    put(&x, &o->l2, sizeof o->l2);
     put(&x, d, sizeof d);
     put(&x, &o->seed, sizeof o->seed);
     put(&x, &i[7], sizeof(int32_t));
@@ -76,6 +81,7 @@ ns_status ns_model_save(const ns_model *m, const char *path, ns_error *err) {
     }
     put_table(&x, m, m->in);
     put_table(&x, m, m->out);
+    if (m->bias) put(&x, m->bias, (size_t)m->rows * sizeof(float));
     uint64_t h = x.h;
     fwrite(&h, 1, 8, out.f);
     return ns__out_finish(&out, 1, err);
@@ -127,10 +133,13 @@ ns_status ns_model_load(ns_model **out, const char *path, ns_error *err) {
         s = ns__fail(err, NS_EFORMAT, "%s: model written on a machine of other byte order", path);
         goto fail;
     }
-    size_t n_int = u[0] >= 2 ? 7 : 6;
-    if (!get(&x, i, n_int * sizeof(int32_t)) || !get(&x, d, sizeof d) || !get(&x, &o.seed, 8) ||
+    int32_t flags = 0;
+    int v2 = u[0] >= 2;
+    if (!get(&x, i, (v2 ? 7 : 6) * sizeof(int32_t)) || (v2 && !get(&x, &flags, 4)) ||
+        (v2 && !get(&x, &o.l2, 8)) || !get(&x, d, sizeof d) || !get(&x, &o.seed, 8) ||
         !get(&x, &V, 4))
         TRUNC("the options");
+    o.bias = flags & 1;
     o.task = (ns_task)i[0], o.dim = i[1], o.window = i[2], o.neg = i[3], o.epochs = i[4];
     o.loss = (ns_loss)i[6];
     o.threads = i[5], o.ns_exponent = d[0], o.sample = d[1], o.lr = d[2], o.min_lr_frac = d[3];
@@ -163,11 +172,12 @@ ns_status ns_model_load(ns_model **out, const char *path, ns_error *err) {
             goto fail;
         }
     }
-    if ((int64_t)V * o.dim * 8 != x.left) {
+    int64_t need = (int64_t)V * o.dim * 8 + (o.bias ? (int64_t)V * 4 : 0);
+    if (need != x.left) {
         s = ns__fail(err, NS_EFORMAT,
                      "%s: %s model file: %lld bytes left for tables of %d x %d floats (%lld bytes)",
-                     path, (int64_t)V * o.dim * 8 > x.left ? "truncated" : "oversized",
-                     (long long)x.left, V, o.dim, (long long)V * o.dim * 8);
+                     path, need > x.left ? "truncated" : "oversized", (long long)x.left, V, o.dim,
+                     (long long)need);
         goto fail;
     }
     if ((s = ns__model_alloc(&m, v, o.dim)) != NS_OK) goto fail;
@@ -177,6 +187,8 @@ ns_status ns_model_load(ns_model **out, const char *path, ns_error *err) {
         for (int32_t r = 0; r < V; r++)
             if (!get(&x, (t ? m->out : m->in) + (size_t)r * (size_t)m->stride, (size_t)o.dim * 4))
                 TRUNC("the tables");
+    if (o.bias && (s = ns__model_add_bias(m, V)) != NS_OK) goto fail;
+    if (o.bias && !get(&x, m->bias, (size_t)V * 4)) TRUNC("the biases");
     uint64_t want;
     if (fread(&want, 1, 8, f) != 8) TRUNC("the checksum");
     if (want != x.h) {

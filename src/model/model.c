@@ -8,6 +8,7 @@
 #include "data/vocab.h"
 #include "loss/loss.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,6 +48,14 @@ static void init_rows(ns_model *m, int32_t from, int32_t to) {
     }
 }
 
+ns_status ns__model_add_bias(ns_model *m, int32_t from) {
+    float *b = realloc(m->bias, (size_t)(m->rows ? m->rows : 1) * sizeof *b);
+    if (!b) return NS_ENOMEM;
+    m->bias = b;
+    for (int32_t r = from; r < m->rows; r++) b[r] = -logf((float)m->opts.neg);
+    return NS_OK;
+}
+
 ns_status ns_model_create(ns_model **out, const ns_vocab *vocab, const ns_train_opts *o,
                           ns_error *err) {
     ns_status s = ns_train_opts_check(o, err);
@@ -61,6 +70,10 @@ ns_status ns_model_create(ns_model **out, const ns_vocab *vocab, const ns_train_
     }
     m->opts = *o;
     m->opts.noise_weights = NULL; /* borrowed by the caller, not kept */
+    if (o->bias && (s = ns__model_add_bias(m, 0)) != NS_OK) {
+        ns_model_free(m);
+        return s;
+    }
     init_rows(m, 0, m->rows);
     *out = m;
     return NS_OK;
@@ -71,6 +84,7 @@ void ns_model_free(ns_model *m) {
     ns_vocab_free(m->vocab);
     ns__free_aligned(m->in);
     ns__free_aligned(m->out);
+    free(m->bias);
     free(m);
 }
 
@@ -108,26 +122,42 @@ ns_status ns_model_extend(ns_model *m, const ns_vocab *vocab, ns_error *err) {
     ns__free_aligned(m->in), ns__free_aligned(m->out), ns_vocab_free(m->vocab);
     m->in = in, m->out = out, m->vocab = v, m->rows = n;
     init_rows(m, old, n);
-    return NS_OK;
+    return m->bias ? ns__model_add_bias(m, old) : NS_OK;
 }
 
-double ns__block_update(const ns_kernels *k, ns_loss loss, float *const *A, int na,
-                        float *const *B, int nb, const float *y, const float *shift, float lr,
-                        int klen, float *S, float *G, float *const *dA) {
+static float sq_norm(const ns_kernels *k, const float *r, int klen) { return k->dot(r, r, klen); }
+
+double ns__block_update(const ns_kernels *k, const ns_block *b, float *const *A, int na,
+                        float *const *B, int nb, int klen, float *S, float *G, float *const *dA) {
     k->scores((const float *const *)A, na, (const float *const *)B, nb, klen, S);
-    if (shift)
-        for (int i = 0; i < na; i++)
-            for (int j = 0; j < nb; j++) S[i * nb + j] -= shift[j];
+    for (int i = 0; i < na && (b->shift || b->bias); i++)
+        for (int j = 0; j < nb; j++)
+            S[i * nb + j] += (b->bias ? *b->bias[j] : 0.0f) - (b->shift ? b->shift[j] : 0.0f);
     double l;
-    if (loss == NS_LOSS_SOFTMAX_SAMPLED) {
+    if (b->loss == NS_LOSS_SOFTMAX_SAMPLED) {
         l = ns__loss_softmax(S, G, na, nb);
     } else {
-        for (int i = 0; i < na; i++) memcpy(G + i * nb, y, (size_t)nb * sizeof(float));
+        for (int i = 0; i < na; i++) memcpy(G + i * nb, b->y, (size_t)nb * sizeof(float));
         l = ns__loss_logistic(S, G, na * nb);
     }
-    for (int t = 0; t < na * nb; t++) G[t] *= -lr;
+    for (int t = 0; t < na * nb; t++) G[t] *= -b->lr;
     for (int i = 0; i < na; i++) memset(dA[i], 0, (size_t)klen * sizeof(float));
     k->gemm_acc(dA, na, (const float *const *)B, nb, G, nb, 1, klen);
+    if (b->l2 > 0) {
+        /* MAP with a Gaussian prior: l2/2 |row|^2 per row of the block. */
+        float decay = -b->lr * b->l2, keep = 1.0f - b->lr * b->l2;
+        for (int i = 0; i < na; i++) {
+            l += 0.5 * b->l2 * sq_norm(k, A[i], klen);
+            k->gemm_acc(&dA[i], 1, (const float *const *)&A[i], 1, &decay, 0, 0, klen);
+        }
+        for (int j = 0; j < nb; j++) {
+            l += 0.5 * b->l2 * sq_norm(k, B[j], klen);
+            for (int t = 0; t < klen; t++) B[j][t] *= keep;
+        }
+    }
     k->gemm_acc(B, nb, (const float *const *)A, na, G, 1, nb, klen);
+    if (b->bias)
+        for (int j = 0; j < nb; j++)
+            for (int i = 0; i < na; i++) *b->bias[j] += G[i * nb + j];
     return l;
 }

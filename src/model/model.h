@@ -19,6 +19,7 @@ struct ns_model {
     int32_t dim, klen, stride;
     int32_t rows;
     float *in, *out;
+    float *bias; /* per output row, or NULL (opts.bias off) */
 };
 
 static inline float *ns__in_row(const ns_model *m, int32_t id) {
@@ -28,20 +29,35 @@ static inline float *ns__out_row(const ns_model *m, int32_t id) {
     return m->out + (size_t)id * (size_t)m->stride;
 }
 
+/* (Re)allocates the bias table for all rows, setting rows from `from` on to
+ * -ln k (k = opts.neg). */
+ns_status ns__model_add_bias(ns_model *m, int32_t from);
+
 /* An empty model of `rows` zero rows for `vocab` (taken over, not copied). */
 ns_status ns__model_alloc(ns_model **out, ns_vocab *vocab, int32_t dim);
+
+/* How a block update scores and learns. */
+typedef struct ns_block {
+    ns_loss loss;
+    float lr;
+    float l2;            /* adds l2/2 * |row|^2 for every row in the block */
+    const float *y;      /* labels per column (1, 0, ..., 0) for the logistic losses */
+    const float *shift;  /* per column, subtracted from the scores, or NULL */
+    float *const *bias;  /* per column, the output row's bias, or NULL */
+} ns_block;
 
 /* The block update at the heart of every trainer (HogBatch-style: the inputs
  * A share the outputs B, e.g. all context words of a window share the centre
  * word and its negatives). Column 0 of B is the positive, the others are
- * negatives (labels y[0..nb) = 1, 0, ..., 0 for the logistic losses):
- *   S = A B^T - shift (per column; shift may be NULL for none),
- *   G = -lr * dL/dS (loss: SGNS/NCE logistic, or softmax over each row),
- *   dA = G B   (written to dA, not applied: the caller decides where it goes),
- *   B += G^T A (applied, from the old A).
- * S and G hold na * nb floats, dA na rows of klen floats. Returns the loss. */
-double ns__block_update(const ns_kernels *k, ns_loss loss, float *const *A, int na,
-                        float *const *B, int nb, const float *y, const float *shift, float lr,
-                        int klen, float *S, float *G, float *const *dA);
+ * negatives:
+ *   S = A B^T + bias - shift    (per column)
+ *   G = -lr * dL/dS             (SGNS/NCE logistic, or softmax over each row)
+ *   dA = G B - lr l2 A          (written to dA, not applied: the caller
+ *                                decides where it goes)
+ *   B += G^T A - lr l2 B,  bias += column sums of G   (applied, from the old A)
+ * S and G hold na * nb floats, dA na rows of klen floats. Returns the loss
+ * (with the l2 term). */
+double ns__block_update(const ns_kernels *k, const ns_block *b, float *const *A, int na,
+                        float *const *B, int nb, int klen, float *S, float *G, float *const *dA);
 
 #endif

@@ -49,6 +49,8 @@ void ns_train_opts_default(ns_train_opts *o, ns_task task) {
     o->seed = 1;
     o->noise_weights = NULL;
     o->reject_anchor = 0;
+    o->l2 = 0;
+    o->bias = 0;
 }
 
 static const char *loss_names[] = {"sgns", "nce", "softmax-sampled"};
@@ -85,6 +87,8 @@ ns_status ns_train_opts_check(const ns_train_opts *o, ns_error *err) {
     if (!(o->min_lr_frac >= 0 && o->min_lr_frac <= 1))
         return ns__fail(err, NS_EINVAL, "min-lr fraction must be in [0, 1], got %g",
                         o->min_lr_frac);
+    if (!(o->l2 >= 0 && o->l2 < 1e6))
+        return ns__fail(err, NS_EINVAL, "l2 must be >= 0, got %g", o->l2);
     if (o->threads < 1 || o->threads > 1024)
         return ns__fail(err, NS_EINVAL, "threads must be in 1..1024, got %d", o->threads);
     return NS_OK;
@@ -130,6 +134,7 @@ typedef struct scratch {
     int32_t *ids;     /* word ids of the output rows */
     int32_t *ex;      /* ids negatives must avoid: the centre, then the context */
     float *shift;     /* per output row: log(k Pn) (NCE, sampled softmax) */
+    float **bias;     /* per output row: its bias, when the model has biases */
     float **dA;       /* input gradients (rows of buf) */
     float *y;         /* labels: 1, 0, ..., 0 */
     float *w;         /* CBOW weights */
@@ -140,7 +145,7 @@ typedef struct scratch {
 
 static void scratch_free(scratch *x) {
     free(x->sen), free(x->A), free(x->B), free(x->dA), free(x->y), free(x->w);
-    free(x->ids), free(x->ex), free(x->shift);
+    free(x->ids), free(x->ex), free(x->shift), free(x->bias);
     ns__free_aligned(x->buf);
 }
 
@@ -155,8 +160,10 @@ static int scratch_init(scratch *x, const ns_model *m, const ns_train_opts *o, i
     x->ids = malloc(max_out * sizeof *x->ids);
     x->ex = malloc((max_in + 1) * sizeof *x->ex);
     x->shift = malloc(max_out * sizeof *x->shift);
+    x->bias = malloc(max_out * sizeof *x->bias);
     x->buf = ns__alloc_aligned(max_in * st + st + 2 * max_in * max_out, sizeof(float));
-    if (!x->sen || !x->A || !x->B || !x->dA || !x->y || !x->w || !x->ids || !x->ex || !x->shift || !x->buf) {
+    if (!x->sen || !x->A || !x->B || !x->dA || !x->y || !x->w || !x->ids || !x->ex || !x->shift || !x->bias ||
+        !x->buf) {
         scratch_free(x);
         return 0;
     }
@@ -173,15 +180,19 @@ static int scratch_init(scratch *x, const ns_model *m, const ns_train_opts *o, i
  * positive pairs. */
 static double train_centre(const shared *sh, scratch *x, int na, int nb, float lr, int64_t *pairs) {
     const ns_kernels *k = sh->k;
-    ns_loss loss = sh->o->loss;
-    int klen = sh->m->klen;
-    const float *shift = NULL;
+    const ns_model *m = sh->m;
+    int klen = m->klen;
+    ns_block b = {sh->o->loss, lr, (float)sh->o->l2, x->y, NULL, NULL};
     if (sh->noise.shift) {
         for (int j = 0; j < nb; j++) x->shift[j] = sh->noise.shift[x->ids[j]];
-        shift = x->shift;
+        b.shift = x->shift;
+    }
+    if (m->bias) {
+        for (int j = 0; j < nb; j++) x->bias[j] = m->bias + x->ids[j];
+        b.bias = x->bias;
     }
     if (sh->o->task == NS_TASK_SKIPGRAM) {
-        double l = ns__block_update(k, loss, x->A, na, x->B, nb, x->y, shift, lr, klen, x->S, x->G, x->dA);
+        double l = ns__block_update(k, &b, x->A, na, x->B, nb, klen, x->S, x->G, x->dA);
         float one = 1.0f;
         for (int i = 0; i < na; i++) k->gemm_acc(&x->A[i], 1, (const float *const *)&x->dA[i], 1, &one, 0, 0, klen);
         *pairs += na;
@@ -192,7 +203,7 @@ static double train_centre(const shared *sh, scratch *x, int na, int nb, float l
     for (int i = 0; i < na; i++) x->w[i] = 1.0f / (float)na;
     memset(x->h, 0, sizeof(float) * (size_t)klen);
     k->gemm_acc(&x->h, 1, (const float *const *)x->A, na, x->w, 0, 1, klen);
-    double l = ns__block_update(k, loss, &x->h, 1, x->B, nb, x->y, shift, lr, klen, x->S, x->G, x->dA);
+    double l = ns__block_update(k, &b, &x->h, 1, x->B, nb, klen, x->S, x->G, x->dA);
     for (int i = 0; i < na; i++) x->w[i] = 1.0f;
     k->gemm_acc(x->A, na, (const float *const *)x->dA, 1, x->w, 1, 0, klen);
     *pairs += 1;
@@ -361,6 +372,9 @@ ns_status ns_train_words(ns_model *m, const ns_corpus *c, const ns_train_opts *o
     if (s != NS_OK) return s;
     if (o->dim != m->dim)
         return ns__fail(err, NS_EINVAL, "dim %d differs from the model's %d", o->dim, m->dim);
+    if (!o->bias != !m->bias)
+        return ns__fail(err, NS_EINVAL, "bias %s, but the model was created %s output biases",
+                        o->bias ? "on" : "off", m->bias ? "with" : "without");
     const ns_vocab *cv = ns_corpus_vocab(c);
     if (ns_vocab_size(cv) != m->rows)
         return ns__fail(err, NS_EINVAL, "corpus vocabulary (%d words) is not the model's (%d)",
