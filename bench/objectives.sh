@@ -5,15 +5,8 @@
 # sample 1e-4, min-count 5, lr 0.025, 5 epochs (override: EPOCHS=), 2 threads.
 #   DATA=../shared/data WORK=/tmp/w8 bench/objectives.sh
 set -euo pipefail
-here=$(cd "$(dirname "$0")/.." && pwd)
-DATA=${DATA:-$here/../shared/data}
 EPOCHS=${EPOCHS:-5}
-ns=$here/build/negsamp
-[ -x "$ns" ] || { cmake -S "$here" -B "$here/build" -DCMAKE_BUILD_TYPE=Release >/dev/null; cmake --build "$here/build" -j >/dev/null; }
-[ -f "$DATA/wiki8/wiki8.gz" ] || { echo "objectives: $DATA/wiki8/wiki8.gz not found (set DATA=)" >&2; exit 1; }
-work=${WORK:-$(mktemp -d /tmp/negsamp-obj.XXXXXX)}
-corpus=$work/wiki8
-[ -f "$corpus" ] || gunzip -c "$DATA/wiki8/wiki8.gz" > "$corpus"
+. "$(dirname "$0")/common.sh"
 
 run() { # label extra-options...
   local label=$1; shift

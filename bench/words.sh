@@ -17,19 +17,12 @@
 # (3CosAdd, questions restricted to the 30,000 most frequent words) and
 # WordSim-353 Spearman.
 set -euo pipefail
-here=$(cd "$(dirname "$0")/.." && pwd)
-DATA=${DATA:-$here/../shared/data}
 TOOLS=${TOOLS:-gensim fasttext negsamp}
 THREADS=${THREADS:-2}
 REPEATS=${REPEATS:-1}
 EPOCHS=("$@")
 [ ${#EPOCHS[@]} -gt 0 ] || EPOCHS=(1 5)
-ns=$here/build/negsamp
-[ -x "$ns" ] || { cmake -S "$here" -B "$here/build" -DCMAKE_BUILD_TYPE=Release >/dev/null; cmake --build "$here/build" -j >/dev/null; }
-[ -f "$DATA/wiki8/wiki8.gz" ] || { echo "bench: $DATA/wiki8/wiki8.gz not found (set DATA=)" >&2; exit 1; }
-work=${WORK:-$(mktemp -d /tmp/negsamp-bench.XXXXXX)}
-corpus=$work/wiki8
-[ -f "$corpus" ] || gunzip -c "$DATA/wiki8/wiki8.gz" > "$corpus"
+. "$(dirname "$0")/common.sh"
 tokens=$(wc -w < "$corpus")
 python=/usr/bin/python3
 
