@@ -48,11 +48,11 @@ static void init_rows(ns_model *m, int32_t from, int32_t to) {
     }
 }
 
-ns_status ns__model_add_bias(ns_model *m, int32_t from) {
-    float *b = realloc(m->bias, (size_t)(m->rows ? m->rows : 1) * sizeof *b);
+ns_status ns__model_bias_resize(ns_model *m, int32_t from, int32_t rows) {
+    float *b = realloc(m->bias, (size_t)(rows ? rows : 1) * sizeof *b);
     if (!b) return NS_ENOMEM;
     m->bias = b;
-    for (int32_t r = from; r < m->rows; r++) b[r] = -logf((float)m->opts.neg);
+    for (int32_t r = from; r < rows; r++) b[r] = -logf((float)m->opts.neg);
     return NS_OK;
 }
 
@@ -70,7 +70,7 @@ ns_status ns_model_create(ns_model **out, const ns_vocab *vocab, const ns_train_
     }
     m->opts = *o;
     m->opts.noise_weights = NULL; /* borrowed by the caller, not kept */
-    if (o->bias && (s = ns__model_add_bias(m, 0)) != NS_OK) {
+    if (o->bias && (s = ns__model_bias_resize(m, 0, m->rows)) != NS_OK) {
         ns_model_free(m);
         return s;
     }
@@ -105,9 +105,12 @@ ns_status ns_model_extend(ns_model *m, const ns_vocab *vocab, ns_error *err) {
     for (int32_t i = 0; i < old; i++)
         if (strcmp(ns_vocab_word(vocab, i), ns_vocab_word(m->vocab, i)) != 0)
             return ns__fail(err, NS_EINVAL, "new vocabulary differs from the model's at id %d", i);
-    ns_vocab *v;
-    ns_status s = ns__vocab_clone(&v, vocab);
+    /* Everything that can fail comes before the model changes: the bias
+     * table grows in place (its old entries stay valid), the rest is new. */
+    ns_status s = m->bias ? ns__model_bias_resize(m, old, n) : NS_OK;
     if (s != NS_OK) return s;
+    ns_vocab *v;
+    if ((s = ns__vocab_clone(&v, vocab)) != NS_OK) return s;
     int ok;
     size_t cells = ns__mul_size((size_t)n, (size_t)m->stride, &ok);
     float *in = ok ? ns__alloc_aligned(cells, sizeof(float)) : NULL;
@@ -122,10 +125,8 @@ ns_status ns_model_extend(ns_model *m, const ns_vocab *vocab, ns_error *err) {
     ns__free_aligned(m->in), ns__free_aligned(m->out), ns_vocab_free(m->vocab);
     m->in = in, m->out = out, m->vocab = v, m->rows = n;
     init_rows(m, old, n);
-    return m->bias ? ns__model_add_bias(m, old) : NS_OK;
+    return NS_OK;
 }
-
-static float sq_norm(const ns_kernels *k, const float *r, int klen) { return k->dot(r, r, klen); }
 
 double ns__block_update(const ns_kernels *k, const ns_block *b, float *const *A, int na,
                         float *const *B, int nb, int klen, float *S, float *G, float *const *dA) {
@@ -147,11 +148,11 @@ double ns__block_update(const ns_kernels *k, const ns_block *b, float *const *A,
         /* MAP with a Gaussian prior: l2/2 |row|^2 per row of the block. */
         float decay = -b->lr * b->l2, keep = 1.0f - b->lr * b->l2;
         for (int i = 0; i < na; i++) {
-            l += 0.5 * b->l2 * sq_norm(k, A[i], klen);
+            l += 0.5 * b->l2 * k->dot(A[i], A[i], klen);
             k->gemm_acc(&dA[i], 1, (const float *const *)&A[i], 1, &decay, 0, 0, klen);
         }
         for (int j = 0; j < nb; j++) {
-            l += 0.5 * b->l2 * sq_norm(k, B[j], klen);
+            l += 0.5 * b->l2 * k->dot(B[j], B[j], klen);
             for (int t = 0; t < klen; t++) B[j][t] *= keep;
         }
     }

@@ -29,9 +29,9 @@ static inline float *ns__out_row(const ns_model *m, int32_t id) {
     return m->out + (size_t)id * (size_t)m->stride;
 }
 
-/* (Re)allocates the bias table for all rows, setting rows from `from` on to
- * -ln k (k = opts.neg). */
-ns_status ns__model_add_bias(ns_model *m, int32_t from);
+/* Resizes the bias table to `rows` entries, setting those from `from` on to
+ * -ln k (k = opts.neg). On failure the old table is untouched. */
+ns_status ns__model_bias_resize(ns_model *m, int32_t from, int32_t rows);
 
 /* An empty model of `rows` zero rows for `vocab` (taken over, not copied). */
 ns_status ns__model_alloc(ns_model **out, ns_vocab *vocab, int32_t dim);
