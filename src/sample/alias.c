@@ -72,9 +72,8 @@ void ns__alias_destroy(ns_alias *a) {
     a->n = 0;
 }
 
-void ns__noise_weights(const int64_t *counts, int32_t n, double alpha, double *w) {
-    for (int32_t i = 0; i < n; i++)
-        w[i] = counts[i] > 0 ? pow((double)counts[i], alpha) : 0.0;
+double ns__noise_weight(int64_t count, double alpha) {
+    return count > 0 ? pow((double)count, alpha) : 0.0;
 }
 
 double ns__keep_prob(int64_t count, int64_t total, double t) {

@@ -19,18 +19,8 @@ ns_status ns__noise_build(ns_noise *nz, const ns_vocab *v, const ns_train_opts *
     memset(nz, 0, sizeof *nz);
     double *w = malloc((size_t)n * sizeof *w);
     if (!w) return NS_ENOMEM;
-    if (o->noise_weights) {
-        memcpy(w, o->noise_weights, (size_t)n * sizeof *w);
-    } else {
-        int64_t *counts = malloc((size_t)n * sizeof *counts);
-        if (!counts) {
-            free(w);
-            return NS_ENOMEM;
-        }
-        for (int32_t i = 0; i < n; i++) counts[i] = ns_vocab_count(v, i);
-        ns__noise_weights(counts, n, o->ns_exponent, w);
-        free(counts);
-    }
+    for (int32_t i = 0; i < n; i++)
+        w[i] = o->noise_weights ? o->noise_weights[i] : ns__noise_weight(ns_vocab_count(v, i), o->ns_exponent);
     ns_status s = ns__alias_init(&nz->alias, w, n);
     if (s == NS_EINVAL) s = ns__fail(err, NS_EINVAL, "noise distribution has no positive weight");
     if (s == NS_OK && o->loss != NS_LOSS_SGNS) {

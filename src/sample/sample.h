@@ -38,8 +38,8 @@ static inline int32_t ns__alias_draw(const ns_alias *a, ns_rng *r) {
     return (uint32_t)x < c->threshold ? (int32_t)cell : c->alias;
 }
 
-/* w[i] = counts[i]^alpha (0^0 counts as 0: an unseen word is never drawn). */
-void ns__noise_weights(const int64_t *counts, int32_t n, double alpha, double *w);
+/* count^alpha (a count of 0 gives 0: an unseen word is never drawn). */
+double ns__noise_weight(int64_t count, double alpha);
 
 /* The noise distribution of a training run. */
 typedef struct ns_noise {
