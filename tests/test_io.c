@@ -88,6 +88,9 @@ static void model_round_trip(ns_model *m) {
     copy_prefix(p, bad, n, 0);
     CHECK_EQ(ns_model_load(&l, bad, &err), NS_EFORMAT);
     CHECK_CONTAINS(err.msg, "not a negsamp model");
+    copy_prefix(p, bad, n, 44); /* magic 8 + version and byte order 8 + 7 ints 28: the flags */
+    CHECK_EQ(ns_model_load(&l, bad, &err), NS_EFORMAT);
+    CHECK_CONTAINS(err.msg, "unknown flags");
     CHECK_EQ(ns_model_load(&l, tmp_path("missing.model"), &err), NS_EIO);
     /* Saving into a missing directory fails cleanly. */
     CHECK_EQ(ns_model_save(m, tmp_path("no/such/dir/x.model"), &err), NS_EIO);

@@ -5,8 +5,7 @@
  *   "NSMODEL1"                     8 bytes magic
  *   u32 version, u32 0x01020304    format version, byte-order mark
  *   i32 task, dim, window, neg, epochs, threads
- *   i32 loss, i32 flags, f64 l2    (version 2 on; version 1 files are SGNS,
- *                                   no bias, l2 0); flags bit 0: biases
+ *   i32 loss, i32 flags, f64 l2    flags bit 0: output biases follow the tables
  *   f64 ns_exponent, sample, lr, min_lr_frac
  *   u64 seed
  *   i32 V                          vocabulary size
@@ -115,7 +114,7 @@ ns_status ns_model_load(ns_model **out, const char *path, ns_error *err) {
     hashed x = {f, 0xcbf29ce484222325ULL, (int64_t)st.st_size - 8};
     char magic[8];
     uint32_t u[2];
-    int32_t i[7] = {0}, V;
+    int32_t i[7], V;
     double d[4];
     ns_train_opts o;
     ns_train_opts_default(&o, NS_TASK_SKIPGRAM); /* fields the file does not hold */
@@ -124,21 +123,23 @@ ns_status ns_model_load(ns_model **out, const char *path, ns_error *err) {
         goto fail;
     }
     if (!get(&x, u, sizeof u)) TRUNC("the header");
-    if (u[0] < 1 || u[0] > NS_MODEL_VERSION) {
-        s = ns__fail(err, NS_EFORMAT, "%s: model format version %u, this build reads 1 to %u",
-                     path, u[0], NS_MODEL_VERSION);
+    if (u[0] != NS_MODEL_VERSION) {
+        s = ns__fail(err, NS_EFORMAT, "%s: model format version %u, this build reads %u", path,
+                     u[0], NS_MODEL_VERSION);
         goto fail;
     }
     if (u[1] != 0x01020304u) {
         s = ns__fail(err, NS_EFORMAT, "%s: model written on a machine of other byte order", path);
         goto fail;
     }
-    int32_t flags = 0;
-    int v2 = u[0] >= 2;
-    if (!get(&x, i, (v2 ? 7 : 6) * sizeof(int32_t)) || (v2 && !get(&x, &flags, 4)) ||
-        (v2 && !get(&x, &o.l2, 8)) || !get(&x, d, sizeof d) || !get(&x, &o.seed, 8) ||
-        !get(&x, &V, 4))
+    int32_t flags;
+    if (!get(&x, i, sizeof i) || !get(&x, &flags, 4) || !get(&x, &o.l2, 8) || !get(&x, d, sizeof d) ||
+        !get(&x, &o.seed, 8) || !get(&x, &V, 4))
         TRUNC("the options");
+    if (flags & ~1) {
+        s = ns__fail(err, NS_EFORMAT, "%s: corrupt model header (unknown flags 0x%x)", path, (unsigned)flags);
+        goto fail;
+    }
     o.bias = flags & 1;
     o.task = (ns_task)i[0], o.dim = i[1], o.window = i[2], o.neg = i[3], o.epochs = i[4];
     o.loss = (ns_loss)i[6];
@@ -187,7 +188,7 @@ ns_status ns_model_load(ns_model **out, const char *path, ns_error *err) {
         for (int32_t r = 0; r < V; r++)
             if (!get(&x, (t ? m->out : m->in) + (size_t)r * (size_t)m->stride, (size_t)o.dim * 4))
                 TRUNC("the tables");
-    if (o.bias && (s = ns__model_add_bias(m, V)) != NS_OK) goto fail;
+    if (o.bias && (s = ns__model_bias_resize(m, 0, V)) != NS_OK) goto fail;
     if (o.bias && !get(&x, m->bias, (size_t)V * 4)) TRUNC("the biases");
     uint64_t want;
     if (fread(&want, 1, 8, f) != 8) TRUNC("the checksum");
