@@ -82,7 +82,7 @@ int cmd_train(ns_task task, int argc, char **argv) {
         {"seed", OPT_I64, &seed, "N", "random seed; 1 thread + same seed = same result [1]"},
         {"max-sentence", OPT_INT, &max_sentence, "N", "cut sentences (and files without line breaks) every N words [10000]"},
         {"no-lines", OPT_FLAG, &no_lines, "", "line breaks do not end sentences (one stream)"},
-        {"init", OPT_STRING, &init, "MODEL", "continue training MODEL (.model): its words keep their ids and vectors, new words are appended; its dim is used, other options come from this command"},
+        {"init", OPT_STRING, &init, "MODEL", "continue training MODEL (.model): its words keep their ids and vectors, new words are appended; its dim and -bias setting are kept, other options come from this command"},
         {"bin|binary", OPT_FLAG, &bin, "", "also write PREFIX.bin (word2vec binary)"},
         {"save-vocab", OPT_STRING, &save_vocab, "FILE", "also write the vocabulary as 'word count' lines, most frequent first"},
         {"progress", OPT_DOUBLE, &interval, "SEC", "seconds between progress lines [1 on a terminal, 10 otherwise]"},

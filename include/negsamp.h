@@ -142,7 +142,8 @@ typedef struct ns_train_opts {
      * count^ns_exponent when non-NULL (NULL); not saved with the model. */
     const double *noise_weights;
     int reject_anchor;    /* never draw a negative equal to an input word of
-                             the block (a context word of the window) (0) */
+                             the block (a context word of the window) (0);
+                             like noise_weights, not saved with the model */
     double l2;            /* L2 penalty l2/2 |row|^2 on every row an update
                              touches: MAP with a Gaussian prior (0) */
     int bias;             /* a learned bias per output word, added to every
