@@ -46,5 +46,6 @@ int cmd_nn(int argc, char **argv);
 int cmd_analogy(int argc, char **argv);
 int cmd_eval_analogy(int argc, char **argv);
 int cmd_eval_similarity(int argc, char **argv);
+int cmd_eval_ll(int argc, char **argv);
 
 #endif

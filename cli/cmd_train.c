@@ -87,7 +87,7 @@ int cmd_train(ns_task task, int argc, char **argv) {
         {"save-vocab", OPT_STRING, &save_vocab, "FILE", "also write the vocabulary as 'word count' lines, most frequent first"},
         {"progress", OPT_DOUBLE, &interval, "SEC", "seconds between progress lines [1 on a terminal, 10 otherwise]"},
         {"quiet", OPT_FLAG, &quiet, "", "no progress output"},
-        {"loss", OPT_STRING, &loss, "NAME", "sgns (= fastText's ns): word2vec's loss; nce: noise-contrastive, exp(score) ~ P(centre|context); softmax-sampled: softmax over the positive and its negatives, log(k Pn) subtracted [sgns]"},
+        {"loss", OPT_STRING, &loss, "NAME", "sgns (= fastText's ns): word2vec's loss; nce: noise-contrastive, exp(score) ~ P(centre|context); softmax-sampled: softmax over the positive and its negatives, log(k Pn) subtracted; softmax: the exact softmax over all words, no sampling (small vocabularies: V dot products a pair) [sgns]"},
         {"minn", OPT_INT, &minn, "0", "fastText compatibility: subword n-grams are not supported, 0 only"},
         {"maxn", OPT_INT, &maxn, "0", "fastText compatibility: 0 only"},
         {"verbose", OPT_INT, &verbose, "N", "0 = like -quiet [2]"},
@@ -110,9 +110,14 @@ int cmd_train(ns_task task, int argc, char **argv) {
         return EXIT_USAGE;
     }
     int loss_id = strcmp(loss, "ns") == 0 ? (int)NS_LOSS_SGNS : ns_loss_parse(loss);
+    if (loss_id == NS_LOSS_INFONCE) {
+        fprintf(stderr, "negsamp %s: -loss infonce needs pair data for its in-batch negatives: "
+                "use negsamp pairs-train\n", spec.name);
+        return EXIT_USAGE;
+    }
     if (loss_id < 0) {
-        fprintf(stderr, "negsamp %s: -loss %s is not supported; choose sgns (fastText's ns), nce "
-                "or softmax-sampled\n", spec.name, loss);
+        fprintf(stderr, "negsamp %s: -loss %s is not supported; choose sgns (fastText's ns), nce, "
+                "softmax-sampled or softmax\n", spec.name, loss);
         return EXIT_USAGE;
     }
     if (minn != 0 || maxn != 0) {

@@ -17,6 +17,7 @@ static void usage(FILE *f) {
             "  analogy          a : b :: c : ?\n"
             "  eval-analogy     accuracy on a questions-words file (3CosAdd, 3CosMul)\n"
             "  eval-similarity  Spearman correlation with human similarity scores\n"
+            "  eval-ll          held-out log-likelihood of a word model (.model)\n"
             "other:\n"
             "  help             this text\n"
             "  version          the version\n");
@@ -32,6 +33,7 @@ static const struct {
     {"skipgram", cmd_skipgram},          {"cbow", cmd_cbow},
     {"nn", cmd_nn},                      {"analogy", cmd_analogy},
     {"eval-analogy", cmd_eval_analogy},  {"eval-similarity", cmd_eval_similarity},
+    {"eval-ll", cmd_eval_ll},
 };
 
 static int find_command(const char *name) {

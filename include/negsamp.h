@@ -104,7 +104,8 @@ const int32_t *ns_corpus_sentence(const ns_corpus *c, int64_t s, int64_t *len);
 
 typedef enum ns_task {
     NS_TASK_SKIPGRAM = 0,
-    NS_TASK_CBOW = 1
+    NS_TASK_CBOW = 1,
+    NS_TASK_PAIRS = 2   /* left -> right pairs (ns_train_pairs) */
 } ns_task;
 
 /* The objective for a positive y with k negatives drawn from Pn:
@@ -113,14 +114,23 @@ typedef enum ns_task {
  *         exp(u.v) approximates a normalised P(y | x), SGNS's does not
  *   SOFTMAX_SAMPLED: softmax over the positive and the k negatives with
  *         log(k Pn(y)) subtracted from every logit (an unbiased estimate of
- *         the full softmax's gradient as k grows) */
+ *         the full softmax's gradient as k grows)
+ *   SOFTMAX: the exact softmax over every output row, no sampling: the
+ *         reference the sampled losses approximate; costs V dot products a
+ *         positive, so for small vocabularies only
+ *   INFONCE: pair data only (ns_train_pairs): softmax of each left item over
+ *         the right items of its mini-batch (the other rows' positives are
+ *         its negatives), scores divided by a temperature */
 typedef enum ns_loss {
     NS_LOSS_SGNS = 0,
     NS_LOSS_NCE = 1,
-    NS_LOSS_SOFTMAX_SAMPLED = 2
+    NS_LOSS_SOFTMAX_SAMPLED = 2,
+    NS_LOSS_SOFTMAX = 3,
+    NS_LOSS_INFONCE = 4
 } ns_loss;
 
-/* "sgns", "nce", "softmax-sampled"; ns_loss_parse returns -1 if unknown. */
+/* "sgns", "nce", "softmax-sampled", "softmax", "infonce"; ns_loss_parse
+ * returns -1 if unknown. */
 const char *ns_loss_name(ns_loss l);
 int ns_loss_parse(const char *name);
 
@@ -292,6 +302,25 @@ typedef struct ns_similarity_report {
  * first line whose score is not a number is a header; CRLF accepted). */
 ns_status ns_eval_similarity(const ns_emb *e, const char *path, int case_sensitive,
                              ns_similarity_report *out, ns_error *err);
+
+typedef struct ns_loglik_report {
+    int64_t pairs;      /* (context, centre) pairs scored */
+    double weight;      /* their total weight (the trainer's window weighting) */
+    double mean_logp;   /* mean log P(centre | context), exact softmax over
+                           the model's scores (nats; perplexity = exp(-it)) */
+    double mean_score;  /* mean raw score: the log-probability a
+                           self-normalised model (NCE) claims */
+    double mean_logz;   /* mean log sum_y exp(score(context, y)): 0 when
+                           self-normalised; mean_score - mean_logz = mean_logp */
+} ns_loglik_report;
+
+/* Held-out log-likelihood of the skip-gram conditional P(centre | context)
+ * on a corpus over the model's vocabulary (ns_corpus_load with the model's
+ * vocabulary as base and no new words), pairs within `window` weighted by
+ * (window - distance + 1) / window as in training. Costs up to V^2 dim:
+ * meant for small vocabularies. */
+ns_status ns_eval_loglik(const ns_model *m, const ns_corpus *c, int32_t window,
+                         ns_loglik_report *out, ns_error *err);
 
 /* Spearman rank correlation with average ranks for ties (NAN if n < 2 or a
  * side is constant). */

@@ -68,6 +68,23 @@ expect 0 "1 tokens not in the vocabulary" "$ns" skipgram -input "$toy" -output "
 printf 'the x\n' > "$dir/badnoise.txt"
 expect 1 "badnoise.txt:1: expected 'token weight'" "$ns" skipgram -input "$toy" -output "$dir/x" -noise-file "$dir/badnoise.txt"
 expect 2 "-loss hs is not supported" "$ns" skipgram -input "$toy" -output "$dir/x" -loss hs
+expect 2 "infonce needs pair data" "$ns" skipgram -input "$toy" -output "$dir/x" -loss infonce
+
+# The exact softmax and held-out log-likelihood: NCE's scores are
+# self-normalised (mean log Z near 0), and mean score - mean log Z = log P.
+expect 0 "" "$ns" skipgram -input "$toy" -output "$dir/sm" -dim 8 -epochs 1 -loss softmax -quiet
+mkdir -p "$dir/held" && "$gen" "$dir/held" 500 12 5 77 >/dev/null
+expect 0 "mean log P(centre|context) -" "$ns" eval-ll "$dir/sm.model" "$dir/held/toy.txt"
+"$ns" skipgram -input "$toy" -output "$dir/nce4" -dim 16 -window 4 -sample 0 -epochs 4 -loss nce -quiet
+out=$("$ns" eval-ll "$dir/nce4.model" "$dir/held/toy.txt" | tr -d ,)
+echo "$out" | awk '{d = $12 - $16 - $6; exit !($16 > -0.2 && $16 < 0.2 && d < 1e-3 && d > -1e-3)}' \
+  && ok || bad "eval-ll of an NCE model: $out"
+printf 'qqq zzz\n' > "$dir/unknown.txt"
+expect 1 "no token of the file is in the vocabulary" "$ns" eval-ll "$dir/sm.model" "$dir/unknown.txt"
+expect 1 "no (context, centre) pair" "$ns" eval-ll "$dir/sm.model" "$dir/noise.txt"
+expect 2 "window must be in 1..1000" "$ns" eval-ll "$dir/sm.model" "$dir/held/toy.txt" -window 0
+expect 1 "cannot open" "$ns" eval-ll "$dir/sm.model" "$dir/missing.txt"
+expect 1 "not a negsamp model file" "$ns" eval-ll "$dir/sm.vec" "$dir/held/toy.txt"
 
 # stdin and .gz input.
 expect 0 "" sh -c "cat '$toy' | '$ns' skipgram -input - -output '$dir/stdin' -dim 8 -epochs 1 -quiet"

@@ -2,7 +2,8 @@
  * Losses: the worked example of DESIGN.md, the fast exp/log against libm,
  * and for SGNS, NCE and sampled softmax the loss against a double-precision
  * reference and its gradients against finite differences, through the block
- * update every trainer uses.
+ * update every trainer uses; likewise the full softmax (positive in any
+ * column) and InfoNCE (row i's positive in column i, temperature 0.5).
  */
 #include "check.h"
 #include "core/core.h"
@@ -13,12 +14,14 @@
 /* Runs a block update with the given kernels, loss, L2 and biases (bias may
  * be NULL: none); returns the loss. */
 static double block_full(const ns_kernels *k, ns_loss loss, float rows[][8], float *bias, int na,
-                         int nb, const float *y, const float *shift, float l2, float lr, int apply_a) {
+                         int nb, const float *y, const float *shift, const int *pos, float scale,
+                         float l2, float lr, int apply_a) {
     float *A[4], *B[8], S[32], G[32], dbuf[4][8], *bp[8];
     float *dA[4];
     for (int i = 0; i < na; i++) A[i] = rows[i], dA[i] = dbuf[i];
     for (int j = 0; j < nb; j++) B[j] = rows[na + j], bp[j] = bias ? &bias[j] : NULL;
-    ns_block b = {loss, lr, l2, y, shift, bias ? bp : NULL};
+    ns_block b = {.loss = loss, .lr = lr, .scale = scale, .l2 = l2, .y = y, .shift = shift,
+                  .bias = bias ? bp : NULL, .pos = pos};
     double l = ns__block_update(k, &b, A, na, B, nb, 8, S, G, dA);
     if (apply_a)
         for (int i = 0; i < na; i++)
@@ -28,7 +31,7 @@ static double block_full(const ns_kernels *k, ns_loss loss, float rows[][8], flo
 
 static double block(const ns_kernels *k, float rows[][8], int na, int nb, const float *y, float lr,
                     int apply_a) {
-    return block_full(k, NS_LOSS_SGNS, rows, NULL, na, nb, y, NULL, 0, lr, apply_a);
+    return block_full(k, NS_LOSS_SGNS, rows, NULL, na, nb, y, NULL, NULL, 1.0f, 0, lr, apply_a);
 }
 
 static void worked_example(const ns_kernels *k) {
@@ -69,18 +72,19 @@ static void against_libm(void) {
 
 /* The loss in double precision from the definitions, for comparison. */
 static double reference_loss(ns_loss loss, float rows[][8], const float *bias, int na, int nb,
-                             const float *y, const float *shift, float l2) {
+                             const float *y, const float *shift, const int *pos, float scale, float l2) {
     double total = 0;
     for (int i = 0; i < na; i++) {
-        double s[8], mx = -1e300, z = 0;
+        double s[8], mx = -1e300, z = 0, dot;
         for (int j = 0; j < nb; j++) {
-            s[j] = (bias ? bias[j] : 0) - (shift ? shift[j] : 0);
-            for (int t = 0; t < 8; t++) s[j] += (double)rows[i][t] * rows[na + j][t];
+            dot = 0;
+            for (int t = 0; t < 8; t++) dot += (double)rows[i][t] * rows[na + j][t];
+            s[j] = scale * dot + (bias ? bias[j] : 0) - (shift ? shift[j] : 0);
             mx = s[j] > mx ? s[j] : mx;
         }
-        if (loss == NS_LOSS_SOFTMAX_SAMPLED) {
+        if (loss != NS_LOSS_SGNS && loss != NS_LOSS_NCE) {
             for (int j = 0; j < nb; j++) z += exp(s[j] - mx);
-            total += log(z) + mx - s[0];
+            total += log(z) + mx - s[pos ? pos[i] : 0];
         } else {
             for (int j = 0; j < nb; j++) total += log1p(exp(y[j] > 0.5 ? -s[j] : s[j]));
         }
@@ -91,7 +95,9 @@ static double reference_loss(ns_loss loss, float rows[][8], const float *bias, i
 }
 
 /* d loss / d (row entry or bias) by central differences vs the update with
- * lr = 1, for a loss with or without shift, L2 and biases. */
+ * lr = 1, for a loss with or without shift, L2 and biases. The full softmax
+ * puts row i's positive in column i % nb, InfoNCE in column i with scores
+ * scaled by 1 / temperature 0.5 (nb >= na). */
 static void finite_differences(const ns_kernels *k, ns_loss loss, int na, int nb, float l2, int with_bias) {
     ns_rng r;
     ns__rng_seed(&r, 9, (uint64_t)(na * 10 + nb + 100 * loss + with_bias * 1000));
@@ -99,15 +105,19 @@ static void finite_differences(const ns_kernels *k, ns_loss loss, int na, int nb
     for (int i = 0; i < na + nb; i++)
         for (int t = 0; t < 5; t++) rows[i][t] = ns__rng_float(&r) * 2 - 1;
     for (int j = 0; j < nb; j++) shift[j] = ns__rng_float(&r) * 4 - 3, bias[j] = ns__rng_float(&r) - 1.6f;
-    const float *sh = loss == NS_LOSS_SGNS ? NULL : shift;
+    const float *sh = loss == NS_LOSS_NCE || loss == NS_LOSS_SOFTMAX_SAMPLED ? shift : NULL;
+    int pos[4];
+    for (int i = 0; i < na; i++) pos[i] = loss == NS_LOSS_SOFTMAX ? (i * 3 + 1) % nb : i;
+    const int *ps = loss == NS_LOSS_SOFTMAX || loss == NS_LOSS_INFONCE ? pos : NULL;
+    float scale = loss == NS_LOSS_INFONCE ? 2.0f : 1.0f;
     float *bi = with_bias ? bias : NULL;
     float y[8] = {1, 0, 0, 0, 0, 0, 0, 0};
     if (nb > 2 && loss == NS_LOSS_SGNS) y[2] = 1; /* several positives: still a valid loss */
     float moved[12][8], moved_bias[8];
     memcpy(moved, rows, sizeof rows);
     memcpy(moved_bias, bias, sizeof bias);
-    double l0 = block_full(k, loss, moved, bi ? moved_bias : NULL, na, nb, y, sh, l2, 1.0f, 1);
-    CHECK_NEAR(l0, reference_loss(loss, rows, bi, na, nb, y, sh, l2), 1e-5 * (1 + fabs(l0)));
+    double l0 = block_full(k, loss, moved, bi ? moved_bias : NULL, na, nb, y, sh, ps, scale, l2, 1.0f, 1);
+    CHECK_NEAR(l0, reference_loss(loss, rows, bi, na, nb, y, sh, ps, scale, l2), 1e-5 * (1 + fabs(l0)));
     const double h = 1e-3;
     for (int i = 0; i < na + nb + (with_bias ? 1 : 0); i++)
         for (int t = 0; t < (i < na + nb ? 5 : nb); t++) {
@@ -119,7 +129,7 @@ static void finite_differences(const ns_kernels *k, ns_loss loss, int na, int nb
                 memcpy(tb, bias, sizeof bias);
                 float *p = i < na + nb ? &tmp[i][t] : &tb[t];
                 *p += (float)(sgn ? -h : h);
-                lpm[sgn] = block_full(k, loss, tmp, bi ? tb : NULL, na, nb, y, sh, l2, 0.0f, 0);
+                lpm[sgn] = block_full(k, loss, tmp, bi ? tb : NULL, na, nb, y, sh, ps, scale, l2, 0.0f, 0);
             }
             double fd = (lpm[0] - lpm[1]) / (2 * h);
             double step = i < na + nb ? rows[i][t] - moved[i][t] : bias[t] - moved_bias[t];
@@ -133,7 +143,7 @@ int main(void) {
         const ns_kernels *k = ns__kernels_pick(names[i]);
         if (!k) continue;
         worked_example(k);
-        for (int loss = NS_LOSS_SGNS; loss <= NS_LOSS_SOFTMAX_SAMPLED; loss++) {
+        for (int loss = NS_LOSS_SGNS; loss <= NS_LOSS_INFONCE; loss++) {
             finite_differences(k, (ns_loss)loss, 1, 3, 0, 0);
             finite_differences(k, (ns_loss)loss, 4, 6, 0, 0);
             finite_differences(k, (ns_loss)loss, 4, 6, 0.3f, 1); /* L2 and biases */

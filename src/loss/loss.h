@@ -19,10 +19,10 @@
  * about 1e-7 relative (polynomial exp and log). */
 double ns__loss_logistic(float *s, float *g, int n);
 
-/* Softmax cross-entropy per row (nrows rows of n logits, the true class in
- * column 0): writes g = dL/ds (any input in g is ignored), returns the loss
- * summed over rows. */
-double ns__loss_softmax(float *s, float *g, int nrows, int n);
+/* Softmax cross-entropy per row (nrows rows of n logits, row i's true class
+ * in column pos[i], or column 0 when pos is NULL): writes g = dL/ds (any
+ * input in g is ignored), returns the loss summed over rows. */
+double ns__loss_softmax(float *s, float *g, int nrows, int n, const int *pos);
 
 /* The functions behind the logistic loss, exposed for the tests. */
 float ns__sigmoid(float x);

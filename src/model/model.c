@@ -131,17 +131,24 @@ ns_status ns_model_extend(ns_model *m, const ns_vocab *vocab, ns_error *err) {
 double ns__block_update(const ns_kernels *k, const ns_block *b, float *const *A, int na,
                         float *const *B, int nb, int klen, float *S, float *G, float *const *dA) {
     k->scores((const float *const *)A, na, (const float *const *)B, nb, klen, S);
+    if (b->scale != 1.0f)
+        for (int t = 0; t < na * nb; t++) S[t] *= b->scale;
     for (int i = 0; i < na && (b->shift || b->bias); i++)
         for (int j = 0; j < nb; j++)
             S[i * nb + j] += (b->bias ? *b->bias[j] : 0.0f) - (b->shift ? b->shift[j] : 0.0f);
     double l;
-    if (b->loss == NS_LOSS_SOFTMAX_SAMPLED) {
-        l = ns__loss_softmax(S, G, na, nb);
+    if (ns__loss_is_softmax(b->loss)) {
+        l = ns__loss_softmax(S, G, na, nb, b->pos);
     } else {
         for (int i = 0; i < na; i++) memcpy(G + i * nb, b->y, (size_t)nb * sizeof(float));
         l = ns__loss_logistic(S, G, na * nb);
     }
     for (int t = 0; t < na * nb; t++) G[t] *= -b->lr;
+    if (b->bias)
+        for (int j = 0; j < nb; j++)
+            for (int i = 0; i < na; i++) *b->bias[j] += G[i * nb + j];
+    if (b->scale != 1.0f)
+        for (int t = 0; t < na * nb; t++) G[t] *= b->scale;
     for (int i = 0; i < na; i++) memset(dA[i], 0, (size_t)klen * sizeof(float));
     k->gemm_acc(dA, na, (const float *const *)B, nb, G, nb, 1, klen);
     if (b->l2 > 0) {
@@ -157,8 +164,5 @@ double ns__block_update(const ns_kernels *k, const ns_block *b, float *const *A,
         }
     }
     k->gemm_acc(B, nb, (const float *const *)A, na, G, 1, nb, klen);
-    if (b->bias)
-        for (int j = 0; j < nb; j++)
-            for (int i = 0; i < na; i++) *b->bias[j] += G[i * nb + j];
     return l;
 }

@@ -36,25 +36,34 @@ ns_status ns__model_bias_resize(ns_model *m, int32_t from, int32_t rows);
 /* An empty model of `rows` zero rows for `vocab` (taken over, not copied). */
 ns_status ns__model_alloc(ns_model **out, ns_vocab *vocab, int32_t dim);
 
+static inline int ns__loss_is_softmax(ns_loss l) {
+    return l == NS_LOSS_SOFTMAX_SAMPLED || l == NS_LOSS_SOFTMAX || l == NS_LOSS_INFONCE;
+}
+
 /* How a block update scores and learns. */
 typedef struct ns_block {
     ns_loss loss;
     float lr;
+    float scale;         /* scores are scale * A B^T (1 / temperature); 1 */
     float l2;            /* adds l2/2 * |row|^2 for every row in the block */
     const float *y;      /* labels per column (1, 0, ..., 0) for the logistic losses */
     const float *shift;  /* per column, subtracted from the scores, or NULL */
     float *const *bias;  /* per column, the output row's bias, or NULL */
+    const int *pos;      /* softmax losses: per row, the column of its positive;
+                            NULL = column 0 for every row */
 } ns_block;
 
 /* The block update at the heart of every trainer (HogBatch-style: the inputs
  * A share the outputs B, e.g. all context words of a window share the centre
- * word and its negatives). Column 0 of B is the positive, the others are
- * negatives:
- *   S = A B^T + bias - shift    (per column)
- *   G = -lr * dL/dS             (SGNS/NCE logistic, or softmax over each row)
- *   dA = G B - lr l2 A          (written to dA, not applied: the caller
+ * word and its negatives). For the logistic losses b->y labels the columns;
+ * for the softmax losses row i's positive is column b->pos[i] (0 without
+ * pos) and every other column is a negative of that row:
+ *   S = scale A B^T + bias - shift    (per column)
+ *   D = dL/dS                   (SGNS/NCE logistic, or softmax over each row)
+ *   dA = -lr (scale D B + l2 A) (written to dA, not applied: the caller
  *                                decides where it goes)
- *   B += G^T A - lr l2 B,  bias += column sums of G   (applied, from the old A)
+ *   B -= lr (scale D^T A + l2 B),  bias -= lr column sums of D
+ *                               (applied, from the old A)
  * S and G hold na * nb floats, dA na rows of klen floats. Returns the loss
  * (with the l2 term). */
 double ns__block_update(const ns_kernels *k, const ns_block *b, float *const *A, int na,

@@ -53,7 +53,7 @@ void ns_train_opts_default(ns_train_opts *o, ns_task task) {
     o->bias = 0;
 }
 
-static const char *loss_names[] = {"sgns", "nce", "softmax-sampled"};
+static const char *loss_names[] = {"sgns", "nce", "softmax-sampled", "softmax", "infonce"};
 
 const char *ns_loss_name(ns_loss l) {
     return (unsigned)l < sizeof loss_names / sizeof loss_names[0] ? loss_names[l] : "unknown";
@@ -66,10 +66,12 @@ int ns_loss_parse(const char *name) {
 }
 
 ns_status ns_train_opts_check(const ns_train_opts *o, ns_error *err) {
-    if (o->task != NS_TASK_SKIPGRAM && o->task != NS_TASK_CBOW)
+    if ((unsigned)o->task > NS_TASK_PAIRS)
         return ns__fail(err, NS_EINVAL, "unknown task %d", (int)o->task);
-    if (o->loss != NS_LOSS_SGNS && o->loss != NS_LOSS_NCE && o->loss != NS_LOSS_SOFTMAX_SAMPLED)
+    if ((unsigned)o->loss > NS_LOSS_INFONCE)
         return ns__fail(err, NS_EINVAL, "unknown loss %d", (int)o->loss);
+    if (o->loss == NS_LOSS_INFONCE && o->task != NS_TASK_PAIRS)
+        return ns__fail(err, NS_EINVAL, "loss infonce needs pair data (in-batch negatives)");
     if (o->dim < 1 || o->dim > 10000)
         return ns__fail(err, NS_EINVAL, "dim must be in 1..10000, got %d", o->dim);
     if (o->window < 1 || o->window > 1000)
@@ -137,6 +139,7 @@ typedef struct scratch {
     float **bias;     /* per output row: its bias, when the model has biases */
     float **dA;       /* input gradients (rows of buf) */
     float *y;         /* labels: 1, 0, ..., 0 */
+    int *pos;         /* full softmax: per input row, the positive's column */
     float *w;         /* CBOW weights */
     float *h;         /* CBOW mean of the context rows */
     float *S, *G;     /* scores and gradient coefficients */
@@ -144,26 +147,30 @@ typedef struct scratch {
 } scratch;
 
 static void scratch_free(scratch *x) {
-    free(x->sen), free(x->A), free(x->B), free(x->dA), free(x->y), free(x->w);
+    free(x->sen), free(x->A), free(x->B), free(x->dA), free(x->y), free(x->w), free(x->pos);
     free(x->ids), free(x->ex), free(x->shift), free(x->bias);
     ns__free_aligned(x->buf);
 }
 
-static int scratch_init(scratch *x, const ns_model *m, const ns_train_opts *o, int64_t max_len) {
-    size_t max_in = 2 * (size_t)o->window, max_out = (size_t)o->neg + 1, st = (size_t)m->stride;
+/* The full softmax scores every output row: B is the whole table, once. */
+static int scratch_init(scratch *x, ns_model *m, const ns_train_opts *o, int64_t max_len) {
+    int full = o->loss == NS_LOSS_SOFTMAX;
+    size_t max_in = 2 * (size_t)o->window, st = (size_t)m->stride;
+    size_t max_out = full ? (size_t)m->rows : (size_t)o->neg + 1;
     x->sen = malloc((size_t)(max_len ? max_len : 1) * sizeof *x->sen);
     x->A = malloc(max_in * sizeof *x->A);
     x->B = malloc(max_out * sizeof *x->B);
     x->dA = malloc(max_in * sizeof *x->dA);
     x->y = calloc(max_out, sizeof *x->y);
     x->w = malloc(max_in * sizeof *x->w);
+    x->pos = malloc(max_in * sizeof *x->pos);
     x->ids = malloc(max_out * sizeof *x->ids);
     x->ex = malloc((max_in + 1) * sizeof *x->ex);
     x->shift = malloc(max_out * sizeof *x->shift);
     x->bias = malloc(max_out * sizeof *x->bias);
     x->buf = ns__alloc_aligned(max_in * st + st + 2 * max_in * max_out, sizeof(float));
-    if (!x->sen || !x->A || !x->B || !x->dA || !x->y || !x->w || !x->ids || !x->ex || !x->shift || !x->bias ||
-        !x->buf) {
+    if (!x->sen || !x->A || !x->B || !x->dA || !x->y || !x->w || !x->pos || !x->ids || !x->ex ||
+        !x->shift || !x->bias || !x->buf) {
         scratch_free(x);
         return 0;
     }
@@ -172,6 +179,8 @@ static int scratch_init(scratch *x, const ns_model *m, const ns_train_opts *o, i
     x->S = x->h + st;
     x->G = x->S + max_in * max_out;
     x->y[0] = 1.0f;
+    for (size_t i = 0; i < max_in; i++) x->pos[i] = 0;
+    for (int32_t j = 0; full && j < m->rows; j++) x->ids[j] = j, x->B[j] = ns__out_row(m, j);
     return 1;
 }
 
@@ -182,7 +191,8 @@ static double train_centre(const shared *sh, scratch *x, int na, int nb, float l
     const ns_kernels *k = sh->k;
     const ns_model *m = sh->m;
     int klen = m->klen;
-    ns_block b = {sh->o->loss, lr, (float)sh->o->l2, x->y, NULL, NULL};
+    ns_block b = {.loss = sh->o->loss, .lr = lr, .scale = 1.0f, .l2 = (float)sh->o->l2, .y = x->y,
+                  .pos = x->pos};
     if (sh->noise.shift) {
         for (int j = 0; j < nb; j++) x->shift[j] = sh->noise.shift[x->ids[j]];
         b.shift = x->shift;
@@ -257,10 +267,15 @@ static void *work(void *arg) {
                         x.A[na++] = ns__in_row(m, x.sen[q]);
                     }
                 if (na == 0) continue;
-                x.ids[0] = x.ex[0] = x.sen[pos];
-                int nb = 1 + ns__noise_draw(&sh->noise, &rng, o->neg, x.ex, o->reject_anchor ? 1 + na : 1,
+                int nb = m->rows;
+                if (o->loss == NS_LOSS_SOFTMAX) {
+                    for (int i = 0; i < na; i++) x.pos[i] = x.sen[pos];
+                } else {
+                    x.ids[0] = x.ex[0] = x.sen[pos];
+                    nb = 1 + ns__noise_draw(&sh->noise, &rng, o->neg, x.ex, o->reject_anchor ? 1 + na : 1,
                                             x.ids + 1);
-                for (int j = 0; j < nb; j++) x.B[j] = ns__out_row(m, x.ids[j]);
+                    for (int j = 0; j < nb; j++) x.B[j] = ns__out_row(m, x.ids[j]);
+                }
                 run_loss += train_centre(sh, &x, na, nb, lr, &run_pairs);
             }
             pending += len;
