@@ -15,7 +15,7 @@ VOCAB=${VOCAB:-2000}
 ll=$work/loglik
 mkdir -p "$ll"
 tr -s ' ' '\n' < "$corpus" | sed '/^$/d' > "$ll/tokens"
-head -n "$TRAIN" "$ll/tokens" | sort | uniq -c | sort -k1,1nr -k2,2 | head -n "$VOCAB" | awk '{print $2}' > "$ll/top"
+head -n "$TRAIN" "$ll/tokens" | sort | uniq -c | sort -k1,1nr -k2,2 | awk -v n="$VOCAB" 'NR <= n {print $2}' > "$ll/top"
 # Lines of 1,000 tokens; out-of-vocabulary words become <unk>.
 map() { awk 'NR==FNR{k[$1]=1;next} {printf "%s%s", (k[$1]?$1:"<unk>"), (FNR%1000==0?"\n":" ")}' "$ll/top" -; }
 head -n "$TRAIN" "$ll/tokens" | map > "$ll/train.txt"

@@ -160,6 +160,8 @@ typedef struct ns_train_opts {
                              score and started at -ln k: with k negatives per
                              positive the base rate of a positive is 1/(1+k),
                              and sigma(-ln k) = 1/(1+k) (0) */
+    int32_t batch;        /* pairs, INFONCE: pairs per mini-batch (256) */
+    double temperature;   /* pairs, INFONCE: scores are u.v / temperature (0.1) */
 } ns_train_opts;
 
 void ns_train_opts_default(ns_train_opts *o, ns_task task);
@@ -173,15 +175,23 @@ ns_status ns_noise_weights_load(const ns_vocab *v, const char *path, double **ou
 ns_status ns_train_opts_check(const ns_train_opts *o, ns_error *err);
 
 /* A trained (or initialised) model: vocabulary, input vectors (the word
- * vectors users export) and output vectors (the negative-sampling side). */
+ * vectors users export) and output vectors (the negative-sampling side).
+ * Pair models may give the output side its own vocabulary (right items). */
 typedef struct ns_model ns_model;
 
 /* A fresh model over a copy of `vocab`: input rows uniform in
  * [-0.5/dim, 0.5/dim), output rows zero (word2vec's initialisation). */
 ns_status ns_model_create(ns_model **out, const ns_vocab *vocab, const ns_train_opts *o,
                           ns_error *err);
+/* The same with input rows for `left` and output rows for `right` (NULL:
+ * both sides use `left`), both copied. */
+ns_status ns_model_create_pairs(ns_model **out, const ns_vocab *left, const ns_vocab *right,
+                                const ns_train_opts *o, ns_error *err);
 void ns_model_free(ns_model *m);
+/* The input side's vocabulary, and the output side's (the same one unless
+ * the model was created with a separate right vocabulary). */
 const ns_vocab *ns_model_vocab(const ns_model *m);
+const ns_vocab *ns_model_vocab_out(const ns_model *m);
 int32_t ns_model_dim(const ns_model *m);
 /* The options the model was last trained with (borrowed). */
 const ns_train_opts *ns_model_opts(const ns_model *m);
@@ -232,6 +242,8 @@ ns_status ns_vocab_save(const ns_vocab *v, const char *path, ns_error *err);
 /* word2vec text (.vec) and binary (.bin) formats of the input vectors. */
 ns_status ns_model_export_vec(const ns_model *m, const char *path, ns_error *err);
 ns_status ns_model_export_bin(const ns_model *m, const char *path, ns_error *err);
+/* The output vectors (with the output vocabulary) as .vec. */
+ns_status ns_model_export_out_vec(const ns_model *m, const char *path, ns_error *err);
 
 /* ---- query and evaluation --------------------------------------------- */
 

@@ -5,14 +5,17 @@
  *   "NSMODEL1"                     8 bytes magic
  *   u32 version, u32 0x01020304    format version, byte-order mark
  *   i32 task, dim, window, neg, epochs, threads
- *   i32 loss, i32 flags, f64 l2    flags bit 0: output biases follow the tables
+ *   i32 loss, i32 flags, f64 l2    flags bit 0: output biases follow the tables;
+ *                                  bit 1: a separate output vocabulary follows
+ *   i32 batch, f64 temperature
  *   f64 ns_exponent, sample, lr, min_lr_frac
  *   u64 seed
  *   i32 V                          vocabulary size
  *   V x (u32 len, len bytes, i64 count)
+ *   [i32 Vo, Vo x (u32 len, ...)]  output vocabulary, if flags bit 1 (else Vo = V)
  *   V x dim f32                    input table
- *   V x dim f32                    output table
- *   V f32                          output biases, if flags bit 0
+ *   Vo x dim f32                   output table
+ *   Vo f32                         output biases, if flags bit 0
  *   u64 FNV-1a of all bytes above
  *
  * Loading checks the magic, version, byte order, every size against what
@@ -47,8 +50,21 @@ static void put(hashed *x, const void *p, size_t n) {
     fwrite(p, 1, n, x->f);
 }
 
-static void put_table(hashed *x, const ns_model *m, const float *t) {
-    for (int32_t r = 0; r < m->rows; r++) put(x, t + (size_t)r * (size_t)m->stride, (size_t)m->dim * 4);
+static void put_table(hashed *x, const ns_model *m, const float *t, int32_t rows) {
+    for (int32_t r = 0; r < rows; r++) put(x, t + (size_t)r * (size_t)m->stride, (size_t)m->dim * 4);
+}
+
+static void put_vocab(hashed *x, const ns_vocab *v) {
+    int32_t n = ns_vocab_size(v);
+    put(x, &n, sizeof n);
+    for (int32_t w = 0; w < n; w++) {
+        const char *word = ns_vocab_word(v, w);
+        uint32_t len = (uint32_t)strlen(word);
+        int64_t count = ns_vocab_count(v, w);
+        put(x, &len, 4);
+        put(x, word, len);
+        put(x, &count, 8);
+    }
 }
 
 ns_status ns_model_save(const ns_model *m, const char *path, ns_error *err) {
@@ -58,29 +74,23 @@ ns_status ns_model_save(const ns_model *m, const char *path, ns_error *err) {
     hashed x = {out.f, 0xcbf29ce484222325ULL, 0};
     const ns_train_opts *o = &m->opts;
     uint32_t u[2] = {NS_MODEL_VERSION, 0x01020304u};
-    int32_t i[8] = {(int32_t)o->task, m->dim, o->window, o->neg, o->epochs, o->threads,
-                    (int32_t)o->loss, m->rows};
+    int32_t i[7] = {(int32_t)o->task, m->dim, o->window, o->neg, o->epochs, o->threads, (int32_t)o->loss};
     double d[4] = {o->ns_exponent, o->sample, o->lr, o->min_lr_frac};
     put(&x, NS_MODEL_MAGIC, 8);
     put(&x, u, sizeof u);
-    int32_t flags = m->bias ? 1 : 0;
-    put(&x, i, 7 * sizeof(int32_t));
+    int32_t flags = (m->bias ? 1 : 0) | (m->vocab_out ? 2 : 0);
+    put(&x, i, sizeof i);
     put(&x, &flags, sizeof flags);
     put(&x, &o->l2, sizeof o->l2);
+    put(&x, &o->batch, sizeof o->batch);
+    put(&x, &o->temperature, sizeof o->temperature);
     put(&x, d, sizeof d);
     put(&x, &o->seed, sizeof o->seed);
-    put(&x, &i[7], sizeof(int32_t));
-    for (int32_t w = 0; w < m->rows; w++) {
-        const char *word = ns_vocab_word(m->vocab, w);
-        uint32_t len = (uint32_t)strlen(word);
-        int64_t count = ns_vocab_count(m->vocab, w);
-        put(&x, &len, 4);
-        put(&x, word, len);
-        put(&x, &count, 8);
-    }
-    put_table(&x, m, m->in);
-    put_table(&x, m, m->out);
-    if (m->bias) put(&x, m->bias, (size_t)m->rows * sizeof(float));
+    put_vocab(&x, m->vocab);
+    if (m->vocab_out) put_vocab(&x, m->vocab_out);
+    put_table(&x, m, m->in, m->rows);
+    put_table(&x, m, m->out, m->rows_out);
+    if (m->bias) put(&x, m->bias, (size_t)m->rows_out * sizeof(float));
     uint64_t h = x.h;
     fwrite(&h, 1, 8, out.f);
     return ns__out_finish(&out, 1, err);
@@ -99,14 +109,47 @@ static int get(hashed *x, void *p, size_t n) {
         goto fail; \
     } while (0)
 
+/* Reads a vocabulary of *n words (u32 len, bytes, i64 count each). */
+static ns_status get_vocab(hashed *x, const char *path, ns_vocab **out, ns_error *err) {
+    int32_t n;
+    if (!get(x, &n, 4)) return ns__fail(err, NS_EFORMAT, "%s: truncated model file (while reading the vocabulary)", path);
+    if (n < 1 || (int64_t)n * 13 > x->left)
+        return ns__fail(err, NS_EFORMAT,
+                        "%s: truncated model file (the header announces %d words, more than the "
+                        "file holds) or a corrupt header", path, n);
+    ns_vocab *v;
+    ns_status s = ns_vocab_create(&v);
+    char *word = NULL;
+    for (int32_t w = 0; s == NS_OK && w < n; w++) {
+        uint32_t len;
+        int64_t count;
+        char *bigger;
+        int32_t id;
+        if (!get(x, &len, 4) || len == 0 || len > x->left)
+            s = ns__fail(err, NS_EFORMAT, "%s: truncated model file (while reading the vocabulary)", path);
+        else if (!(bigger = realloc(word, len)))
+            s = NS_ENOMEM;
+        else if (!get(x, word = bigger, len) || !get(x, &count, 8))
+            s = ns__fail(err, NS_EFORMAT, "%s: truncated model file (while reading the vocabulary)", path);
+        else if (count < 0 || ns_vocab_add(v, word, len, count, &id) != NS_OK || id != w)
+            s = ns__fail(err, NS_EFORMAT, "%s: corrupt vocabulary entry %d", path, w);
+    }
+    free(word);
+    if (s != NS_OK) {
+        ns_vocab_free(v);
+        return s;
+    }
+    *out = v;
+    return NS_OK;
+}
+
 ns_status ns_model_load(ns_model **out, const char *path, ns_error *err) {
     FILE *f = fopen(path, "rb");
     if (!f) return ns__fail(err, NS_EIO, "%s: cannot open: %s", path, strerror(errno));
     struct stat st;
     ns_status s = NS_OK;
-    ns_vocab *v = NULL;
+    ns_vocab *v = NULL, *vo = NULL;
     ns_model *m = NULL;
-    char *word = NULL;
     if (fstat(fileno(f), &st) != 0) {
         fclose(f);
         return ns__fail(err, NS_EIO, "%s: cannot stat", path);
@@ -114,7 +157,7 @@ ns_status ns_model_load(ns_model **out, const char *path, ns_error *err) {
     hashed x = {f, 0xcbf29ce484222325ULL, (int64_t)st.st_size - 8};
     char magic[8];
     uint32_t u[2];
-    int32_t i[7], V;
+    int32_t i[7];
     double d[4];
     ns_train_opts o;
     ns_train_opts_default(&o, NS_TASK_SKIPGRAM); /* fields the file does not hold */
@@ -133,10 +176,10 @@ ns_status ns_model_load(ns_model **out, const char *path, ns_error *err) {
         goto fail;
     }
     int32_t flags;
-    if (!get(&x, i, sizeof i) || !get(&x, &flags, 4) || !get(&x, &o.l2, 8) || !get(&x, d, sizeof d) ||
-        !get(&x, &o.seed, 8) || !get(&x, &V, 4))
+    if (!get(&x, i, sizeof i) || !get(&x, &flags, 4) || !get(&x, &o.l2, 8) || !get(&x, &o.batch, 4) ||
+        !get(&x, &o.temperature, 8) || !get(&x, d, sizeof d) || !get(&x, &o.seed, 8))
         TRUNC("the options");
-    if (flags & ~1) {
+    if (flags & ~3) {
         s = ns__fail(err, NS_EFORMAT, "%s: corrupt model header (unknown flags 0x%x)", path, (unsigned)flags);
         goto fail;
     }
@@ -149,47 +192,26 @@ ns_status ns_model_load(ns_model **out, const char *path, ns_error *err) {
         s = ns__fail(err, NS_EFORMAT, "%s: corrupt options in model header: %s", path, oe.msg);
         goto fail;
     }
-    if (V < 1 || (int64_t)V * 13 > x.left) {
-        s = ns__fail(err, NS_EFORMAT,
-                     "%s: truncated model file (the header announces %d words, more than the "
-                     "file holds) or a corrupt header", path, V);
-        goto fail;
-    }
-    if ((s = ns_vocab_create(&v)) != NS_OK) goto fail;
-    for (int32_t w = 0; w < V; w++) {
-        uint32_t len;
-        int64_t count;
-        if (!get(&x, &len, 4)) TRUNC("the vocabulary");
-        if (len == 0 || len > x.left) TRUNC("the vocabulary");
-        free(word);
-        if (!(word = malloc(len))) {
-            s = NS_ENOMEM;
-            goto fail;
-        }
-        if (!get(&x, word, len) || !get(&x, &count, 8)) TRUNC("the vocabulary");
-        int32_t id;
-        if (count < 0 || (s = ns_vocab_add(v, word, len, count, &id)) != NS_OK || id != w) {
-            s = ns__fail(err, NS_EFORMAT, "%s: corrupt vocabulary entry %d", path, w);
-            goto fail;
-        }
-    }
-    int64_t need = (int64_t)V * o.dim * 8 + (o.bias ? (int64_t)V * 4 : 0);
+    if ((s = get_vocab(&x, path, &v, err)) != NS_OK) goto fail;
+    if ((flags & 2) && (s = get_vocab(&x, path, &vo, err)) != NS_OK) goto fail;
+    int32_t V = ns_vocab_size(v), Vo = vo ? ns_vocab_size(vo) : V;
+    int64_t need = ((int64_t)V + Vo) * o.dim * 4 + (o.bias ? (int64_t)Vo * 4 : 0);
     if (need != x.left) {
         s = ns__fail(err, NS_EFORMAT,
-                     "%s: %s model file: %lld bytes left for tables of %d x %d floats (%lld bytes)",
-                     path, need > x.left ? "truncated" : "oversized", (long long)x.left, V, o.dim,
+                     "%s: %s model file: %lld bytes left for tables of %d + %d rows of %d floats (%lld bytes)",
+                     path, need > x.left ? "truncated" : "oversized", (long long)x.left, V, Vo, o.dim,
                      (long long)need);
         goto fail;
     }
-    if ((s = ns__model_alloc(&m, v, o.dim)) != NS_OK) goto fail;
-    v = NULL;
+    if ((s = ns__model_alloc(&m, v, vo, o.dim)) != NS_OK) goto fail;
+    v = vo = NULL;
     m->opts = o;
     for (int t = 0; t < 2; t++)
-        for (int32_t r = 0; r < V; r++)
+        for (int32_t r = 0; r < (t ? Vo : V); r++)
             if (!get(&x, (t ? m->out : m->in) + (size_t)r * (size_t)m->stride, (size_t)o.dim * 4))
                 TRUNC("the tables");
-    if (o.bias && (s = ns__model_bias_resize(m, 0, V)) != NS_OK) goto fail;
-    if (o.bias && !get(&x, m->bias, (size_t)V * 4)) TRUNC("the biases");
+    if (o.bias && (s = ns__model_bias_resize(m, 0, Vo)) != NS_OK) goto fail;
+    if (o.bias && !get(&x, m->bias, (size_t)Vo * 4)) TRUNC("the biases");
     uint64_t want;
     if (fread(&want, 1, 8, f) != 8) TRUNC("the checksum");
     if (want != x.h) {
@@ -197,13 +219,12 @@ ns_status ns_model_load(ns_model **out, const char *path, ns_error *err) {
         goto fail;
     }
     fclose(f);
-    free(word);
     *out = m;
     return NS_OK;
 fail:
     fclose(f);
-    free(word);
     ns_vocab_free(v);
+    ns_vocab_free(vo);
     ns_model_free(m);
     return s;
 }

@@ -22,6 +22,6 @@ ns_status ns__out_open(ns_outfile *o, const char *path, ns_error *err);
 ns_status ns__out_finish(ns_outfile *o, int ok, ns_error *err);
 
 #define NS_MODEL_MAGIC "NSMODEL1"
-#define NS_MODEL_VERSION 2u
+#define NS_MODEL_VERSION 3u
 
 #endif

@@ -1,6 +1,6 @@
 /*
  * w2v.c - the vocabulary as "word count" lines, and export of the input
- * vectors in word2vec's formats, readable by
+ * (or output) vectors in word2vec's formats, readable by
  * word2vec, gensim (KeyedVectors.load_word2vec_format) and fastText tools:
  *   text  (.vec): "V dim\n", then "word v1 ... vdim\n" per row, values with 7
  *                 significant digits in printf's %g style (formatted here:
@@ -61,7 +61,8 @@ static int format_g7(char *out, float v) {
     return (int)(p - out);
 }
 
-static ns_status export_rows(const ns_model *m, const char *path, int binary, ns_error *err) {
+/* Writes the input table (out = 0) or the output table (out = 1). */
+static ns_status export_rows(const ns_model *m, int out_side, const char *path, int binary, ns_error *err) {
     ns_outfile out;
     ns_status s = ns__out_open(&out, path, err);
     if (s != NS_OK) return s;
@@ -70,10 +71,12 @@ static ns_status export_rows(const ns_model *m, const char *path, int binary, ns
         ns__out_finish(&out, 0, err);
         return NS_ENOMEM;
     }
-    fprintf(out.f, "%d %d\n", m->rows, m->dim);
-    for (int32_t r = 0; r < m->rows; r++) {
-        const float *row = ns__in_row(m, r);
-        fputs(ns_vocab_word(m->vocab, r), out.f);
+    const ns_vocab *v = out_side ? ns__out_vocab(m) : m->vocab;
+    int32_t rows = out_side ? m->rows_out : m->rows;
+    fprintf(out.f, "%d %d\n", rows, m->dim);
+    for (int32_t r = 0; r < rows; r++) {
+        const float *row = out_side ? ns__out_row(m, r) : ns__in_row(m, r);
+        fputs(ns_vocab_word(v, r), out.f);
         if (binary) {
             fputc(' ', out.f);
             fwrite(row, sizeof(float), (size_t)m->dim, out.f);
@@ -102,9 +105,13 @@ ns_status ns_vocab_save(const ns_vocab *v, const char *path, ns_error *err) {
 }
 
 ns_status ns_model_export_vec(const ns_model *m, const char *path, ns_error *err) {
-    return export_rows(m, path, 0, err);
+    return export_rows(m, 0, path, 0, err);
 }
 
 ns_status ns_model_export_bin(const ns_model *m, const char *path, ns_error *err) {
-    return export_rows(m, path, 1, err);
+    return export_rows(m, 0, path, 1, err);
+}
+
+ns_status ns_model_export_out_vec(const ns_model *m, const char *path, ns_error *err) {
+    return export_rows(m, 1, path, 0, err);
 }

@@ -14,22 +14,25 @@
 
 static int32_t round_up(int32_t x, int32_t m) { return (x + m - 1) / m * m; }
 
-ns_status ns__model_alloc(ns_model **out, ns_vocab *vocab, int32_t dim) {
+ns_status ns__model_alloc(ns_model **out, ns_vocab *vocab, ns_vocab *vocab_out, int32_t dim) {
     ns_model *m = calloc(1, sizeof *m);
     if (!m) return NS_ENOMEM;
     m->vocab = vocab;
+    m->vocab_out = vocab_out;
     m->dim = dim;
     m->klen = round_up(dim, 8);
     m->stride = round_up(dim, 16);
     m->rows = ns_vocab_size(vocab);
-    int ok;
+    m->rows_out = ns_vocab_size(ns__out_vocab(m));
+    int ok, ok2;
     size_t cells = ns__mul_size((size_t)m->rows, (size_t)m->stride, &ok);
-    if (ok) {
+    size_t cells_out = ns__mul_size((size_t)m->rows_out, (size_t)m->stride, &ok2);
+    if (ok && ok2) {
         m->in = ns__alloc_aligned(cells, sizeof(float));
-        m->out = ns__alloc_aligned(cells, sizeof(float));
+        m->out = ns__alloc_aligned(cells_out, sizeof(float));
     }
     if (!m->in || !m->out) {
-        m->vocab = NULL; /* the caller still owns it on failure */
+        m->vocab = m->vocab_out = NULL; /* the caller still owns them on failure */
         ns_model_free(m);
         return NS_ENOMEM;
     }
@@ -56,21 +59,26 @@ ns_status ns__model_bias_resize(ns_model *m, int32_t from, int32_t rows) {
     return NS_OK;
 }
 
-ns_status ns_model_create(ns_model **out, const ns_vocab *vocab, const ns_train_opts *o,
-                          ns_error *err) {
+ns_status ns_model_create_pairs(ns_model **out, const ns_vocab *left, const ns_vocab *right,
+                                const ns_train_opts *o, ns_error *err) {
     ns_status s = ns_train_opts_check(o, err);
     if (s != NS_OK) return s;
-    if (ns_vocab_size(vocab) == 0) return ns__fail(err, NS_EEMPTY, "empty vocabulary");
-    ns_vocab *v;
-    if ((s = ns__vocab_clone(&v, vocab)) != NS_OK) return s;
-    ns_model *m;
-    if ((s = ns__model_alloc(&m, v, o->dim)) != NS_OK) {
+    if (ns_vocab_size(left) == 0 || (right && ns_vocab_size(right) == 0))
+        return ns__fail(err, NS_EEMPTY, "empty vocabulary");
+    ns_vocab *v, *vo = NULL;
+    if ((s = ns__vocab_clone(&v, left)) != NS_OK) return s;
+    if (right && (s = ns__vocab_clone(&vo, right)) != NS_OK) {
         ns_vocab_free(v);
+        return s;
+    }
+    ns_model *m;
+    if ((s = ns__model_alloc(&m, v, vo, o->dim)) != NS_OK) {
+        ns_vocab_free(v), ns_vocab_free(vo);
         return s;
     }
     m->opts = *o;
     m->opts.noise_weights = NULL; /* borrowed by the caller, not kept */
-    if (o->bias && (s = ns__model_bias_resize(m, 0, m->rows)) != NS_OK) {
+    if (o->bias && (s = ns__model_bias_resize(m, 0, m->rows_out)) != NS_OK) {
         ns_model_free(m);
         return s;
     }
@@ -79,9 +87,15 @@ ns_status ns_model_create(ns_model **out, const ns_vocab *vocab, const ns_train_
     return NS_OK;
 }
 
+ns_status ns_model_create(ns_model **out, const ns_vocab *vocab, const ns_train_opts *o,
+                          ns_error *err) {
+    return ns_model_create_pairs(out, vocab, NULL, o, err);
+}
+
 void ns_model_free(ns_model *m) {
     if (!m) return;
     ns_vocab_free(m->vocab);
+    ns_vocab_free(m->vocab_out);
     ns__free_aligned(m->in);
     ns__free_aligned(m->out);
     free(m->bias);
@@ -89,16 +103,19 @@ void ns_model_free(ns_model *m) {
 }
 
 const ns_vocab *ns_model_vocab(const ns_model *m) { return m->vocab; }
+const ns_vocab *ns_model_vocab_out(const ns_model *m) { return ns__out_vocab(m); }
 int32_t ns_model_dim(const ns_model *m) { return m->dim; }
 const ns_train_opts *ns_model_opts(const ns_model *m) { return &m->opts; }
 
 float *ns_model_row(ns_model *m, int which, int32_t id) {
-    if (id < 0 || id >= m->rows) return NULL;
+    if (id < 0 || id >= (which ? m->rows_out : m->rows)) return NULL;
     return which ? ns__out_row(m, id) : ns__in_row(m, id);
 }
 
 ns_status ns_model_extend(ns_model *m, const ns_vocab *vocab, ns_error *err) {
     int32_t old = m->rows, n = ns_vocab_size(vocab);
+    if (m->vocab_out)
+        return ns__fail(err, NS_EINVAL, "a model with separate left and right vocabularies cannot be extended");
     if (n < old)
         return ns__fail(err, NS_EINVAL, "new vocabulary (%d words) is smaller than the model's (%d)",
                         n, old);
@@ -123,7 +140,7 @@ ns_status ns_model_extend(ns_model *m, const ns_vocab *vocab, ns_error *err) {
     memcpy(in, m->in, old_bytes);
     memcpy(out, m->out, old_bytes);
     ns__free_aligned(m->in), ns__free_aligned(m->out), ns_vocab_free(m->vocab);
-    m->in = in, m->out = out, m->vocab = v, m->rows = n;
+    m->in = in, m->out = out, m->vocab = v, m->rows = m->rows_out = n;
     init_rows(m, old, n);
     return NS_OK;
 }

@@ -1,9 +1,11 @@
 /*
  * model.h - the model's layout, shared by the trainer and the file code.
  *
- * Two tables of `rows` vectors: `in` (the word/anchor vectors users export)
- * and `out` (the output side that positives and negatives are scored
- * against). Each row starts on a 64-byte boundary (stride = dim rounded up to
+ * Two tables: `in`, `rows` vectors (the word/anchor/left vectors users
+ * export) indexed by `vocab`, and `out`, `rows_out` vectors (the output side
+ * that positives and negatives are scored against) indexed by `vocab_out`,
+ * which is NULL when both sides share `vocab` (words; pairs with a shared
+ * vocabulary; then rows_out = rows). Each row starts on a 64-byte boundary (stride = dim rounded up to
  * 16 floats); kernels run over klen = dim rounded up to 8 floats, whose
  * padding is zero and stays zero.
  */
@@ -15,12 +17,17 @@
 
 struct ns_model {
     ns_vocab *vocab;
+    ns_vocab *vocab_out; /* NULL: shared with vocab */
     ns_train_opts opts;
     int32_t dim, klen, stride;
-    int32_t rows;
+    int32_t rows, rows_out;
     float *in, *out;
     float *bias; /* per output row, or NULL (opts.bias off) */
 };
+
+static inline const ns_vocab *ns__out_vocab(const ns_model *m) {
+    return m->vocab_out ? m->vocab_out : m->vocab;
+}
 
 static inline float *ns__in_row(const ns_model *m, int32_t id) {
     return m->in + (size_t)id * (size_t)m->stride;
@@ -29,12 +36,13 @@ static inline float *ns__out_row(const ns_model *m, int32_t id) {
     return m->out + (size_t)id * (size_t)m->stride;
 }
 
-/* Resizes the bias table to `rows` entries, setting those from `from` on to
+/* Resizes the bias table to `rows` output entries, setting those from `from` on to
  * -ln k (k = opts.neg). On failure the old table is untouched. */
 ns_status ns__model_bias_resize(ns_model *m, int32_t from, int32_t rows);
 
-/* An empty model of `rows` zero rows for `vocab` (taken over, not copied). */
-ns_status ns__model_alloc(ns_model **out, ns_vocab *vocab, int32_t dim);
+/* An empty model of zero rows for `vocab` and `vocab_out` (NULL = shared),
+ * both taken over (not copied) on success. */
+ns_status ns__model_alloc(ns_model **out, ns_vocab *vocab, ns_vocab *vocab_out, int32_t dim);
 
 static inline int ns__loss_is_softmax(ns_loss l) {
     return l == NS_LOSS_SOFTMAX_SAMPLED || l == NS_LOSS_SOFTMAX || l == NS_LOSS_INFONCE;

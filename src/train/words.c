@@ -12,25 +12,19 @@
  *   CBOW:      A = [mean of the context input rows], same B; the input
  *              gradient is added to every context row (word2vec).
  * The learning rate decays linearly with the global count of processed
- * tokens, which threads publish every 10,000 tokens.
- *
- * Hogwild: threads read and write rows of the shared tables without locks.
- * That race is intentional (sparse updates rarely collide, and a collision
- * costs a lost gradient, not a crash). Every other shared value is atomic.
+ * tokens, which threads publish every 10,000 tokens (run.c).
  */
 #include "negsamp.h"
 
 #include "core/core.h"
 #include "data/vocab.h"
 #include "model/model.h"
+#include "run.h"
 #include "sample/sample.h"
 
 #include <math.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define PUBLISH_EVERY 10000
 
@@ -51,6 +45,8 @@ void ns_train_opts_default(ns_train_opts *o, ns_task task) {
     o->reject_anchor = 0;
     o->l2 = 0;
     o->bias = 0;
+    o->batch = 256;
+    o->temperature = 0.1;
 }
 
 static const char *loss_names[] = {"sgns", "nce", "softmax-sampled", "softmax", "infonce"};
@@ -91,43 +87,20 @@ ns_status ns_train_opts_check(const ns_train_opts *o, ns_error *err) {
                         o->min_lr_frac);
     if (!(o->l2 >= 0 && o->l2 < 1e6))
         return ns__fail(err, NS_EINVAL, "l2 must be >= 0, got %g", o->l2);
+    if (o->batch < 2 || o->batch > 65536)
+        return ns__fail(err, NS_EINVAL, "batch must be in 2..65536, got %d", o->batch);
+    if (!(o->temperature >= 1e-4 && o->temperature <= 1e4))
+        return ns__fail(err, NS_EINVAL, "temperature must be in [1e-4, 1e4], got %g", o->temperature);
     if (o->threads < 1 || o->threads > 1024)
         return ns__fail(err, NS_EINVAL, "threads must be in 1..1024, got %d", o->threads);
     return NS_OK;
 }
 
-typedef struct shared {
-    ns_model *m;
+/* The words trainer's data: the corpus and the subsampling table. */
+typedef struct words_task {
     const ns_corpus *c;
-    const ns_train_opts *o;
-    const ns_kernels *k;
-    ns_noise noise;        /* negatives and the NCE / sampled-softmax shift */
     uint32_t *keep;        /* per word: keep if rand32 < keep[w] */
-    int64_t total_work;    /* epochs * corpus tokens */
-    atomic_llong done;     /* tokens processed, all threads */
-    atomic_int stop;
-} shared;
-
-typedef struct worker {
-    shared *sh;
-    int id;
-    int64_t first, last;   /* sentences [first, last) */
-    pthread_t thread;
-    /* Written by this worker only; read by the monitor after `epochs_done`
-     * (release/acquire) or as relaxed running figures. */
-    double *epoch_loss;    /* per epoch: loss sum */
-    int64_t *epoch_pairs;  /* per epoch: positive pairs */
-    atomic_int epochs_done;
-    _Atomic double run_loss;
-    atomic_llong run_pairs;
-    _Atomic double lr;
-} worker;
-
-static double current_lr(const shared *sh, int64_t done) {
-    double frac = 1.0 - (double)done / (double)(sh->total_work + 1);
-    if (frac < sh->o->min_lr_frac) frac = sh->o->min_lr_frac;
-    return sh->o->lr * frac;
-}
+} words_task;
 
 /* A worker's buffers: row pointers for one block update and its scratch. */
 typedef struct scratch {
@@ -187,7 +160,7 @@ static int scratch_init(scratch *x, ns_model *m, const ns_train_opts *o, int64_t
 /* One centre word: x->A[0..na) hold its context rows, x->B[0..nb) (ids in
  * x->ids) its output row and negatives. Returns the loss; *pairs counts
  * positive pairs. */
-static double train_centre(const shared *sh, scratch *x, int na, int nb, float lr, int64_t *pairs) {
+static double train_centre(const ns_run *sh, scratch *x, int na, int nb, float lr, int64_t *pairs) {
     const ns_kernels *k = sh->k;
     const ns_model *m = sh->m;
     int klen = m->klen;
@@ -220,21 +193,10 @@ static double train_centre(const shared *sh, scratch *x, int na, int nb, float l
     return l;
 }
 
-/* Adds this worker's recent counts to the shared ones; returns the new lr. */
-static float publish(shared *sh, worker *me, int64_t tokens, double loss, int64_t pairs) {
-    int64_t done = atomic_fetch_add(&sh->done, tokens) + tokens;
-    float lr = (float)current_lr(sh, done);
-    /* Only this worker writes its running figures: load + store suffices. */
-    double sum = atomic_load_explicit(&me->run_loss, memory_order_relaxed);
-    atomic_store_explicit(&me->run_loss, sum + loss, memory_order_relaxed);
-    atomic_fetch_add_explicit(&me->run_pairs, pairs, memory_order_relaxed);
-    atomic_store_explicit(&me->lr, lr, memory_order_relaxed);
-    return lr;
-}
-
 static void *work(void *arg) {
-    worker *me = arg;
-    shared *sh = me->sh;
+    ns_worker *me = arg;
+    ns_run *sh = me->run;
+    const words_task *wt = sh->task;
     const ns_train_opts *o = sh->o;
     ns_model *m = sh->m;
     ns_rng rng;
@@ -242,7 +204,7 @@ static void *work(void *arg) {
     int64_t max_len = 0;
     for (int64_t s = me->first; s < me->last; s++) {
         int64_t len;
-        ns_corpus_sentence(sh->c, s, &len);
+        ns_corpus_sentence(wt->c, s, &len);
         if (len > max_len) max_len = len;
     }
     scratch x;
@@ -250,15 +212,15 @@ static void *work(void *arg) {
         atomic_store(&sh->stop, 2);
         return NULL;
     }
-    float lr = (float)current_lr(sh, atomic_load(&sh->done));
-    for (int ep = 0; ep < o->epochs && !atomic_load_explicit(&sh->stop, memory_order_relaxed); ep++) {
+    float lr = (float)ns__run_lr(sh, atomic_load(&sh->done));
+    for (int ep = 0; ep < o->epochs && !ns__run_stopped(sh); ep++) {
         double ep_loss = 0, run_loss = 0;
         int64_t ep_pairs = 0, run_pairs = 0, pending = 0;
         for (int64_t s = me->first; s < me->last; s++) {
             int64_t len, n = 0;
-            const int32_t *ids = ns_corpus_sentence(sh->c, s, &len);
+            const int32_t *ids = ns_corpus_sentence(wt->c, s, &len);
             for (int64_t t = 0; t < len; t++)
-                if (ns__keep_draw(&rng, sh->keep[ids[t]])) x.sen[n++] = ids[t];
+                if (ns__keep_draw(&rng, wt->keep[ids[t]])) x.sen[n++] = ids[t];
             for (int64_t pos = 0; pos < n; pos++) {
                 int b = ns__window_draw(&rng, o->window), na = 0;
                 for (int64_t q = pos - b; q <= pos + b; q++)
@@ -280,105 +242,27 @@ static void *work(void *arg) {
             }
             pending += len;
             if (pending >= PUBLISH_EVERY || s + 1 == me->last) {
-                lr = publish(sh, me, pending, run_loss, run_pairs);
+                lr = ns__run_publish(me, pending, run_loss, run_pairs);
                 ep_loss += run_loss, ep_pairs += run_pairs;
                 pending = 0, run_loss = 0, run_pairs = 0;
-                if (atomic_load_explicit(&sh->stop, memory_order_relaxed)) break;
+                if (ns__run_stopped(sh)) break;
             }
         }
-        me->epoch_loss[ep] = ep_loss;
-        me->epoch_pairs[ep] = ep_pairs;
-        atomic_store_explicit(&me->epochs_done, ep + 1, memory_order_release);
+        ns__run_epoch_end(me, ep, ep_loss, ep_pairs);
     }
     scratch_free(&x);
     return NULL;
 }
 
-/* Splits sentences into `n` shards of about equal token counts. */
-static void make_shards(const ns_corpus *c, worker *w, int n) {
-    int64_t total = ns_corpus_tokens(c), ns = ns_corpus_sentences(c), acc = 0, s = 0;
-    for (int t = 0; t < n; t++) {
-        w[t].first = s;
-        int64_t goal = total * (t + 1) / n;
-        while (s < ns && (acc < goal || t == n - 1)) {
-            int64_t len;
-            ns_corpus_sentence(c, s, &len);
-            acc += len;
-            s++;
-        }
-        w[t].last = s;
-    }
+static int64_t sentence_len(const void *task, int64_t i) {
+    int64_t len;
+    ns_corpus_sentence(((const words_task *)task)->c, i, &len);
+    return len;
 }
 
-static ns_status prepare(shared *sh, ns_error *err) {
-    const ns_vocab *v = sh->m->vocab;
-    int32_t n = ns_vocab_size(v);
-    if (!(sh->keep = malloc((size_t)n * sizeof *sh->keep))) return NS_ENOMEM;
-    for (int32_t i = 0; i < n; i++)
-        sh->keep[i] = ns__keep_threshold(ns__keep_prob(ns_vocab_count(v, i), ns_vocab_total(v), sh->o->sample));
-    return ns__noise_build(&sh->noise, v, sh->o, err);
-}
-
-/* Loss sums at the previous report: the running loss is the mean since then. */
-typedef struct last_report {
-    double loss;
-    int64_t pairs;
-} last_report;
-
-static void report(worker *w, int nt, shared *sh, double t0, last_report *last, int32_t epoch_done,
-                   double epoch_loss, ns_progress_fn cb, void *user) {
-    ns_progress p = {0};
-    int64_t done = atomic_load(&sh->done), pairs = 0;
-    double loss = 0, lr = 0;
-    for (int t = 0; t < nt; t++) {
-        loss += atomic_load_explicit(&w[t].run_loss, memory_order_relaxed);
-        pairs += atomic_load_explicit(&w[t].run_pairs, memory_order_relaxed);
-        lr += atomic_load_explicit(&w[t].lr, memory_order_relaxed) / nt;
-    }
-    p.tokens_done = done;
-    p.fraction = (double)done / (double)sh->total_work;
-    if (p.fraction > 1) p.fraction = 1;
-    int64_t per = ns_corpus_tokens(sh->c);
-    p.epoch = (int32_t)(done / (per ? per : 1)) + 1;
-    if (p.epoch > sh->o->epochs) p.epoch = sh->o->epochs;
-    p.lr = lr;
-    p.elapsed_sec = ns__now() - t0;
-    p.words_per_sec = p.elapsed_sec > 0 ? (double)done / p.elapsed_sec / nt : 0;
-    p.loss = pairs > last->pairs ? (loss - last->loss) / (double)(pairs - last->pairs) : NAN;
-    if (!epoch_done) last->loss = loss, last->pairs = pairs;
-    p.eta_sec = p.fraction > 0 ? p.elapsed_sec * (1 - p.fraction) / p.fraction : NAN;
-    p.epoch_done = epoch_done;
-    p.epoch_loss = epoch_loss;
-    if (cb && cb(&p, user)) atomic_store(&sh->stop, 1);
-}
-
-/* The calling thread's loop while workers run: periodic reports and one at
- * the end of each epoch, once every worker has finished it. */
-static void monitor(worker *w, int nt, shared *sh, ns_progress_fn cb, void *user, double interval) {
-    double t0 = ns__now(), next = t0 + interval;
-    int reported = 0;
-    last_report last = {0, 0};
-    for (;;) {
-        int min_done = sh->o->epochs;
-        for (int t = 0; t < nt; t++) {
-            int d = atomic_load_explicit(&w[t].epochs_done, memory_order_acquire);
-            if (d < min_done) min_done = d;
-        }
-        while (reported < min_done) {
-            double loss = 0;
-            int64_t pairs = 0;
-            for (int t = 0; t < nt; t++) loss += w[t].epoch_loss[reported], pairs += w[t].epoch_pairs[reported];
-            reported++;
-            report(w, nt, sh, t0, &last, reported, pairs ? loss / (double)pairs : NAN, cb, user);
-        }
-        if (reported == sh->o->epochs || atomic_load(&sh->stop)) break;
-        if (ns__now() >= next) {
-            report(w, nt, sh, t0, &last, 0, 0, cb, user);
-            next = ns__now() + interval;
-        }
-        struct timespec ts = {0, 20 * 1000 * 1000};
-        nanosleep(&ts, NULL);
-    }
+/* Shards of about equal token counts. */
+static void split(ns_worker *w, int nt, const void *task) {
+    ns__run_shards(w, nt, ns_corpus_sentences(((const words_task *)task)->c), sentence_len, task);
 }
 
 ns_status ns_train_words(ns_model *m, const ns_corpus *c, const ns_train_opts *o,
@@ -390,54 +274,22 @@ ns_status ns_train_words(ns_model *m, const ns_corpus *c, const ns_train_opts *o
     if (!o->bias != !m->bias)
         return ns__fail(err, NS_EINVAL, "bias %s, but the model was created %s output biases",
                         o->bias ? "on" : "off", m->bias ? "with" : "without");
+    if (m->vocab_out || o->task == NS_TASK_PAIRS)
+        return ns__fail(err, NS_EINVAL, "a pair model (separate right vocabulary or task pairs) cannot "
+                        "be trained on text");
     const ns_vocab *cv = ns_corpus_vocab(c);
     if (ns_vocab_size(cv) != m->rows)
         return ns__fail(err, NS_EINVAL, "corpus vocabulary (%d words) is not the model's (%d)",
                         ns_vocab_size(cv), m->rows);
-    shared sh = {.m = m, .c = c, .o = o, .k = ns__kernels_pick(NULL)};
-    sh.total_work = (int64_t)o->epochs * ns_corpus_tokens(c);
-    atomic_init(&sh.done, 0);
-    atomic_init(&sh.stop, 0);
-    if ((s = prepare(&sh, err)) != NS_OK) {
-        free(sh.keep);
-        return s;
-    }
-    int nt = o->threads;
-    worker *w = calloc((size_t)nt, sizeof *w);
-    double *losses = calloc((size_t)nt * (size_t)o->epochs, sizeof *losses);
-    int64_t *pairs = calloc((size_t)nt * (size_t)o->epochs, sizeof *pairs);
-    int started = 0;
-    if (!w || !losses || !pairs) {
-        s = NS_ENOMEM;
-        goto done;
-    }
-    make_shards(c, w, nt);
-    for (int t = 0; t < nt; t++) {
-        w[t].sh = &sh;
-        w[t].id = t;
-        w[t].epoch_loss = losses + (size_t)t * (size_t)o->epochs;
-        w[t].epoch_pairs = pairs + (size_t)t * (size_t)o->epochs;
-        atomic_init(&w[t].epochs_done, 0);
-        atomic_init(&w[t].run_loss, 0.0);
-        atomic_init(&w[t].run_pairs, 0);
-        atomic_init(&w[t].lr, o->lr);
-    }
-    for (; started < nt; started++)
-        if (pthread_create(&w[started].thread, NULL, work, &w[started]) != 0) {
-            atomic_store(&sh.stop, 2);
-            s = ns__fail(err, NS_ENOMEM, "cannot start thread %d", started + 1);
-            break;
-        }
-    if (s == NS_OK) monitor(w, nt, &sh, cb, user, interval > 0 ? interval : 1.0);
-done:
-    for (int t = 0; t < started; t++) pthread_join(w[t].thread, NULL);
-    if (s == NS_OK && atomic_load(&sh.stop) == 1) s = ns__fail(err, NS_ECANCELED, "training stopped");
-    if (s == NS_OK && atomic_load(&sh.stop) == 2) s = ns__fail(err, NS_ENOMEM, "out of memory in a worker");
-    if (s == NS_OK) {
-        m->opts = *o;
-        m->opts.noise_weights = NULL; /* borrowed for this run only */
-    }
-    free(w), free(losses), free(pairs), free(sh.keep);
-    ns__noise_destroy(&sh.noise);
+    const ns_vocab *v = m->vocab;
+    int32_t n = ns_vocab_size(v);
+    words_task wt = {c, malloc((size_t)n * sizeof *wt.keep)};
+    if (!wt.keep) return NS_ENOMEM;
+    for (int32_t i = 0; i < n; i++)
+        wt.keep[i] = ns__keep_threshold(ns__keep_prob(ns_vocab_count(v, i), ns_vocab_total(v), o->sample));
+    ns_run run = {.m = m, .o = o, .k = ns__kernels_pick(NULL), .task = &wt, .per_epoch = ns_corpus_tokens(c)};
+    if ((s = ns__noise_build(&run.noise, v, o, err)) == NS_OK)
+        s = ns__run_threads(&run, work, split, cb, user, interval, err);
+    free(wt.keep);
     return s;
 }

@@ -1,0 +1,75 @@
+/*
+ * run.h - what every trainer shares: Hogwild worker threads over shards of
+ * the data, a learning rate that decays linearly with the global amount of
+ * work done, per-epoch exact losses, and progress reports from the calling
+ * thread.
+ *
+ * A trainer fills an ns_run (model, options, kernels, noise, units of work
+ * an epoch, its own data in `task`), sets each worker's shard [first, last)
+ * and calls ns__run_threads with its worker function. The worker walks its
+ * shard every epoch, calls ns__run_publish every few thousand units (which
+ * returns the new learning rate) and ns__run_epoch_end at the end of each
+ * epoch.
+ */
+#ifndef NS_RUN_H
+#define NS_RUN_H
+
+#include "negsamp.h"
+
+#include "kernels/kernels.h"
+#include "model/model.h"
+#include "sample/sample.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+typedef struct ns_run {
+    ns_model *m;
+    const ns_train_opts *o;
+    const ns_kernels *k;
+    ns_noise noise;        /* negatives and the NCE / sampled-softmax shift */
+    const void *task;      /* the trainer's data */
+    int64_t per_epoch;     /* units of work (tokens, pairs) an epoch */
+    int64_t total_work;    /* epochs * per_epoch */
+    atomic_llong done;     /* units processed, all threads */
+    atomic_int stop;       /* 1 = the callback asked, 2 = out of memory */
+} ns_run;
+
+typedef struct ns_worker {
+    ns_run *run;
+    int id;
+    int64_t first, last;   /* the shard, in the trainer's units (sentences, pairs) */
+    pthread_t thread;
+    /* Written by this worker only; read by the monitor after `epochs_done`
+     * (release/acquire) or as relaxed running figures. */
+    double *epoch_loss;    /* per epoch: loss sum */
+    int64_t *epoch_pairs;  /* per epoch: positive pairs */
+    atomic_int epochs_done;
+    _Atomic double run_loss;
+    atomic_llong run_pairs;
+    _Atomic double lr;
+} ns_worker;
+
+/* The learning rate after `done` units of all threads. */
+double ns__run_lr(const ns_run *r, int64_t done);
+/* Adds a worker's recent counts to the shared ones; returns the new lr. */
+float ns__run_publish(ns_worker *w, int64_t units, double loss, int64_t pairs);
+/* Records a finished epoch's loss sum and positive pairs. */
+void ns__run_epoch_end(ns_worker *w, int epoch, double loss, int64_t pairs);
+/* Non-zero once the run should stop. */
+static inline int ns__run_stopped(ns_run *r) { return atomic_load_explicit(&r->stop, memory_order_relaxed); }
+
+/* Splits items [0, n) into `nt` shards of about equal weight, weight(i)
+ * given by `len` (NULL = 1 each). */
+void ns__run_shards(ns_worker *w, int nt, int64_t n, int64_t (*len)(const void *task, int64_t i),
+                    const void *task);
+
+/* Starts o->threads workers running `work` (an ns_worker * argument; the
+ * shards are set by `split`), reports progress to cb every `interval`
+ * seconds and at each epoch's end, joins them. On success the model keeps
+ * the options (o->noise_weights dropped). Releases r->noise. */
+ns_status ns__run_threads(ns_run *r, void *(*work)(void *),
+                          void (*split)(ns_worker *w, int nt, const void *task), ns_progress_fn cb,
+                          void *user, double interval, ns_error *err);
+
+#endif
