@@ -41,7 +41,21 @@ void print_help(const cmd_spec *c, FILE *f);
 /* Prints "negsamp: MESSAGE" for a failed library call; returns the exit code. */
 int report_error(ns_status s, const ns_error *err);
 
+/* Progress lines on stderr: a live line on a terminal, plain lines
+ * otherwise, one line per finished epoch. */
+typedef struct progress_state {
+    int tty, quiet;
+    int epochs;
+    int live;          /* a live line is on screen */
+    const char *unit;  /* what a unit of work is: "words", "pairs" */
+} progress_state;
+int on_progress(const ns_progress *p, void *user);
+/* prefix + ext, malloc'ed (NULL when out of memory). */
+char *join(const char *prefix, const char *ext);
+
 int cmd_train(ns_task task, int argc, char **argv);
+int cmd_pairs_train(int argc, char **argv);
+int cmd_pairs_eval(int argc, char **argv);
 int cmd_nn(int argc, char **argv);
 int cmd_analogy(int argc, char **argv);
 int cmd_eval_analogy(int argc, char **argv);

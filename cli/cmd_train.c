@@ -9,11 +9,6 @@
 #include <string.h>
 #include <unistd.h>
 
-typedef struct progress_state {
-    int tty, quiet;
-    int epochs;
-    int live; /* a live line is on screen */
-} progress_state;
 
 static void fmt_time(double s, char *buf, size_t n) {
     if (!isfinite(s) || s < 0) snprintf(buf, n, "--");
@@ -22,7 +17,7 @@ static void fmt_time(double s, char *buf, size_t n) {
     else snprintf(buf, n, "%dh%02dm", (int)s / 3600, (int)s % 3600 / 60);
 }
 
-static int on_progress(const ns_progress *p, void *user) {
+int on_progress(const ns_progress *p, void *user) {
     progress_state *ps = user;
     if (ps->quiet) return 0;
     if (p->epoch_done) {
@@ -33,15 +28,15 @@ static int on_progress(const ns_progress *p, void *user) {
     }
     char eta[32];
     fmt_time(p->eta_sec, eta, sizeof eta);
-    fprintf(stderr, "%sprogress %5.1f%%  epoch %d/%d  words/s/thread %.0fk  lr %.6f  loss %.4f  eta %s%s",
-            ps->tty ? "\r" : "", 100 * p->fraction, p->epoch, ps->epochs, p->words_per_sec / 1e3,
+    fprintf(stderr, "%sprogress %5.1f%%  epoch %d/%d  %s/s/thread %.0fk  lr %.6f  loss %.4f  eta %s%s",
+            ps->tty ? "\r" : "", 100 * p->fraction, p->epoch, ps->epochs, ps->unit, p->words_per_sec / 1e3,
             p->lr, p->loss, eta, ps->tty ? "  " : "\n");
     ps->live = ps->tty;
     fflush(stderr);
     return 0;
 }
 
-static char *join(const char *prefix, const char *ext) {
+char *join(const char *prefix, const char *ext) {
     size_t n = strlen(prefix), m = strlen(ext);
     char *s = malloc(n + m + 1);
     if (s) memcpy(s, prefix, n), memcpy(s + n, ext, m + 1);
@@ -143,6 +138,12 @@ int cmd_train(ns_task task, int argc, char **argv) {
     int code = 0;
     if (init) {
         if ((s = ns_model_load(&m, init, &err)) != NS_OK) return report_error(s, &err);
+        if (ns_model_opts(m)->task == NS_TASK_PAIRS) {
+            fprintf(stderr, "negsamp %s: %s is a pair model (pairs-train); -init needs a word model\n",
+                    spec.name, init);
+            ns_model_free(m);
+            return EXIT_USAGE;
+        }
         if (dim >= 0 && dim != ns_model_dim(m)) {
             fprintf(stderr, "negsamp %s: -dim %d differs from %s's dim %d\n", spec.name, dim, init,
                     ns_model_dim(m));
@@ -190,7 +191,7 @@ int cmd_train(ns_task task, int argc, char **argv) {
         code = report_error(s, &err);
         goto done;
     }
-    progress_state ps = {isatty(STDERR_FILENO), quiet, o.epochs, 0};
+    progress_state ps = {isatty(STDERR_FILENO), quiet, o.epochs, 0, "words"};
     if (interval <= 0) interval = ps.tty ? 1.0 : 10.0;
     if ((s = ns_train_words(m, c, &o, on_progress, &ps, interval, &err)) != NS_OK) {
         code = report_error(s, &err);

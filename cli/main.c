@@ -12,12 +12,14 @@ static void usage(FILE *f) {
             "training:\n"
             "  skipgram         word vectors, skip-gram with negative sampling\n"
             "  cbow             word vectors, CBOW with negative sampling\n"
+            "  pairs-train      left/right item vectors from 'left<TAB>right' pairs\n"
             "query and evaluation (on .vec, .bin or .model files):\n"
             "  nn               nearest neighbours by cosine\n"
             "  analogy          a : b :: c : ?\n"
             "  eval-analogy     accuracy on a questions-words file (3CosAdd, 3CosMul)\n"
             "  eval-similarity  Spearman correlation with human similarity scores\n"
             "  eval-ll          held-out log-likelihood of a word model (.model)\n"
+            "  pairs-eval       Recall@K and MRR of a pair model on held-out pairs\n"
             "other:\n"
             "  help             this text\n"
             "  version          the version\n");
@@ -33,7 +35,8 @@ static const struct {
     {"skipgram", cmd_skipgram},          {"cbow", cmd_cbow},
     {"nn", cmd_nn},                      {"analogy", cmd_analogy},
     {"eval-analogy", cmd_eval_analogy},  {"eval-similarity", cmd_eval_similarity},
-    {"eval-ll", cmd_eval_ll},
+    {"eval-ll", cmd_eval_ll},            {"pairs-train", cmd_pairs_train},
+    {"pairs-eval", cmd_pairs_eval},
 };
 
 static int find_command(const char *name) {

@@ -100,6 +100,38 @@ int64_t ns_corpus_sentences(const ns_corpus *c);
 /* Sentence s as a borrowed array of ids; *len receives its length. */
 const int32_t *ns_corpus_sentence(const ns_corpus *c, int64_t s, int64_t *len);
 
+/* ---- pair data -------------------------------------------------------- */
+
+/* "left<TAB>right[<TAB>negative...]" lines (blank lines and lines starting
+ * with '#' skipped; items may not hold spaces), held in memory as ids. */
+typedef struct ns_pairs ns_pairs;
+
+typedef struct ns_pairs_opts {
+    int shared_vocab;   /* one vocabulary for both sides (0: left and right
+                           items are different kinds, e.g. users and items) */
+    int64_t min_count;  /* drop items seen fewer times as left or right (1) */
+} ns_pairs_opts;
+
+void ns_pairs_opts_default(ns_pairs_opts *o);
+struct ns_model;
+/* Without `model`: builds the vocabularies from the file (items counted by
+ * their positive occurrences, in frequency order; explicit negatives get
+ * rows with count 0; pairs with an item under min_count are skipped and
+ * counted). With `model` (borrowed): ids from its vocabularies, unknown
+ * items -1 (unknown negatives left out), for evaluation. */
+ns_status ns_pairs_load(ns_pairs **out, const char *path, const ns_pairs_opts *o,
+                        const struct ns_model *model, ns_error *err);
+void ns_pairs_free(ns_pairs *p);
+int64_t ns_pairs_count(const ns_pairs *p);
+/* Lines dropped because of min_count. */
+int64_t ns_pairs_skipped(const ns_pairs *p);
+/* Borrowed; the right vocabulary is the left one when shared. */
+const ns_vocab *ns_pairs_left_vocab(const ns_pairs *p);
+const ns_vocab *ns_pairs_right_vocab(const ns_pairs *p);
+/* Pair i: its ids, and its explicit negatives (borrowed) as the return
+ * value's count. */
+int32_t ns_pairs_get(const ns_pairs *p, int64_t i, int32_t *left, int32_t *right, const int32_t **negs);
+
 /* ---- model ------------------------------------------------------------ */
 
 typedef enum ns_task {
@@ -161,7 +193,10 @@ typedef struct ns_train_opts {
                              positive the base rate of a positive is 1/(1+k),
                              and sigma(-ln k) = 1/(1+k) (0) */
     int32_t batch;        /* pairs, INFONCE: pairs per mini-batch (256) */
-    double temperature;   /* pairs, INFONCE: scores are u.v / temperature (0.1) */
+    double temperature;   /* pairs, INFONCE: scores are u.v / temperature (1);
+                             the dot products are not normalised, so the
+                             norms already act as an inverse temperature, and
+                             steps in score space grow as lr / temperature^2 */
 } ns_train_opts;
 
 void ns_train_opts_default(ns_train_opts *o, ns_task task);
@@ -230,6 +265,17 @@ typedef int (*ns_progress_fn)(const ns_progress *p, void *user);
  * fixed seed give bit-for-bit identical results. */
 ns_status ns_train_words(ns_model *m, const ns_corpus *c, const ns_train_opts *o,
                          ns_progress_fn cb, void *user, double interval, ns_error *err);
+
+/* Trains a pair model (ns_model_create_pairs over the pairs' vocabularies,
+ * options of task NS_TASK_PAIRS) with Hogwild threads over a shuffled order
+ * of the pairs, reshuffled every epoch. Losses: SGNS, NCE, SOFTMAX_SAMPLED
+ * (k negatives drawn from count^alpha of the right items, never the positive
+ * itself, nor the left item with reject_anchor and a shared vocabulary),
+ * SOFTMAX (every right item), INFONCE (in-batch negatives). Each line's
+ * explicit negatives are added to its sampled ones (to the whole batch's
+ * with INFONCE). Progress counts pairs in tokens_done. */
+ns_status ns_train_pairs(ns_model *m, const ns_pairs *p, const ns_train_opts *o, ns_progress_fn cb,
+                         void *user, double interval, ns_error *err);
 
 /* ---- files ------------------------------------------------------------ */
 
@@ -333,6 +379,27 @@ typedef struct ns_loglik_report {
  * meant for small vocabularies. */
 ns_status ns_eval_loglik(const ns_model *m, const ns_corpus *c, int32_t window,
                          ns_loglik_report *out, ns_error *err);
+
+#define NS_RANK_MAX_K 8
+
+typedef struct ns_rank_report {
+    int64_t queries;      /* held-out pairs */
+    int64_t covered;      /* with both items known to the model */
+    double mrr;           /* mean reciprocal rank over covered pairs */
+    double mean_rank;
+    int32_t n_k;
+    int32_t k[NS_RANK_MAX_K];
+    double recall[NS_RANK_MAX_K];  /* fraction with rank <= k[i] */
+} ns_rank_report;
+
+/* Ranks every right item for each held-out pair's left item by the model's
+ * score (input . output + bias) and reports the true right item's rank:
+ * Recall@K for the ks, MRR. Filtered: other right items paired with the
+ * same left item in `test` or in any of the filter sets are left out. All
+ * pair sets must be loaded with this model (ns_pairs_load with model). Ties
+ * count half (rank = 1 + higher + (equal - 1) / 2). */
+ns_status ns_eval_pairs(const ns_model *m, const ns_pairs *test, const ns_pairs *const *filter,
+                        int n_filter, const int32_t *ks, int n_ks, ns_rank_report *out, ns_error *err);
 
 /* Spearman rank correlation with average ranks for ties (NAN if n < 2 or a
  * side is constant). */

@@ -15,7 +15,7 @@
 #include <string.h>
 
 static inline float ns__exp_neg(float x) {
-    x = x < -87.0f ? -87.0f : x;
+    x = x > -87.0f ? x : -87.0f; /* also maps NaN (a diverged model) to a finite value */
     /* Round to nearest by adding and subtracting 1.5 * 2^23. */
     float n = (x * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
     float r = x - n * 0.693145751953125f - n * 1.428606765330187e-06f;

@@ -100,6 +100,10 @@ static void monitor(ns_worker *w, int nt, ns_run *r, ns_progress_fn cb, void *us
             for (int t = 0; t < nt; t++) loss += w[t].epoch_loss[reported], pairs += w[t].epoch_pairs[reported];
             reported++;
             report(w, nt, r, t0, &last, reported, pairs ? loss / (double)pairs : NAN, cb, user);
+            if (pairs && !isfinite(loss) && !atomic_load(&r->stop)) {
+                r->diverged = reported;
+                atomic_store(&r->stop, 3);
+            }
         }
         if (reported == r->o->epochs || atomic_load(&r->stop)) break;
         if (ns__now() >= next) {
@@ -149,6 +153,9 @@ done:
     for (int t = 0; t < started; t++) pthread_join(w[t].thread, NULL);
     if (s == NS_OK && atomic_load(&r->stop) == 1) s = ns__fail(err, NS_ECANCELED, "training stopped");
     if (s == NS_OK && atomic_load(&r->stop) == 2) s = ns__fail(err, NS_ENOMEM, "out of memory in a worker");
+    if (s == NS_OK && atomic_load(&r->stop) == 3)
+        s = ns__fail(err, NS_EINVAL, "training diverged: the loss of epoch %d is not finite (lower the "
+                     "learning rate%s)", r->diverged, o->loss == NS_LOSS_INFONCE ? " or raise the temperature" : "");
     if (s == NS_OK) {
         r->m->opts = *o;
         r->m->opts.noise_weights = NULL; /* borrowed for this run only */

@@ -32,7 +32,9 @@ typedef struct ns_run {
     int64_t per_epoch;     /* units of work (tokens, pairs) an epoch */
     int64_t total_work;    /* epochs * per_epoch */
     atomic_llong done;     /* units processed, all threads */
-    atomic_int stop;       /* 1 = the callback asked, 2 = out of memory */
+    atomic_int stop;       /* 1 = the callback asked, 2 = out of memory,
+                              3 = diverged (an epoch's loss is not finite) */
+    int diverged;          /* that epoch (monitor thread only) */
 } ns_run;
 
 typedef struct ns_worker {

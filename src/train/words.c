@@ -46,7 +46,7 @@ void ns_train_opts_default(ns_train_opts *o, ns_task task) {
     o->l2 = 0;
     o->bias = 0;
     o->batch = 256;
-    o->temperature = 0.1;
+    o->temperature = 1.0;
 }
 
 static const char *loss_names[] = {"sgns", "nce", "softmax-sampled", "softmax", "infonce"};

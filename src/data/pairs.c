@@ -1,0 +1,264 @@
+/*
+ * pairs.c - pair data: "left<TAB>right[<TAB>negative...]" lines, e.g.
+ * query/document, user/item or word/word pairs, with optional explicit
+ * negatives (items the user knows are wrong for that left item).
+ *
+ * For training the vocabularies are built from the file: items counted by
+ * their occurrences as left or right positives; items seen only as explicit
+ * negatives get rows with count 0, so the count^alpha noise never draws them
+ * on its own. min_count then drops rare items (and pairs with a dropped left
+ * or right item; dropped explicit negatives vanish from their line). For evaluation the
+ * ids come from a model's vocabularies and unknown items are -1.
+ */
+#include "negsamp.h"
+
+#include "core/core.h"
+#include "data/reader.h"
+#include "data/vocab.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct ns_pairs {
+    ns_vocab *left, *right; /* owned; right NULL = shared with left */
+    const ns_vocab *vl, *vr; /* the vocabularies ids refer to */
+    int64_t n, n_neg, cap, cap_neg;
+    int32_t *l, *r;
+    int64_t *off;             /* line i's negatives: neg[off[i] .. off[i+1]) */
+    int32_t *neg;
+    int64_t skipped;
+};
+
+void ns_pairs_opts_default(ns_pairs_opts *o) {
+    o->shared_vocab = 0;
+    o->min_count = 1;
+}
+
+void ns_pairs_free(ns_pairs *p) {
+    if (!p) return;
+    ns_vocab_free(p->left), ns_vocab_free(p->right);
+    free(p->l), free(p->r), free(p->off), free(p->neg);
+    free(p);
+}
+
+int64_t ns_pairs_count(const ns_pairs *p) { return p->n; }
+int64_t ns_pairs_skipped(const ns_pairs *p) { return p->skipped; }
+const ns_vocab *ns_pairs_left_vocab(const ns_pairs *p) { return p->vl; }
+const ns_vocab *ns_pairs_right_vocab(const ns_pairs *p) { return p->vr; }
+
+int32_t ns_pairs_get(const ns_pairs *p, int64_t i, int32_t *left, int32_t *right, const int32_t **negs) {
+    *left = p->l[i], *right = p->r[i];
+    if (negs) *negs = p->neg + p->off[i];
+    return (int32_t)(p->off[i + 1] - p->off[i]);
+}
+
+static int grow(void **a, int64_t *cap, int64_t need, size_t size) {
+    if (need <= *cap) return 1;
+    int64_t c = *cap ? *cap * 2 : 1024;
+    while (c < need) c *= 2;
+    void *b = realloc(*a, (size_t)c * size);
+    if (!b) return 0;
+    *a = b, *cap = c;
+    return 1;
+}
+
+static int push_line(ns_pairs *p, int32_t l, int32_t r) {
+    if (p->n + 1 > p->cap) { /* l and r hold cap entries, off cap + 1 */
+        int64_t c = p->cap ? p->cap * 2 : 1024;
+        int32_t *nl = realloc(p->l, (size_t)c * sizeof *nl);
+        if (nl) p->l = nl;
+        int32_t *nr = realloc(p->r, (size_t)c * sizeof *nr);
+        if (nr) p->r = nr;
+        int64_t *no = realloc(p->off, (size_t)(c + 1) * sizeof *no);
+        if (no) p->off = no;
+        if (!nl || !nr || !no) return 0;
+        p->cap = c;
+    }
+    p->l[p->n] = l, p->r[p->n] = r;
+    p->n++;
+    p->off[p->n] = p->n_neg;
+    return 1;
+}
+
+static int push_neg(ns_pairs *p, int32_t id) {
+    if (!grow((void **)&p->neg, &p->cap_neg, p->n_neg + 1, sizeof *p->neg)) return 0;
+    p->neg[p->n_neg++] = id;
+    return 1;
+}
+
+/* Lines from a reader, without the line break (and a trailing \r). */
+typedef struct line_reader {
+    ns_reader *in;
+    char *buf, *line;
+    size_t cap, start, end, line_cap;
+    int eof;
+} line_reader;
+
+/* 1: a line in *out (NUL-terminated, length *len); 0: end; -1: read error
+ * (message in err); -2: out of memory. */
+static int next_line(line_reader *lr, char **out, size_t *len, ns_error *err) {
+    size_t n = 0;
+    for (;;) {
+        if (lr->start == lr->end) {
+            if (lr->eof) break;
+            long got = ns__reader_read(lr->in, lr->buf, lr->cap, err);
+            if (got < 0) return -1;
+            if (got == 0) {
+                lr->eof = 1;
+                break;
+            }
+            lr->start = 0, lr->end = (size_t)got;
+        }
+        char *nl = memchr(lr->buf + lr->start, '\n', lr->end - lr->start);
+        size_t take = (nl ? (size_t)(nl - lr->buf) : lr->end) - lr->start;
+        if (n + take + 1 > lr->line_cap) {
+            size_t c = (n + take + 1) * 2;
+            char *b = realloc(lr->line, c);
+            if (!b) return -2;
+            lr->line = b, lr->line_cap = c;
+        }
+        memcpy(lr->line + n, lr->buf + lr->start, take);
+        n += take;
+        lr->start += take + (nl ? 1 : 0);
+        if (nl) {
+            lr->line[n] = '\0';
+            goto done;
+        }
+    }
+    if (n == 0) return 0;
+    lr->line[n] = '\0';
+done:
+    if (n > 0 && lr->line[n - 1] == '\r') lr->line[--n] = '\0';
+    *out = lr->line, *len = n;
+    return 1;
+}
+
+/* Splits a line at tabs into fields (pointers into the line, NUL-ended);
+ * returns their number, or -1 if one is empty or holds a space. */
+static int split_fields(char *line, char ***fields, int *cap) {
+    int n = 0;
+    for (char *f = line;;) {
+        if (n == *cap) {
+            int c = *cap ? *cap * 2 : 16;
+            char **b = realloc(*fields, (size_t)c * sizeof *b);
+            if (!b) return -2;
+            *fields = b, *cap = c;
+        }
+        (*fields)[n++] = f;
+        char *tab = strchr(f, '\t');
+        if (tab) *tab = '\0';
+        if (*f == '\0' || strpbrk(f, " \v\f")) return -1;
+        if (!tab) break;
+        f = tab + 1;
+    }
+    return n;
+}
+
+/* Remaps the ids of every line through the prune maps, dropping lines with
+ * a dropped item and dropped negatives. */
+static void remap(ns_pairs *p, const int32_t *ml, const int32_t *mr) {
+    int64_t n = 0, k = 0, from = 0;
+    for (int64_t i = 0; i < p->n; i++) {
+        int32_t l = ml[p->l[i]], r = mr[p->r[i]];
+        int64_t to = p->off[i + 1];
+        if (l < 0 || r < 0) {
+            p->skipped++;
+            from = to;
+            continue;
+        }
+        p->l[n] = l, p->r[n] = r;
+        for (int64_t j = from; j < to; j++)
+            if (mr[p->neg[j]] >= 0) p->neg[k++] = mr[p->neg[j]];
+        from = to;
+        p->off[++n] = k;
+    }
+    p->n = n, p->n_neg = k;
+}
+
+/* min_count over the positive counts; items seen only as explicit negatives
+ * (count 0) are kept, with count 0, placed after the items of count
+ * min_count. */
+static ns_status prune(ns_pairs *p, int64_t min_count, int32_t **ml, int32_t **mr) {
+    ns_vocab *vr = p->right ? p->right : p->left;
+    int32_t n = ns_vocab_size(vr), nz = 0;
+    int32_t *zero = malloc((size_t)(n ? n : 1) * sizeof *zero);
+    if (!zero) return NS_ENOMEM;
+    for (int32_t i = 0; i < n; i++)
+        if (ns_vocab_count(vr, i) == 0) zero[nz++] = i, ns__vocab_set_count(vr, i, min_count);
+    ns_status s = ns__vocab_prune(p->left, 0, min_count, 0, ml);
+    if (s == NS_OK && p->right) s = ns__vocab_prune(p->right, 0, min_count, 0, mr);
+    const int32_t *map = p->right ? *mr : *ml;
+    for (int32_t z = 0; s == NS_OK && z < nz; z++) ns__vocab_set_count(vr, map[zero[z]], 0);
+    free(zero);
+    if (s == NS_OK) remap(p, *ml, map);
+    return s;
+}
+
+ns_status ns_pairs_load(ns_pairs **out, const char *path, const ns_pairs_opts *o, const ns_model *model,
+                        ns_error *err) {
+    ns_pairs *p = calloc(1, sizeof *p);
+    line_reader lr = {0};
+    char **fields = NULL;
+    int fcap = 0;
+    int32_t *ml = NULL, *mr = NULL;
+    if (!p) return NS_ENOMEM;
+    ns_status s = ns__reader_open(&lr.in, path, err);
+    if (s != NS_OK) {
+        free(p);
+        return s;
+    }
+    lr.cap = 1 << 16;
+    if (!(lr.buf = malloc(lr.cap)) || !(p->off = calloc(1, sizeof *p->off))) s = NS_ENOMEM;
+    if (s == NS_OK && model) {
+        p->vl = ns_model_vocab(model), p->vr = ns_model_vocab_out(model);
+    } else if (s == NS_OK) {
+        if ((s = ns_vocab_create(&p->left)) == NS_OK && !o->shared_vocab) s = ns_vocab_create(&p->right);
+        p->vl = p->left, p->vr = p->right ? p->right : p->left;
+    }
+    char *line;
+    size_t len;
+    long long no = 0;
+    int got = 0;
+    while (s == NS_OK && (got = next_line(&lr, &line, &len, err)) > 0) {
+        no++;
+        if (len == 0 || line[0] == '#') continue;
+        int nf = split_fields(line, &fields, &fcap);
+        if (nf == -2) {
+            s = NS_ENOMEM;
+            break;
+        }
+        if (nf < 2) {
+            s = ns__fail(err, NS_EFORMAT, "%s:%lld: expected 'left<TAB>right[<TAB>negative...]' with "
+                         "non-empty items without spaces (a space would break the .vec output)", path, no);
+            break;
+        }
+        int32_t id[2];
+        for (int side = 0; side < 2 && s == NS_OK; side++) {
+            ns_vocab *v = (ns_vocab *)(side ? p->vr : p->vl);
+            id[side] = model ? ns_vocab_find(v, fields[side], strlen(fields[side]))
+                             : (s = ns_vocab_add(v, fields[side], strlen(fields[side]), 1, &id[side]), id[side]);
+        }
+        if (s == NS_OK && !push_line(p, id[0], id[1])) s = NS_ENOMEM;
+        for (int f = 2; f < nf && s == NS_OK; f++) {
+            int32_t nid;
+            if (model) nid = ns_vocab_find(p->vr, fields[f], strlen(fields[f]));
+            else s = ns_vocab_add((ns_vocab *)p->vr, fields[f], strlen(fields[f]), 0, &nid);
+            if (s == NS_OK && nid >= 0 && !push_neg(p, nid)) s = NS_ENOMEM;
+            p->off[p->n] = p->n_neg;
+        }
+    }
+    if (s == NS_OK && got < 0) s = got == -1 ? NS_EIO : NS_ENOMEM;
+    if (s == NS_OK && !model) s = prune(p, o->min_count, &ml, &mr);
+    if (s == NS_OK && p->n == 0)
+        s = p->skipped ? ns__fail(err, NS_EEMPTY, "%s: no pair left after min-count %lld", path,
+                                  (long long)o->min_count)
+                       : ns__fail(err, NS_EEMPTY, "%s: no 'left<TAB>right' line", path);
+    ns__reader_close(lr.in);
+    free(lr.buf), free(lr.line), free(fields), free(ml), free(mr);
+    if (s != NS_OK) {
+        ns_pairs_free(p);
+        return s;
+    }
+    *out = p;
+    return NS_OK;
+}
