@@ -20,6 +20,9 @@ static void usage(FILE *f) {
             "  eval-similarity  Spearman correlation with human similarity scores\n"
             "  eval-ll          held-out log-likelihood of a word model (.model)\n"
             "  pairs-eval       Recall@K and MRR of a pair model on held-out pairs\n"
+            "theory checks:\n"
+            "  pmi              learned scores against empirical PMI (offset -ln k)\n"
+            "  false-negatives  how often sampled negatives share the positive's class\n"
             "other:\n"
             "  help             this text\n"
             "  version          the version\n");
@@ -36,7 +39,8 @@ static const struct {
     {"nn", cmd_nn},                      {"analogy", cmd_analogy},
     {"eval-analogy", cmd_eval_analogy},  {"eval-similarity", cmd_eval_similarity},
     {"eval-ll", cmd_eval_ll},            {"pairs-train", cmd_pairs_train},
-    {"pairs-eval", cmd_pairs_eval},
+    {"pairs-eval", cmd_pairs_eval},      {"pmi", cmd_pmi},
+    {"false-negatives", cmd_false_negatives},
 };
 
 static int find_command(const char *name) {

@@ -401,6 +401,72 @@ typedef struct ns_rank_report {
 ns_status ns_eval_pairs(const ns_model *m, const ns_pairs *test, const ns_pairs *const *filter,
                         int n_filter, const int32_t *ks, int n_ks, ns_rank_report *out, ns_error *err);
 
+/* What SGNS learns against the data: empirical PMI of (context x, centre y)
+ * versus the learned score u_x . v_y (+ bias). The SGNS optimum is
+ * u.v = PMI + log(P(y)/Pn(y)) - log k ("shift"; -log k for alpha = 1). */
+typedef struct ns_pmi_pair {
+    int32_t x, y;      /* context and centre word ids */
+    double count;      /* weighted co-occurrences */
+    double pmi, dot;   /* empirical PMI, learned score */
+    double shift;      /* log(P(y)/Pn(y)) - log k: the optimum's offset */
+} ns_pmi_pair;
+
+typedef struct ns_pmi_report {
+    int64_t n_pairs;
+    ns_pmi_pair *pairs;              /* owned; ns_pmi_report_free */
+    double pearson, spearman;        /* between dot and pmi */
+    double mean_offset, median_offset;     /* of dot - pmi */
+    double mean_shift;               /* the optimum's mean offset */
+    double mean_residual, median_residual; /* of dot - pmi - shift */
+} ns_pmi_report;
+
+/* Counts (context, centre) pairs of the corpus (over the model's vocabulary)
+ * within `window`, weighted (window - d + 1) / window as in training, without
+ * subsampling; compares pairs of the top_n most frequent words seen at least
+ * min_count (weighted) times. Noise Pn = count^alpha with the model's alpha
+ * and k (a -noise-file is not saved with the model). */
+ns_status ns_pmi_compare(const ns_model *m, const ns_corpus *c, int32_t top_n, int32_t window,
+                         double min_count, ns_pmi_report *out, ns_error *err);
+void ns_pmi_report_free(ns_pmi_report *r);
+/* The pairs as CSV: context,centre,count,pmi,dot,shift (words as they are:
+ * a word holding a comma or quote is not escaped). */
+ns_status ns_pmi_save_csv(const ns_pmi_report *r, const ns_model *m, const char *path, ns_error *err);
+
+/* False negatives: how often a negative shares the positive's class. */
+typedef enum ns_fn_sampler {
+    NS_FN_NOISE = 0,   /* k draws from weight^alpha, never the positive */
+    NS_FN_INBATCH = 1  /* the other positives of a batch (copies of the
+                          positive itself left out) */
+} ns_fn_sampler;
+
+typedef struct ns_fn_opts {
+    ns_fn_sampler sampler;  /* (NOISE) */
+    int32_t neg;            /* NOISE: negatives per positive (5) */
+    int32_t batch;          /* INBATCH: batch size (256) */
+    double alpha;           /* NOISE: exponent on the weights, 0 = uniform (0) */
+    int64_t trials;         /* positives simulated (200000) */
+    uint64_t seed;          /* (1) */
+} ns_fn_opts;
+
+typedef struct ns_fn_report {
+    int32_t items, classes;
+    int64_t negatives;      /* drawn in the simulation */
+    double expected;        /* NOISE: sum_i p_i (Q(c_i) - q_i) / (1 - q_i);
+                               INBATCH: sum_i p_i (P(c_i) - p_i) / sum_i p_i (1 - p_i)
+                               (p: positives, q: noise, Q, P: class sums) */
+    double simulated;
+    double std_error;       /* of simulated, binomial over the positives
+                               (conservative: a positive's negatives are
+                               not independent) */
+} ns_fn_report;
+
+void ns_fn_opts_default(ns_fn_opts *o);
+/* From "item class [weight]" lines (whitespace separated, '#' comments;
+ * weight > 0, default 1, is how often the item is a positive and, raised to
+ * alpha, how often the noise draws it): the expected and the simulated
+ * fraction of negatives in the positive's class. */
+ns_status ns_false_negatives(const char *labels, const ns_fn_opts *o, ns_fn_report *out, ns_error *err);
+
 /* Spearman rank correlation with average ranks for ties (NAN if n < 2 or a
  * side is constant). */
 double ns_spearman(const double *x, const double *y, int64_t n);

@@ -133,6 +133,26 @@ printf 'nobody\ti1\n' > "$dir/unknownpairs.tsv"
 expect 1 "no held-out pair has both items" "$ns" pairs-eval "$dir/pr-sgns.model" "$dir/unknownpairs.tsv"
 expect 2 "is a pair model" "$ns" skipgram -input "$toy" -init "$dir/pr-sgns.model" -output "$dir/x"
 
+# Theory checks: pmi on the training text (offset near -ln k for alpha 1),
+# false-negatives ((1/C - 1/n) / (1 - 1/n) = 0.19840 for 5 balanced classes
+# of 100 items, uniform noise).
+"$ns" skipgram -input "$toy" -output "$dir/pmi" -dim 24 -window 2 -sample 0 -neg 5 -ns-exponent 1 -epochs 3 -quiet -threads 1
+out=$("$ns" pmi "$dir/pmi.model" "$toy" -top 50 -min-count 20 -csv "$dir/pmi.csv")
+echo "$out" | awk '/^u.v - PMI:/ {m = $5 + 0} END {exit !(m < -1.3 && m > -1.9)}' && ok || bad "pmi offset not near -ln 5: $out"
+[ "$(head -1 "$dir/pmi.csv")" = "context,centre,count,pmi,dot,shift" ] && [ "$(wc -l < "$dir/pmi.csv")" -gt 100 ] && ok || bad "pmi csv"
+expect 0 "trained with -sample 0.001" "$ns" pmi "$dir/sg.model" "$toy" -top 50
+expect 2 "top-n must be in 2..8192" "$ns" pmi "$dir/pmi.model" "$toy" -top 1
+expect 2 "not a word model" "$ns" pmi "$dir/pr-shared.model" "$dir/pairs.tsv"
+seq 0 499 | awk '{print "item" $1, "c" ($1 % 5)}' > "$dir/labels.txt"
+out=$("$ns" false-negatives "$dir/labels.txt" -trials 100000)
+echo "$out" | awk '{e = $(NF-9) + 0; s = $(NF-7); d = e - s; exit !(e > 0.198 && e < 0.1985 && d < 0.005 && d > -0.005)}' \
+  && ok || bad "false-negatives: $out"
+expect 0 "sampler in-batch" "$ns" false-negatives "$dir/labels.txt" -sampler in-batch -batch 32
+expect 2 "choose noise or in-batch" "$ns" false-negatives "$dir/labels.txt" -sampler magic
+expect 1 "labels-missing.txt: cannot open" "$ns" false-negatives "$dir/labels-missing.txt"
+printf 'a x\nb\n' > "$dir/badlabels.txt"
+expect 1 "badlabels.txt:2: expected 'item class [weight]'" "$ns" false-negatives "$dir/badlabels.txt"
+
 # stdin and .gz input.
 expect 0 "" sh -c "cat '$toy' | '$ns' skipgram -input - -output '$dir/stdin' -dim 8 -epochs 1 -quiet"
 gzip -c "$toy" > "$dir/toy.txt.gz"

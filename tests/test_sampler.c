@@ -149,7 +149,54 @@ static void noise_module(void) {
     ns_vocab_free(v);
 }
 
+/* False negatives: the simulated fraction of negatives in the positive's
+ * class agrees with the formula, for balanced classes under uniform noise
+ * (1/C less the never-the-positive correction), Zipf-weighted items whose
+ * frequent ones share a class under count^0.75 noise, and in-batch. */
+static void false_negatives(void) {
+    const char *bal = tmp_path("fn_balanced.txt"), *zipf = tmp_path("fn_zipf.txt");
+    FILE *fb = fopen(bal, "w"), *fz = fopen(zipf, "w");
+    if (!fb || !fz) exit(1);
+    fprintf(fb, "# item class\n");
+    for (int i = 0; i < 1000; i++) {
+        fprintf(fb, "item%d c%d\n", i, i % 10);
+        if (i < 50) fprintf(fz, "item%d\thead\t%g\n", i, 1.0 / (i + 1)); /* the frequent items: one class */
+        else fprintf(fz, "item%d\tc%d\t%g\n", i, i % 7, 1.0 / (i + 1));
+    }
+    fclose(fb), fclose(fz);
+    ns_fn_opts o;
+    ns_fn_opts_default(&o);
+    ns_fn_report rep;
+    ns_error err;
+    CHECK_EQ(ns_false_negatives(bal, &o, &rep, &err), NS_OK);
+    CHECK_EQ(rep.items, 1000);
+    CHECK_EQ(rep.classes, 10);
+    CHECK_NEAR(rep.expected, (0.1 - 0.001) / (1 - 0.001), 1e-12);
+    CHECK_NEAR(rep.simulated, rep.expected, 4 * rep.std_error);
+    CHECK(rep.std_error < 0.001);
+    o.alpha = 0.75;
+    CHECK_EQ(ns_false_negatives(zipf, &o, &rep, &err), NS_OK);
+    CHECK_EQ(rep.classes, 8);
+    CHECK(rep.expected > 2.0 / 8); /* the head class dominates: far from 1/C */
+    CHECK_NEAR(rep.simulated, rep.expected, 4 * rep.std_error);
+    o.sampler = NS_FN_INBATCH, o.batch = 64;
+    CHECK_EQ(ns_false_negatives(zipf, &o, &rep, &err), NS_OK);
+    CHECK_NEAR(rep.simulated, rep.expected, 4 * rep.std_error);
+    printf("false negatives, in-batch over Zipf items, 8 classes: expected %.5f, simulated %.5f +- %.5f\n",
+           rep.expected, rep.simulated, rep.std_error);
+    const char *bad = tmp_path("fn_bad.txt");
+    write_file(bad, "a x\nb y 0\n", 10);
+    CHECK_EQ(ns_false_negatives(bad, &o, &rep, &err), NS_EFORMAT);
+    CHECK(strstr(err.msg, "fn_bad.txt:2: expected 'item class [weight]'") != NULL);
+    write_file(bad, "a x\na y\n", 8);
+    CHECK_EQ(ns_false_negatives(bad, &o, &rep, &err), NS_EFORMAT);
+    CHECK(strstr(err.msg, "fn_bad.txt:2: item 'a' listed twice") != NULL);
+    o.trials = 5;
+    CHECK_EQ(ns_false_negatives(zipf, &o, &rep, &err), NS_EINVAL);
+}
+
 int main(void) {
+    false_negatives();
     noise_module();
     alias_matches(0.0);
     alias_matches(0.75);

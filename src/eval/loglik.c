@@ -40,7 +40,7 @@ ns_status ns_eval_loglik(const ns_model *m, const ns_corpus *c, int32_t window,
                          ns_loglik_report *out, ns_error *err) {
     const ns_vocab *cv = ns_corpus_vocab(c);
     if (window < 1 || window > 1000) return ns__fail(err, NS_EINVAL, "window must be in 1..1000, got %d", window);
-    if (m->vocab_out) return ns__fail(err, NS_EINVAL, "not a word model (separate right vocabulary)");
+    if (m->vocab_out || m->opts.task == NS_TASK_PAIRS) return ns__fail(err, NS_EINVAL, "not a word model (a pair model)");
     if (ns_vocab_size(cv) != m->rows)
         return ns__fail(err, NS_EINVAL, "corpus vocabulary (%d words) is not the model's (%d)",
                         ns_vocab_size(cv), m->rows);

@@ -1,0 +1,151 @@
+/*
+ * falseneg.c - how often a sampled negative shares the positive's class
+ * (a "false negative" when the class is what the embedding should capture).
+ *
+ * Positives are drawn from the data distribution p (the items' weights, or
+ * uniform); negatives either from the noise q = weight^alpha, never the
+ * positive itself (as the trainers draw them), or in-batch: the other
+ * B - 1 positives of a batch drawn from p, leaving out copies of the
+ * positive itself (the pair trainer merges those into the positive). In
+ * both cases a negative given positive i is in i's class c with probability
+ * (Q(c) - q_i) / (1 - q_i), where Q(c) sums q over the class. With k
+ * noise draws per positive the expected fraction is
+ *   sum_i p_i (Q(c_i) - q_i) / (1 - q_i);
+ * in-batch (q = p) a positive i has B - 1 other rows of which a share
+ * 1 - p_i are not copies of it, so the fraction over all negatives is
+ *   sum_i p_i (P(c_i) - p_i) / sum_i p_i (1 - p_i).
+ * Both are 1/C - O(1/n) for C balanced classes of n items drawn uniformly.
+ * The simulation draws the same way and counts.
+ */
+#include "core/core.h"
+#include "sample/sample.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+
+void ns_fn_opts_default(ns_fn_opts *o) {
+    o->sampler = NS_FN_NOISE;
+    o->neg = 5;
+    o->batch = 256;
+    o->alpha = 0;
+    o->trials = 200000;
+    o->seed = 1;
+}
+
+/* Reads "item class [weight]" lines into classes (dense ids) and weights. */
+static ns_status read_labels(const char *path, int32_t **cls, double **w, int32_t *n_items, int32_t *n_classes,
+                             ns_error *err) {
+    FILE *f = fopen(path, "r");
+    if (!f) return ns__fail(err, NS_EIO, "%s: cannot open: %s", path, strerror(errno));
+    ns_vocab *items = NULL, *classes = NULL;
+    ns_status s = ns_vocab_create(&items);
+    if (s == NS_OK) s = ns_vocab_create(&classes);
+    char *line = NULL, item[4096], klass[4096], extra;
+    size_t cap = 0, n = 0, have = 0;
+    long long no = 0;
+    ssize_t len;
+    *cls = NULL, *w = NULL;
+    while (s == NS_OK && (len = getline(&line, &cap, f)) >= 0) {
+        no++;
+        double weight = 1;
+        int got = sscanf(line, "%4095s %4095s %lf %c", item, klass, &weight, &extra);
+        if (got <= 0 || item[0] == '#') continue;
+        if (got < 2 || got > 3 || !isfinite(weight) || weight <= 0) {
+            s = ns__fail(err, NS_EFORMAT, "%s:%lld: expected 'item class [weight]' with a weight > 0", path, no);
+            break;
+        }
+        int32_t id, c;
+        if (ns_vocab_find(items, item, strlen(item)) >= 0) {
+            s = ns__fail(err, NS_EFORMAT, "%s:%lld: item '%s' listed twice", path, no, item);
+            break;
+        }
+        if ((s = ns_vocab_add(items, item, strlen(item), 1, &id)) != NS_OK) break;
+        if ((s = ns_vocab_add(classes, klass, strlen(klass), 1, &c)) != NS_OK) break;
+        if (n == have) {
+            have = have ? have * 2 : 1024;
+            int32_t *nc = realloc(*cls, have * sizeof *nc);
+            double *nw = realloc(*w, have * sizeof *nw);
+            if (nc) *cls = nc;
+            if (nw) *w = nw;
+            if (!nc || !nw) s = NS_ENOMEM;
+        }
+        if (s == NS_OK) (*cls)[n] = c, (*w)[n] = weight, n++;
+    }
+    free(line);
+    fclose(f);
+    if (s == NS_OK && n < 2) s = ns__fail(err, NS_EEMPTY, "%s: fewer than 2 items", path);
+    *n_items = (int32_t)n, *n_classes = classes ? ns_vocab_size(classes) : 0;
+    ns_vocab_free(items), ns_vocab_free(classes);
+    if (s != NS_OK) free(*cls), free(*w), *cls = NULL, *w = NULL;
+    return s;
+}
+
+ns_status ns_false_negatives(const char *labels, const ns_fn_opts *o, ns_fn_report *out, ns_error *err) {
+    memset(out, 0, sizeof *out);
+    if (o->sampler != NS_FN_NOISE && o->sampler != NS_FN_INBATCH)
+        return ns__fail(err, NS_EINVAL, "unknown sampler %d", (int)o->sampler);
+    if (o->neg < 1 || o->neg > 1000) return ns__fail(err, NS_EINVAL, "neg must be in 1..1000, got %d", o->neg);
+    if (o->batch < 2 || o->batch > 65536) return ns__fail(err, NS_EINVAL, "batch must be in 2..65536, got %d", o->batch);
+    if (!(o->alpha >= -10 && o->alpha <= 10)) return ns__fail(err, NS_EINVAL, "alpha must be in -10..10, got %g", o->alpha);
+    if (o->trials < 1000 || o->trials > 1000000000LL)
+        return ns__fail(err, NS_EINVAL, "trials must be in 1000..1e9, got %lld", (long long)o->trials);
+    int32_t *cls, n, C;
+    double *p;
+    ns_status s = read_labels(labels, &cls, &p, &n, &C, err);
+    if (s != NS_OK) return s;
+    double *q = malloc((size_t)n * sizeof *q), *Qc = calloc((size_t)C, sizeof *Qc);
+    ns_alias ap = {0}, aq = {0};
+    if (!q || !Qc) s = NS_ENOMEM;
+    double sp = 0, sq = 0;
+    for (int32_t i = 0; s == NS_OK && i < n; i++)
+        sp += p[i], sq += q[i] = o->sampler == NS_FN_INBATCH ? p[i] : pow(p[i], o->alpha);
+    for (int32_t i = 0; s == NS_OK && i < n; i++) p[i] /= sp, q[i] /= sq, Qc[cls[i]] += q[i];
+    if (s == NS_OK) s = ns__alias_init(&ap, p, n);
+    if (s == NS_OK) s = ns__alias_init(&aq, q, n);
+    if (s == NS_OK) {
+        double e = 0, per = 0;
+        for (int32_t i = 0; i < n; i++) {
+            if (o->sampler == NS_FN_INBATCH) e += p[i] * (Qc[cls[i]] - p[i]), per += p[i] * (1 - p[i]);
+            else e += q[i] < 1 ? p[i] * (Qc[cls[i]] - q[i]) / (1 - q[i]) : 0;
+        }
+        out->items = n, out->classes = C, out->expected = o->sampler == NS_FN_INBATCH ? e / per : e;
+        ns_rng r;
+        ns__rng_seed(&r, o->seed, 0x66616c73ULL);
+        int64_t same = 0, negs = 0;
+        int32_t *batch = malloc((size_t)o->batch * sizeof *batch);
+        if (!batch) s = NS_ENOMEM;
+        for (int64_t t = 0; s == NS_OK && t < o->trials;) {
+            if (o->sampler == NS_FN_INBATCH) {
+                for (int b = 0; b < o->batch; b++) batch[b] = ns__alias_draw(&ap, &r);
+                for (int b = 0; b < o->batch && t < o->trials; b++, t++)
+                    for (int j = 0; j < o->batch; j++)
+                        if (j != b && batch[j] != batch[b]) negs++, same += cls[batch[j]] == cls[batch[b]];
+            } else {
+                int32_t pos = ns__alias_draw(&ap, &r);
+                for (int j = 0; j < o->neg; j++) {
+                    int32_t x;
+                    while ((x = ns__alias_draw(&aq, &r)) == pos) {}
+                    negs++, same += cls[x] == cls[pos];
+                }
+                t++;
+            }
+        }
+        free(batch);
+        if (s == NS_OK && negs == 0) s = ns__fail(err, NS_EEMPTY, "no negative drawn (every draw was the positive)");
+        if (s == NS_OK) {
+            out->negatives = negs;
+            out->simulated = (double)same / (double)negs;
+            /* Negatives of one positive share its class and are not
+             * independent: the binomial error over positives, not over
+             * negatives, is the conservative one. */
+            out->std_error = sqrt(out->simulated * (1 - out->simulated) / (double)o->trials);
+        }
+    }
+    ns__alias_destroy(&ap), ns__alias_destroy(&aq);
+    free(cls), free(p), free(q), free(Qc);
+    return s;
+}
