@@ -22,7 +22,6 @@
 #include "run.h"
 #include "sample/sample.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
