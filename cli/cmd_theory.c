@@ -57,8 +57,7 @@ int cmd_eval_ll(int argc, char **argv) {
                "mean log Z %.4f\n",
                (long long)rep.pairs, rep.mean_logp, exp(-rep.mean_logp), rep.mean_score, rep.mean_logz);
     else
-        code = s == NS_EINVAL ? (fprintf(stderr, "negsamp eval-ll: %s\n", err.msg), EXIT_USAGE)
-                              : report_error(s, &err);
+        code = report_error(s, &err);
     ns_corpus_free(c);
     ns_model_free(m);
     return code;
@@ -101,10 +100,7 @@ int cmd_pmi(int argc, char **argv) {
     }
     ns_pmi_report rep;
     s = ns_pmi_compare(m, c, top, window, min_count, &rep, &err);
-    if (s == NS_EINVAL) {
-        fprintf(stderr, "negsamp pmi: %s\n", err.msg);
-        code = EXIT_USAGE;
-    } else if (s != NS_OK) {
+    if (s != NS_OK) {
         code = report_error(s, &err);
     } else {
         if (mo->sample > 0)
@@ -159,10 +155,6 @@ int cmd_false_negatives(int argc, char **argv) {
     ns_fn_report rep;
     ns_error err = {{0}};
     ns_status s = ns_false_negatives(pos[0], &o, &rep, &err);
-    if (s == NS_EINVAL) {
-        fprintf(stderr, "negsamp false-negatives: %s\n", err.msg);
-        return EXIT_USAGE;
-    }
     if (s != NS_OK) return report_error(s, &err);
     printf("items %d, classes %d, sampler %s: expected fraction of negatives in the positive's class "
            "%.5f, simulated %.5f +- %.5f (%lld negatives; 1/C = %.5f)\n",
