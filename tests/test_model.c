@@ -46,6 +46,25 @@ int main(void) {
     ns_vocab_add(w, "c", 1, 1, NULL);
     CHECK_EQ(ns_model_extend(m, w, &err), NS_EINVAL);
     CHECK_CONTAINS(err.msg, "differs");
+    /* A text over the same number of words in another order is refused by
+     * everything that pairs a corpus with a word model. */
+    const char *path = tmp_path("model_reordered.txt");
+    write_file(path, "c c c b b a\n", 12);
+    ns_corpus_opts co;
+    ns_corpus_opts_default(&co);
+    co.min_count = 1;
+    ns_corpus *c;
+    CHECK_EQ(ns_corpus_load(&c, path, &co, NULL, &err), NS_OK);
+    CHECK_EQ(ns_vocab_size(ns_corpus_vocab(c)), 3);
+    ns_loglik_report lr;
+    ns_pmi_report pr;
+    CHECK_EQ(ns_train_words(m, c, &o, NULL, NULL, 1, &err), NS_EINVAL);
+    CHECK_CONTAINS(err.msg, "corpus vocabulary differs from the model's at id 0");
+    CHECK_EQ(ns_eval_loglik(m, c, 2, &lr, &err), NS_EINVAL);
+    CHECK_CONTAINS(err.msg, "differs from the model's at id 0");
+    CHECK_EQ(ns_pmi_compare(m, c, 10, 2, 1, &pr, &err), NS_EINVAL);
+    CHECK_CONTAINS(err.msg, "differs from the model's at id 0");
+    ns_corpus_free(c);
     /* Biases start at -ln k, for new words too. */
     ns_model *mb;
     o.bias = 1;

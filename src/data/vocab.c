@@ -174,6 +174,13 @@ ns_status ns__vocab_prune(ns_vocab *v, int32_t keep, int64_t min_count, int32_t 
     return NS_OK;
 }
 
+int32_t ns__vocab_first_difference(const ns_vocab *a, const ns_vocab *b, int32_t n) {
+    for (int32_t i = 0; i < n; i++)
+        if (a->items[i].len != b->items[i].len || memcmp(a->items[i].word, b->items[i].word, a->items[i].len) != 0)
+            return i;
+    return -1;
+}
+
 ns_status ns__vocab_clone(ns_vocab **out, const ns_vocab *v) {
     ns_vocab *c;
     ns_status s = ns_vocab_create(&c);

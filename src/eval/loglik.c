@@ -38,15 +38,9 @@ static double log_partition(const ns_model *m, const ns_kernels *k, int32_t x, f
 
 ns_status ns_eval_loglik(const ns_model *m, const ns_corpus *c, int32_t window,
                          ns_loglik_report *out, ns_error *err) {
-    const ns_vocab *cv = ns_corpus_vocab(c);
     if (window < 1 || window > 1000) return ns__fail(err, NS_EINVAL, "window must be in 1..1000, got %d", window);
-    if (m->vocab_out || m->opts.task == NS_TASK_PAIRS) return ns__fail(err, NS_EINVAL, "not a word model (a pair model)");
-    if (ns_vocab_size(cv) != m->rows)
-        return ns__fail(err, NS_EINVAL, "corpus vocabulary (%d words) is not the model's (%d)",
-                        ns_vocab_size(cv), m->rows);
-    for (int32_t i = 0; i < m->rows; i++)
-        if (strcmp(ns_vocab_word(cv, i), ns_vocab_word(m->vocab, i)) != 0)
-            return ns__fail(err, NS_EINVAL, "corpus vocabulary differs from the model's at id %d", i);
+    ns_status st = ns__model_check_corpus(m, c, err);
+    if (st != NS_OK) return st;
     const ns_kernels *k = ns__kernels_pick(NULL);
     double *logz = malloc((size_t)m->rows * sizeof *logz);
     float *s = malloc((size_t)m->rows * sizeof *s);

@@ -40,13 +40,8 @@ void ns_pmi_report_free(ns_pmi_report *r) {
 ns_status ns_pmi_compare(const ns_model *m, const ns_corpus *c, int32_t top_n, int32_t window,
                          double min_count, ns_pmi_report *out, ns_error *err) {
     memset(out, 0, sizeof *out);
-    if (m->vocab_out || m->opts.task == NS_TASK_PAIRS) return ns__fail(err, NS_EINVAL, "not a word model (a pair model)");
-    const ns_vocab *v = ns_corpus_vocab(c);
-    if (ns_vocab_size(v) != m->rows)
-        return ns__fail(err, NS_EINVAL, "corpus vocabulary (%d words) is not the model's (%d)", ns_vocab_size(v), m->rows);
-    for (int32_t i = 0; i < m->rows; i++)
-        if (strcmp(ns_vocab_word(v, i), ns_vocab_word(m->vocab, i)) != 0)
-            return ns__fail(err, NS_EINVAL, "corpus vocabulary differs from the model's at id %d", i);
+    ns_status st = ns__model_check_corpus(m, c, err);
+    if (st != NS_OK) return st;
     if (window < 1 || window > 1000) return ns__fail(err, NS_EINVAL, "window must be in 1..1000, got %d", window);
     if (top_n < 2 || top_n > 8192) return ns__fail(err, NS_EINVAL, "top-n must be in 2..8192, got %d", top_n);
     if (!(min_count > 0)) return ns__fail(err, NS_EINVAL, "min-count must be > 0, got %g", min_count);
@@ -76,7 +71,6 @@ ns_status ns_pmi_compare(const ns_model *m, const ns_corpus *c, int32_t top_n, i
     for (int32_t i = 0; i < V; i++) pn_sum += pn[i] = ns__noise_weight(ns_vocab_count(m->vocab, i), m->opts.ns_exponent);
     int64_t cap = 0;
     for (size_t i = 0; i < (size_t)n * (size_t)n; i++) cap += co[i] >= min_count;
-    ns_status st = NS_OK;
     double *a = NULL, *b = NULL, *d1 = NULL, *d2 = NULL;
     if (cap == 0) {
         st = ns__fail(err, NS_EEMPTY, "no pair of the %d most frequent words occurs %g times", n, min_count);

@@ -112,6 +112,18 @@ float *ns_model_row(ns_model *m, int which, int32_t id) {
     return which ? ns__out_row(m, id) : ns__in_row(m, id);
 }
 
+ns_status ns__model_check_corpus(const ns_model *m, const ns_corpus *c, ns_error *err) {
+    if (m->vocab_out || m->opts.task == NS_TASK_PAIRS)
+        return ns__fail(err, NS_EINVAL, "not a word model (a pair model)");
+    const ns_vocab *cv = ns_corpus_vocab(c);
+    if (ns_vocab_size(cv) != m->rows)
+        return ns__fail(err, NS_EINVAL, "corpus vocabulary (%d words) is not the model's (%d)",
+                        ns_vocab_size(cv), m->rows);
+    int32_t d = ns__vocab_first_difference(cv, m->vocab, m->rows);
+    if (d >= 0) return ns__fail(err, NS_EINVAL, "corpus vocabulary differs from the model's at id %d", d);
+    return NS_OK;
+}
+
 ns_status ns_model_extend(ns_model *m, const ns_vocab *vocab, ns_error *err) {
     int32_t old = m->rows, n = ns_vocab_size(vocab);
     if (m->vocab_out)
@@ -119,9 +131,8 @@ ns_status ns_model_extend(ns_model *m, const ns_vocab *vocab, ns_error *err) {
     if (n < old)
         return ns__fail(err, NS_EINVAL, "new vocabulary (%d words) is smaller than the model's (%d)",
                         n, old);
-    for (int32_t i = 0; i < old; i++)
-        if (strcmp(ns_vocab_word(vocab, i), ns_vocab_word(m->vocab, i)) != 0)
-            return ns__fail(err, NS_EINVAL, "new vocabulary differs from the model's at id %d", i);
+    int32_t d = ns__vocab_first_difference(vocab, m->vocab, old);
+    if (d >= 0) return ns__fail(err, NS_EINVAL, "new vocabulary differs from the model's at id %d", d);
     /* Everything that can fail comes before the model changes: the bias
      * table grows in place (its old entries stay valid), the rest is new. */
     ns_status s = m->bias ? ns__model_bias_resize(m, old, n) : NS_OK;

@@ -20,6 +20,7 @@
 #include "negsamp.h"
 
 #include "core/core.h"
+#include "data/vocab.h"
 #include "model/model.h"
 #include "run.h"
 #include "sample/sample.h"
@@ -200,10 +201,7 @@ static void split(ns_worker *w, int nt, const void *task) {
 }
 
 static int same_vocab(const ns_vocab *a, const ns_vocab *b) {
-    if (ns_vocab_size(a) != ns_vocab_size(b)) return 0;
-    for (int32_t i = 0; i < ns_vocab_size(a); i++)
-        if (strcmp(ns_vocab_word(a, i), ns_vocab_word(b, i)) != 0) return 0;
-    return 1;
+    return ns_vocab_size(a) == ns_vocab_size(b) && ns__vocab_first_difference(a, b, ns_vocab_size(a)) < 0;
 }
 
 ns_status ns_train_pairs(ns_model *m, const ns_pairs *p, const ns_train_opts *o, ns_progress_fn cb,

@@ -273,13 +273,8 @@ ns_status ns_train_words(ns_model *m, const ns_corpus *c, const ns_train_opts *o
     if (!o->bias != !m->bias)
         return ns__fail(err, NS_EINVAL, "bias %s, but the model was created %s output biases",
                         o->bias ? "on" : "off", m->bias ? "with" : "without");
-    if (m->vocab_out || o->task == NS_TASK_PAIRS)
-        return ns__fail(err, NS_EINVAL, "a pair model (separate right vocabulary or task pairs) cannot "
-                        "be trained on text");
-    const ns_vocab *cv = ns_corpus_vocab(c);
-    if (ns_vocab_size(cv) != m->rows)
-        return ns__fail(err, NS_EINVAL, "corpus vocabulary (%d words) is not the model's (%d)",
-                        ns_vocab_size(cv), m->rows);
+    if (o->task == NS_TASK_PAIRS) return ns__fail(err, NS_EINVAL, "options are for the pairs task");
+    if ((s = ns__model_check_corpus(m, c, err)) != NS_OK) return s;
     const ns_vocab *v = m->vocab;
     int32_t n = ns_vocab_size(v);
     words_task wt = {c, malloc((size_t)n * sizeof *wt.keep)};
