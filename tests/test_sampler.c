@@ -89,6 +89,15 @@ static void window_shrink(void) {
         /* critical values at p=0.001 for df = W-1: 0 -> any, 3 -> 16.3, 6 -> 22.5, 9 -> 27.9 */
         double crit = W == 1 ? 1e-9 : W == 4 ? 16.27 : W == 7 ? 22.46 : 27.88;
         CHECK(x <= crit);
+        /* The weight eval-ll and pmi give a pair at distance d is the share
+         * of draws whose window reaches it (within 5 standard errors). */
+        long reach = 0;
+        for (int d = 1; d <= W; d++) {
+            reach = 0;
+            for (int b = d; b <= W; b++) reach += obs[b - 1];
+            double w = ns__window_weight(W, d);
+            CHECK_NEAR((double)reach / n, w, 5 * sqrt(w * (1 - w) / n) + 1e-12);
+        }
     }
 }
 

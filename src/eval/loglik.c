@@ -12,6 +12,7 @@
  */
 #include "core/core.h"
 #include "model/model.h"
+#include "sample/sample.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -59,7 +60,7 @@ ns_status ns_eval_loglik(const ns_model *m, const ns_corpus *c, int32_t window,
             for (int64_t q = t - window; q <= t + window; q++) {
                 if (q < 0 || q >= len || q == t) continue;
                 int32_t x = ids[q];
-                double w = (double)(window - llabs(q - t) + 1) / window;
+                double w = ns__window_weight(window, llabs(q - t));
                 if (isnan(logz[x])) logz[x] = log_partition(m, k, x, s);
                 double score = k->dot(ns__in_row(m, x), ns__out_row(m, y), m->klen) +
                                (m->bias ? m->bias[y] : 0.0);

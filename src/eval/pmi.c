@@ -59,7 +59,7 @@ ns_status ns_pmi_compare(const ns_model *m, const ns_corpus *c, int32_t top_n, i
         for (int64_t t = 0; t < len; t++)
             for (int64_t q = t - window; q <= t + window; q++) {
                 if (q < 0 || q >= len || q == t) continue;
-                double w = (double)(window - llabs(q - t) + 1) / window;
+                double w = ns__window_weight(window, llabs(q - t));
                 int32_t x = ids[q], y = ids[t];
                 mx[x] += w, my[y] += w, D += w;
                 if (x < n && y < n) co[(size_t)x * (size_t)n + (size_t)y] += w;

@@ -73,4 +73,10 @@ static inline int ns__window_draw(ns_rng *r, int window) {
     return 1 + (int)ns__rng_below(r, (uint32_t)window);
 }
 
+/* The probability that a context at distance d (1..window) falls inside the
+ * shrunk window: how often training sees that pair, per occurrence. */
+static inline double ns__window_weight(int window, int64_t d) {
+    return (double)(window - d + 1) / window;
+}
+
 #endif
