@@ -2,8 +2,8 @@
  * Pair data and pair models: parsing (ids, explicit negatives, min-count,
  * shared vocabulary, bad lines named by file and line), models with a
  * separate right vocabulary through a save/load round trip, loading
- * held-out pairs against a model, and the ranking metrics on a model whose
- * scores are set by hand.
+ * held-out pairs against a model, the ranking metrics on a model whose
+ * scores are set by hand, and InfoNCE's merging of repeated right items.
  */
 #include "check.h"
 #include "model/model.h"
@@ -204,7 +204,37 @@ static void ranking(void) {
     ns_model_free(m);
 }
 
+static int last_epoch_loss(const ns_progress *p, void *user) {
+    if (p->epoch_done) *(double *)user = p->epoch_loss;
+    return 0;
+}
+
+/* InfoNCE: a right item repeated in a batch is one column, never a negative
+ * of the rows whose positive it is. A batch of four copies of one pair has
+ * a single column, so its loss is exactly 0 (four columns would give ln 4). */
+static void infonce_merges_repeated_items(void) {
+    const char *path = tmp_path("pairs_same.tsv");
+    const char same[] = "a\tx\na\tx\na\tx\na\tx\n";
+    write_file(path, same, sizeof same - 1);
+    ns_pairs_opts po;
+    ns_pairs_opts_default(&po);
+    ns_pairs *p;
+    ns_error err;
+    CHECK_EQ(ns_pairs_load(&p, path, &po, NULL, &err), NS_OK);
+    ns_train_opts o;
+    ns_train_opts_default(&o, NS_TASK_PAIRS);
+    o.dim = 4, o.epochs = 1, o.threads = 1, o.loss = NS_LOSS_INFONCE, o.batch = 4;
+    ns_model *m;
+    double loss = -1;
+    CHECK_EQ(ns_model_create_pairs(&m, ns_pairs_left_vocab(p), ns_pairs_right_vocab(p), &o, &err), NS_OK);
+    CHECK_EQ(ns_train_pairs(m, p, &o, last_epoch_loss, &loss, 1, &err), NS_OK);
+    CHECK_NEAR(loss, 0.0, 1e-6);
+    ns_model_free(m);
+    ns_pairs_free(p);
+}
+
 int main(void) {
+    infonce_merges_repeated_items();
     parsing();
     bad_lines();
     model_round_trip();
