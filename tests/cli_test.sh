@@ -105,6 +105,11 @@ for loss in sgns nce softmax-sampled softmax infonce; do
   # 20 of 100 items are in a user's cluster: chance would give recall@20 ~ 0.2.
   echo "$out" | tr -d , | awk '{exit !($NF > 0.95)}' && ok || bad "pairs-train -loss $loss did not learn: $out"
 done
+gzip -c "$dir/pairs.tsv" > "$dir/pairs.tsv.gz"
+"$ns" pairs-train -input "$dir/pairs.tsv" -output "$dir/pr-plain" -dim 8 -epochs 1 -threads 1 -quiet
+expect 0 "" sh -c "gunzip -c '$dir/pairs.tsv.gz' | '$ns' pairs-train -input - -output '$dir/pr-stdin' -dim 8 -epochs 1 -threads 1 -quiet"
+expect 0 "" "$ns" pairs-train -input "$dir/pairs.tsv.gz" -output "$dir/pr-gz" -dim 8 -epochs 1 -threads 1 -quiet
+cmp -s "$dir/pr-plain.vec" "$dir/pr-gz.vec" && cmp -s "$dir/pr-plain.vec" "$dir/pr-stdin.vec" && ok || bad "pairs from .gz or stdin train differently"
 for f in pr-sgns.model pr-sgns.vec pr-sgns.right.vec; do [ -s "$dir/$f" ] && ok || bad "missing $f"; done
 [ "$(head -1 "$dir/pr-sgns.right.vec" | cut -d' ' -f1)" = 100 ] && ok || bad "right.vec rows: $(head -1 "$dir/pr-sgns.right.vec")"
 # Explicit negatives are trained on: the odd items named as wrong rank far

@@ -80,9 +80,11 @@ static int push_line(ns_pairs *p, int32_t l, int32_t r) {
     return 1;
 }
 
+/* Appends an explicit negative to the last line. */
 static int push_neg(ns_pairs *p, int32_t id) {
     if (!grow((void **)&p->neg, &p->cap_neg, p->n_neg + 1, sizeof *p->neg)) return 0;
     p->neg[p->n_neg++] = id;
+    p->off[p->n] = p->n_neg;
     return 1;
 }
 
@@ -232,19 +234,17 @@ ns_status ns_pairs_load(ns_pairs **out, const char *path, const ns_pairs_opts *o
                          "non-empty items without spaces (a space would break the .vec output)", path, no);
             break;
         }
-        int32_t id[2];
-        for (int side = 0; side < 2 && s == NS_OK; side++) {
-            ns_vocab *v = (ns_vocab *)(side ? p->vr : p->vl);
-            id[side] = model ? ns_vocab_find(v, fields[side], strlen(fields[side]))
-                             : (s = ns_vocab_add(v, fields[side], strlen(fields[side]), 1, &id[side]), id[side]);
-        }
-        if (s == NS_OK && !push_line(p, id[0], id[1])) s = NS_ENOMEM;
-        for (int f = 2; f < nf && s == NS_OK; f++) {
-            int32_t nid;
-            if (model) nid = ns_vocab_find(p->vr, fields[f], strlen(fields[f]));
-            else s = ns_vocab_add((ns_vocab *)p->vr, fields[f], strlen(fields[f]), 0, &nid);
-            if (s == NS_OK && nid >= 0 && !push_neg(p, nid)) s = NS_ENOMEM;
-            p->off[p->n] = p->n_neg;
+        /* Field f's id: looked up in the model's vocabularies (-1 if
+         * unknown), or added to ours (counted if a positive). */
+        int32_t id[2] = {-1, -1}, nid = -1;
+        for (int f = 0; f < nf && s == NS_OK; f++) {
+            int32_t *dst = f < 2 ? &id[f] : &nid;
+            size_t n = strlen(fields[f]);
+            if (model) *dst = ns_vocab_find(f == 0 ? p->vl : p->vr, fields[f], n);
+            else s = ns_vocab_add(f == 0 || !p->right ? p->left : p->right, fields[f], n, f < 2, dst);
+            if (s != NS_OK) break;
+            if (f == 1 && !push_line(p, id[0], id[1])) s = NS_ENOMEM;
+            if (f >= 2 && nid >= 0 && !push_neg(p, nid)) s = NS_ENOMEM;
         }
     }
     if (s == NS_OK && got < 0) s = got == -1 ? NS_EIO : NS_ENOMEM;
