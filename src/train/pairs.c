@@ -89,16 +89,7 @@ static int scratch_init(scratch *x, ns_model *m, const ns_train_opts *o, int32_t
 static double update(const ns_run *r, scratch *x, int na, int nb, float lr) {
     const ns_model *m = r->m;
     const ns_kernels *k = r->k;
-    ns_block b = {.loss = r->o->loss, .lr = lr, .scale = 1.0f, .l2 = (float)r->o->l2, .y = x->y, .pos = x->pos};
-    if (r->o->loss == NS_LOSS_INFONCE) b.scale = (float)(1.0 / r->o->temperature);
-    if (r->noise.shift) {
-        for (int j = 0; j < nb; j++) x->shift[j] = r->noise.shift[x->ids[j]];
-        b.shift = x->shift;
-    }
-    if (m->bias) {
-        for (int j = 0; j < nb; j++) x->bias[j] = m->bias + x->ids[j];
-        b.bias = x->bias;
-    }
+    ns_block b = ns__run_block(r, lr, x->ids, nb, x->y, x->pos, x->shift, x->bias);
     double l = ns__block_update(k, &b, x->A, na, x->B, nb, m->klen, x->S, x->G, x->dA);
     float one = 1.0f;
     for (int i = 0; i < na; i++) k->gemm_acc(&x->A[i], 1, (const float *const *)&x->dA[i], 1, &one, 0, 0, m->klen);

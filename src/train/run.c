@@ -38,6 +38,21 @@ void ns__run_epoch_end(ns_worker *w, int epoch, double loss, int64_t pairs) {
     atomic_store_explicit(&w->epochs_done, epoch + 1, memory_order_release);
 }
 
+ns_block ns__run_block(const ns_run *r, float lr, const int32_t *ids, int nb, const float *y, const int *pos,
+                       float *shift, float **bias) {
+    ns_block b = {.loss = r->o->loss, .lr = lr, .scale = 1.0f, .l2 = (float)r->o->l2, .y = y, .pos = pos};
+    if (r->o->loss == NS_LOSS_INFONCE) b.scale = (float)(1.0 / r->o->temperature);
+    if (r->noise.shift) {
+        for (int j = 0; j < nb; j++) shift[j] = r->noise.shift[ids[j]];
+        b.shift = shift;
+    }
+    if (r->m->bias) {
+        for (int j = 0; j < nb; j++) bias[j] = r->m->bias + ids[j];
+        b.bias = bias;
+    }
+    return b;
+}
+
 void ns__run_shards(ns_worker *w, int nt, int64_t n, int64_t (*len)(const void *task, int64_t i),
                     const void *task) {
     int64_t total = 0, acc = 0, i = 0;

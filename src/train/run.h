@@ -61,6 +61,13 @@ void ns__run_epoch_end(ns_worker *w, int epoch, double loss, int64_t pairs);
 /* Non-zero once the run should stop. */
 static inline int ns__run_stopped(ns_run *r) { return atomic_load_explicit(&r->stop, memory_order_relaxed); }
 
+/* The block update settings of a run for output columns ids[0..nb): the
+ * loss, lr, L2 and temperature of the options, labels y or positive columns
+ * pos, and per column the NCE / sampled-softmax shift and the bias pointer
+ * when the run has them (written to shift[] and bias[], nb entries each). */
+ns_block ns__run_block(const ns_run *r, float lr, const int32_t *ids, int nb, const float *y, const int *pos,
+                       float *shift, float **bias);
+
 /* Splits items [0, n) into `nt` shards of about equal weight, weight(i)
  * given by `len` (NULL = 1 each). */
 void ns__run_shards(ns_worker *w, int nt, int64_t n, int64_t (*len)(const void *task, int64_t i),

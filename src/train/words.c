@@ -163,16 +163,7 @@ static double train_centre(const ns_run *sh, scratch *x, int na, int nb, float l
     const ns_kernels *k = sh->k;
     const ns_model *m = sh->m;
     int klen = m->klen;
-    ns_block b = {.loss = sh->o->loss, .lr = lr, .scale = 1.0f, .l2 = (float)sh->o->l2, .y = x->y,
-                  .pos = x->pos};
-    if (sh->noise.shift) {
-        for (int j = 0; j < nb; j++) x->shift[j] = sh->noise.shift[x->ids[j]];
-        b.shift = x->shift;
-    }
-    if (m->bias) {
-        for (int j = 0; j < nb; j++) x->bias[j] = m->bias + x->ids[j];
-        b.bias = x->bias;
-    }
+    ns_block b = ns__run_block(sh, lr, x->ids, nb, x->y, x->pos, x->shift, x->bias);
     if (sh->o->task == NS_TASK_SKIPGRAM) {
         double l = ns__block_update(k, &b, x->A, na, x->B, nb, klen, x->S, x->G, x->dA);
         float one = 1.0f;
