@@ -202,6 +202,15 @@ static void false_negatives(void) {
     CHECK(strstr(err.msg, "fn_bad.txt:2: item 'a' listed twice") != NULL);
     o.trials = 5;
     CHECK_EQ(ns_false_negatives(zipf, &o, &rep, &err), NS_EINVAL);
+    /* Noise that can only draw the positive ends with a message (it used to
+     * loop for ever), and weights^alpha that overflow are refused. */
+    write_file(bad, "a x 1\nb y 1e-40\n", 16);
+    o.trials = 1000, o.sampler = NS_FN_NOISE, o.alpha = 10;
+    CHECK_EQ(ns_false_negatives(bad, &o, &rep, &err), NS_EEMPTY);
+    CHECK(strstr(err.msg, "no negative drawn") != NULL);
+    o.alpha = -10;
+    CHECK_EQ(ns_false_negatives(bad, &o, &rep, &err), NS_EINVAL);
+    CHECK(strstr(err.msg, "overflow") != NULL);
 }
 
 int main(void) {

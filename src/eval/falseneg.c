@@ -84,6 +84,34 @@ static ns_status read_labels(const char *path, int32_t **cls, double **w, int32_
     return s;
 }
 
+/* Draws positives from ap and their negatives (the trainers' way: from the
+ * noise, never the positive; or the batch's other items that are not copies
+ * of it); counts negatives and those in the positive's class. */
+static ns_status simulate(const ns_fn_opts *o, const ns_alias *ap, const ns_alias *aq, const int32_t *cls,
+                          int64_t *negs, int64_t *same) {
+    int32_t *draw = malloc((size_t)(o->batch > o->neg ? o->batch : o->neg) * sizeof *draw);
+    if (!draw) return NS_ENOMEM;
+    ns_noise noise = {*aq, NULL};
+    ns_rng r;
+    ns__rng_seed(&r, o->seed, 0x66616c73ULL);
+    *negs = *same = 0;
+    for (int64_t t = 0; t < o->trials;) {
+        if (o->sampler == NS_FN_INBATCH) {
+            for (int b = 0; b < o->batch; b++) draw[b] = ns__alias_draw(ap, &r);
+            for (int b = 0; b < o->batch && t < o->trials; b++, t++)
+                for (int j = 0; j < o->batch; j++)
+                    if (draw[j] != draw[b]) ++*negs, *same += cls[draw[j]] == cls[draw[b]];
+        } else {
+            int32_t pos = ns__alias_draw(ap, &r);
+            int got = ns__noise_draw(&noise, &r, o->neg, &pos, 1, draw);
+            for (int j = 0; j < got; j++) ++*negs, *same += cls[draw[j]] == cls[pos];
+            t++;
+        }
+    }
+    free(draw);
+    return NS_OK;
+}
+
 ns_status ns_false_negatives(const char *labels, const ns_fn_opts *o, ns_fn_report *out, ns_error *err) {
     memset(out, 0, sizeof *out);
     if (o->sampler != NS_FN_NOISE && o->sampler != NS_FN_INBATCH)
@@ -99,52 +127,37 @@ ns_status ns_false_negatives(const char *labels, const ns_fn_opts *o, ns_fn_repo
     if (s != NS_OK) return s;
     double *q = malloc((size_t)n * sizeof *q), *Qc = calloc((size_t)C, sizeof *Qc);
     ns_alias ap = {0}, aq = {0};
-    if (!q || !Qc) s = NS_ENOMEM;
-    double sp = 0, sq = 0;
-    for (int32_t i = 0; s == NS_OK && i < n; i++)
-        sp += p[i], sq += q[i] = o->sampler == NS_FN_INBATCH ? p[i] : pow(p[i], o->alpha);
-    for (int32_t i = 0; s == NS_OK && i < n; i++) p[i] /= sp, q[i] /= sq, Qc[cls[i]] += q[i];
-    if (s == NS_OK) s = ns__alias_init(&ap, p, n);
-    if (s == NS_OK) s = ns__alias_init(&aq, q, n);
-    if (s == NS_OK) {
-        double e = 0, per = 0;
-        for (int32_t i = 0; i < n; i++) {
-            if (o->sampler == NS_FN_INBATCH) e += p[i] * (Qc[cls[i]] - p[i]), per += p[i] * (1 - p[i]);
-            else e += q[i] < 1 ? p[i] * (Qc[cls[i]] - q[i]) / (1 - q[i]) : 0;
-        }
-        out->items = n, out->classes = C, out->expected = o->sampler == NS_FN_INBATCH ? e / per : e;
-        ns_rng r;
-        ns__rng_seed(&r, o->seed, 0x66616c73ULL);
-        int64_t same = 0, negs = 0;
-        int32_t *batch = malloc((size_t)o->batch * sizeof *batch);
-        if (!batch) s = NS_ENOMEM;
-        for (int64_t t = 0; s == NS_OK && t < o->trials;) {
-            if (o->sampler == NS_FN_INBATCH) {
-                for (int b = 0; b < o->batch; b++) batch[b] = ns__alias_draw(&ap, &r);
-                for (int b = 0; b < o->batch && t < o->trials; b++, t++)
-                    for (int j = 0; j < o->batch; j++)
-                        if (j != b && batch[j] != batch[b]) negs++, same += cls[batch[j]] == cls[batch[b]];
-            } else {
-                int32_t pos = ns__alias_draw(&ap, &r);
-                for (int j = 0; j < o->neg; j++) {
-                    int32_t x;
-                    while ((x = ns__alias_draw(&aq, &r)) == pos) {}
-                    negs++, same += cls[x] == cls[pos];
-                }
-                t++;
-            }
-        }
-        free(batch);
-        if (s == NS_OK && negs == 0) s = ns__fail(err, NS_EEMPTY, "no negative drawn (every draw was the positive)");
-        if (s == NS_OK) {
-            out->negatives = negs;
-            out->simulated = (double)same / (double)negs;
-            /* Negatives of one positive share its class and are not
-             * independent: the binomial error over positives, not over
-             * negatives, is the conservative one. */
-            out->std_error = sqrt(out->simulated * (1 - out->simulated) / (double)o->trials);
-        }
+    double sp = 0, sq = 0, e = 0, per = 0;
+    int64_t negs = 0, same = 0;
+    if (!q || !Qc) {
+        s = NS_ENOMEM;
+        goto done;
     }
+    for (int32_t i = 0; i < n; i++)
+        sp += p[i], sq += q[i] = o->sampler == NS_FN_INBATCH ? p[i] : pow(p[i], o->alpha);
+    if (!(sq > 0 && isfinite(sq))) {
+        s = ns__fail(err, NS_EINVAL, "%s: weights^%g overflow or vanish; use a smaller |alpha|", labels, o->alpha);
+        goto done;
+    }
+    for (int32_t i = 0; i < n; i++) p[i] /= sp, q[i] /= sq, Qc[cls[i]] += q[i];
+    if ((s = ns__alias_init(&ap, p, n)) != NS_OK || (s = ns__alias_init(&aq, q, n)) != NS_OK) goto done;
+    for (int32_t i = 0; i < n; i++) {
+        if (o->sampler == NS_FN_INBATCH) e += p[i] * (Qc[cls[i]] - p[i]), per += p[i] * (1 - p[i]);
+        else e += q[i] < 1 ? p[i] * (Qc[cls[i]] - q[i]) / (1 - q[i]) : 0;
+    }
+    if ((s = simulate(o, &ap, &aq, cls, &negs, &same)) != NS_OK) goto done;
+    if (negs == 0) {
+        s = ns__fail(err, NS_EEMPTY, "%s: no negative drawn (every draw was the positive)", labels);
+        goto done;
+    }
+    out->items = n, out->classes = C, out->negatives = negs;
+    out->expected = o->sampler == NS_FN_INBATCH ? e / per : e;
+    out->simulated = (double)same / (double)negs;
+    /* Negatives of one positive share its class and are not independent:
+     * the binomial error over positives, not over negatives, is the
+     * conservative one. */
+    out->std_error = sqrt(out->simulated * (1 - out->simulated) / (double)o->trials);
+done:
     ns__alias_destroy(&ap), ns__alias_destroy(&aq);
     free(cls), free(p), free(q), free(Qc);
     return s;
