@@ -133,6 +133,29 @@ static void model_round_trip(void) {
     CHECK(!memcmp(l->in, m->in, (size_t)l->rows * (size_t)l->stride * sizeof(float)));
     CHECK(!memcmp(l->out, m->out, (size_t)l->rows_out * (size_t)l->stride * sizeof(float)));
     CHECK(!memcmp(l->bias, m->bias, 5 * sizeof(float)));
+    /* Every cut of the file, through both vocabularies and the tables, is
+     * refused as truncated; so is a flipped byte in the right vocabulary. */
+    FILE *f = fopen(mp, "rb");
+    char buf[4096];
+    size_t size = f ? fread(buf, 1, sizeof buf, f) : 0;
+    if (f) fclose(f);
+    CHECK(size > 100 && size < sizeof buf);
+    const char *cut = tmp_path("pairs_cut.model");
+    for (size_t n = 0; n < size; n += 7) {
+        ns_model *c = NULL;
+        write_file(cut, buf, n);
+        CHECK(ns_model_load(&c, cut, &err) == NS_EFORMAT);
+        CHECK(c == NULL);
+    }
+    size_t at = 0; /* the right item "z": length 1, then the byte */
+    for (size_t i = 0; i + 5 <= size && !at; i++)
+        if (!memcmp(buf + i, "\1\0\0\0z", 5)) at = i + 4;
+    CHECK(at > 0);
+    buf[at] = 'Z';
+    write_file(cut, buf, size);
+    CHECK_EQ(ns_model_load(&l, cut, &err), NS_EFORMAT);
+    CHECK(strstr(err.msg, "checksum mismatch") != NULL);
+    CHECK(ns_model_load(&l, mp, &err) == NS_OK);
     /* Words training refuses a pair model. */
     CHECK_EQ(ns_model_extend(l, ns_model_vocab(l), &err), NS_EINVAL);
 
