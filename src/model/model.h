@@ -48,6 +48,11 @@ ns_status ns__model_check_corpus(const ns_model *m, const ns_corpus *c, ns_error
  * both taken over (not copied) on success. */
 ns_status ns__model_alloc(ns_model **out, ns_vocab *vocab, ns_vocab *vocab_out, int32_t dim);
 
+/* Losses that draw negatives from the noise distribution. */
+static inline int ns__loss_samples(ns_loss l) {
+    return l == NS_LOSS_SGNS || l == NS_LOSS_NCE || l == NS_LOSS_SOFTMAX_SAMPLED;
+}
+
 static inline int ns__loss_is_softmax(ns_loss l) {
     return l == NS_LOSS_SOFTMAX_SAMPLED || l == NS_LOSS_SOFTMAX || l == NS_LOSS_INFONCE;
 }

@@ -221,7 +221,8 @@ ns_status ns_train_pairs(ns_model *m, const ns_pairs *p, const ns_train_opts *o,
         t.order[i] = t.order[j], t.order[j] = i;
     }
     ns_run run = {.m = m, .o = o, .k = ns__kernels_pick(NULL), .task = &t, .per_epoch = ns_pairs_count(p)};
-    if ((s = ns__noise_build(&run.noise, ns__out_vocab(m), o, err)) == NS_OK)
+    /* The exact softmax and InfoNCE draw no negatives: no noise table. */
+    if (!ns__loss_samples(o->loss) || (s = ns__noise_build(&run.noise, ns__out_vocab(m), o, err)) == NS_OK)
         s = ns__run_threads(&run, work, split, cb, user, interval, err);
     free(t.order);
     return s;

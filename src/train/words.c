@@ -273,7 +273,8 @@ ns_status ns_train_words(ns_model *m, const ns_corpus *c, const ns_train_opts *o
     for (int32_t i = 0; i < n; i++)
         wt.keep[i] = ns__keep_threshold(ns__keep_prob(ns_vocab_count(v, i), ns_vocab_total(v), o->sample));
     ns_run run = {.m = m, .o = o, .k = ns__kernels_pick(NULL), .task = &wt, .per_epoch = ns_corpus_tokens(c)};
-    if ((s = ns__noise_build(&run.noise, v, o, err)) == NS_OK)
+    /* The exact softmax and InfoNCE draw no negatives: no noise table. */
+    if (!ns__loss_samples(o->loss) || (s = ns__noise_build(&run.noise, v, o, err)) == NS_OK)
         s = ns__run_threads(&run, work, split, cb, user, interval, err);
     free(wt.keep);
     return s;
