@@ -153,9 +153,10 @@ static void model_round_trip(void) {
     CHECK(at > 0);
     buf[at] = 'Z';
     write_file(cut, buf, size);
-    CHECK_EQ(ns_model_load(&l, cut, &err), NS_EFORMAT);
+    ns_model *z = NULL;
+    CHECK_EQ(ns_model_load(&z, cut, &err), NS_EFORMAT);
+    CHECK(z == NULL);
     CHECK(strstr(err.msg, "checksum mismatch") != NULL);
-    CHECK(ns_model_load(&l, mp, &err) == NS_OK);
     /* Words training refuses a pair model. */
     CHECK_EQ(ns_model_extend(l, ns_model_vocab(l), &err), NS_EINVAL);
 
