@@ -88,53 +88,6 @@ static int push_neg(ns_pairs *p, int32_t id) {
     return 1;
 }
 
-/* Lines from a reader, without the line break (and a trailing \r). */
-typedef struct line_reader {
-    ns_reader *in;
-    char *buf, *line;
-    size_t cap, start, end, line_cap;
-    int eof;
-} line_reader;
-
-/* 1: a line in *out (NUL-terminated, length *len); 0: end; -1: read error
- * (message in err); -2: out of memory. */
-static int next_line(line_reader *lr, char **out, size_t *len, ns_error *err) {
-    size_t n = 0;
-    for (;;) {
-        if (lr->start == lr->end) {
-            if (lr->eof) break;
-            long got = ns__reader_read(lr->in, lr->buf, lr->cap, err);
-            if (got < 0) return -1;
-            if (got == 0) {
-                lr->eof = 1;
-                break;
-            }
-            lr->start = 0, lr->end = (size_t)got;
-        }
-        char *nl = memchr(lr->buf + lr->start, '\n', lr->end - lr->start);
-        size_t take = (nl ? (size_t)(nl - lr->buf) : lr->end) - lr->start;
-        if (n + take + 1 > lr->line_cap) {
-            size_t c = (n + take + 1) * 2;
-            char *b = realloc(lr->line, c);
-            if (!b) return -2;
-            lr->line = b, lr->line_cap = c;
-        }
-        memcpy(lr->line + n, lr->buf + lr->start, take);
-        n += take;
-        lr->start += take + (nl ? 1 : 0);
-        if (nl) {
-            lr->line[n] = '\0';
-            goto done;
-        }
-    }
-    if (n == 0) return 0;
-    lr->line[n] = '\0';
-done:
-    if (n > 0 && lr->line[n - 1] == '\r') lr->line[--n] = '\0';
-    *out = lr->line, *len = n;
-    return 1;
-}
-
 /* Splits a line at tabs into fields (pointers into the line, NUL-ended);
  * returns their number, or -1 if one is empty or holds a space. */
 static int split_fields(char *line, char ***fields, int *cap) {
@@ -199,18 +152,17 @@ static ns_status prune(ns_pairs *p, int64_t min_count, int32_t **ml, int32_t **m
 ns_status ns_pairs_load(ns_pairs **out, const char *path, const ns_pairs_opts *o, const ns_model *model,
                         ns_error *err) {
     ns_pairs *p = calloc(1, sizeof *p);
-    line_reader lr = {0};
+    ns_lines lr = {0};
     char **fields = NULL;
     int fcap = 0;
     int32_t *ml = NULL, *mr = NULL;
     if (!p) return NS_ENOMEM;
-    ns_status s = ns__reader_open(&lr.in, path, err);
+    ns_status s = ns__lines_open(&lr, path, err);
     if (s != NS_OK) {
         free(p);
         return s;
     }
-    lr.cap = 1 << 16;
-    if (!(lr.buf = malloc(lr.cap)) || !(p->off = calloc(1, sizeof *p->off))) s = NS_ENOMEM;
+    if (!(p->off = calloc(1, sizeof *p->off))) s = NS_ENOMEM;
     if (s == NS_OK && model) {
         p->vl = ns_model_vocab(model), p->vr = ns_model_vocab_out(model);
     } else if (s == NS_OK) {
@@ -221,7 +173,7 @@ ns_status ns_pairs_load(ns_pairs **out, const char *path, const ns_pairs_opts *o
     size_t len;
     long long no = 0;
     int got = 0;
-    while (s == NS_OK && (got = next_line(&lr, &line, &len, err)) > 0) {
+    while (s == NS_OK && (got = ns__lines_next(&lr, &line, &len, err)) > 0) {
         no++;
         if (len == 0 || line[0] == '#') continue;
         int nf = split_fields(line, &fields, &fcap);
@@ -253,8 +205,8 @@ ns_status ns_pairs_load(ns_pairs **out, const char *path, const ns_pairs_opts *o
         s = p->skipped ? ns__fail(err, NS_EEMPTY, "%s: no pair left after min-count %lld", path,
                                   (long long)o->min_count)
                        : ns__fail(err, NS_EEMPTY, "%s: no 'left<TAB>right' line", path);
-    ns__reader_close(lr.in);
-    free(lr.buf), free(lr.line), free(fields), free(ml), free(mr);
+    ns__lines_close(&lr);
+    free(fields), free(ml), free(mr);
     if (s != NS_OK) {
         ns_pairs_free(p);
         return s;

@@ -110,3 +110,58 @@ void ns__reader_close(ns_reader *r) {
 #endif
     free(r);
 }
+
+ns_status ns__lines_open(ns_lines *lr, const char *path, ns_error *err) {
+    memset(lr, 0, sizeof *lr);
+    ns_status s = ns__reader_open(&lr->in, path, err);
+    if (s != NS_OK) return s;
+    lr->cap = 1 << 16;
+    if (!(lr->buf = malloc(lr->cap))) {
+        ns__reader_close(lr->in);
+        return NS_ENOMEM;
+    }
+    return NS_OK;
+}
+
+void ns__lines_close(ns_lines *lr) {
+    ns__reader_close(lr->in);
+    free(lr->buf), free(lr->line);
+    memset(lr, 0, sizeof *lr);
+}
+
+int ns__lines_next(ns_lines *lr, char **out, size_t *len, ns_error *err) {
+    size_t n = 0;
+    for (;;) {
+        if (lr->start == lr->end) {
+            if (lr->eof) break;
+            long got = ns__reader_read(lr->in, lr->buf, lr->cap, err);
+            if (got < 0) return -1;
+            if (got == 0) {
+                lr->eof = 1;
+                break;
+            }
+            lr->start = 0, lr->end = (size_t)got;
+        }
+        char *nl = memchr(lr->buf + lr->start, '\n', lr->end - lr->start);
+        size_t take = (nl ? (size_t)(nl - lr->buf) : lr->end) - lr->start;
+        if (n + take + 1 > lr->line_cap) {
+            size_t c = (n + take + 1) * 2;
+            char *b = realloc(lr->line, c);
+            if (!b) return -2;
+            lr->line = b, lr->line_cap = c;
+        }
+        memcpy(lr->line + n, lr->buf + lr->start, take);
+        n += take;
+        lr->start += take + (nl ? 1 : 0);
+        if (nl) {
+            lr->line[n] = '\0';
+            goto done;
+        }
+    }
+    if (n == 0) return 0;
+    lr->line[n] = '\0';
+done:
+    if (n > 0 && lr->line[n - 1] == '\r') lr->line[--n] = '\0';
+    *out = lr->line, *len = n;
+    return 1;
+}

@@ -17,4 +17,18 @@ ns_status ns__reader_open(ns_reader **out, const char *path, ns_error *err);
 long ns__reader_read(ns_reader *r, char *buf, size_t n, ns_error *err);
 void ns__reader_close(ns_reader *r);
 
+/* Lines from a reader, without the line break (and a trailing \r). */
+typedef struct ns_lines {
+    ns_reader *in;
+    char *buf, *line;
+    size_t cap, start, end, line_cap;
+    int eof;
+} ns_lines;
+
+ns_status ns__lines_open(ns_lines *lr, const char *path, ns_error *err);
+/* 1: a line in *out (NUL-terminated, length *len, owned by lr until the
+ * next call); 0: end; -1: read error (message in err); -2: out of memory. */
+int ns__lines_next(ns_lines *lr, char **out, size_t *len, ns_error *err);
+void ns__lines_close(ns_lines *lr);
+
 #endif
