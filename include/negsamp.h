@@ -137,7 +137,9 @@ int32_t ns_pairs_get(const ns_pairs *p, int64_t i, int32_t *left, int32_t *right
 typedef enum ns_task {
     NS_TASK_SKIPGRAM = 0,
     NS_TASK_CBOW = 1,
-    NS_TASK_PAIRS = 2   /* left -> right pairs (ns_train_pairs) */
+    NS_TASK_PAIRS = 2,  /* left -> right pairs (ns_train_pairs) */
+    NS_TASK_REC = 3     /* users' positive items, matrix factorisation
+                           (ns_rec_train) */
 } ns_task;
 
 /* The objective for a positive y with k negatives drawn from Pn:
@@ -152,17 +154,26 @@ typedef enum ns_task {
  *         positive, so for small vocabularies only
  *   INFONCE: pair data only (ns_train_pairs): softmax of each left item over
  *         the right items of its mini-batch (the other rows' positives are
- *         its negatives), scores divided by a temperature */
+ *         its negatives), scores divided by a temperature
+ *   BPR:  recommendation only: -sum_j log s(u.v_y - u.v_j), the positive
+ *         ranked above each negative (Rendle et al. 2009)
+ *   WARP: recommendation only: negatives are drawn until one violates the
+ *         margin (u.v_j > u.v_y - 1); with N draws the positive's rank is
+ *         estimated as r = floor((items - 1) / N) and the hinge
+ *         1 - u.v_y + u.v_j is weighted by L(r) = 1 + 1/2 + ... + 1/r, so
+ *         positives ranked low get large steps (Weston et al. 2011) */
 typedef enum ns_loss {
     NS_LOSS_SGNS = 0,
     NS_LOSS_NCE = 1,
     NS_LOSS_SOFTMAX_SAMPLED = 2,
     NS_LOSS_SOFTMAX = 3,
-    NS_LOSS_INFONCE = 4
+    NS_LOSS_INFONCE = 4,
+    NS_LOSS_BPR = 5,
+    NS_LOSS_WARP = 6
 } ns_loss;
 
-/* "sgns", "nce", "softmax-sampled", "softmax", "infonce"; ns_loss_parse
- * returns -1 if unknown. */
+/* "sgns", "nce", "softmax-sampled", "softmax", "infonce", "bpr", "warp";
+ * ns_loss_parse returns -1 if unknown. */
 const char *ns_loss_name(ns_loss l);
 int ns_loss_parse(const char *name);
 
@@ -197,6 +208,11 @@ typedef struct ns_train_opts {
                              the dot products are not normalised, so the
                              norms already act as an inverse temperature, and
                              steps in score space grow as lr / temperature^2 */
+    int32_t dns;          /* recommendation, SGNS and BPR: dynamic negative
+                             sampling, each negative is the highest-scored of
+                             this many draws (1 = plain sampling) (1) */
+    int32_t max_trials;   /* recommendation, WARP: draws before a positive
+                             without a margin violator is skipped (100) */
 } ns_train_opts;
 
 void ns_train_opts_default(ns_train_opts *o, ns_task task);

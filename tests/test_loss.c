@@ -3,13 +3,16 @@
  * and for SGNS, NCE and sampled softmax the loss against a double-precision
  * reference and its gradients against finite differences, through the block
  * update every trainer uses; likewise the full softmax (positive in any
- * column) and InfoNCE (row i's positive in column i, temperature 0.5).
+ * column), InfoNCE (row i's positive in column i, temperature 0.5) and the
+ * pairwise ranking losses BPR and WARP (weighted hinge).
  */
 #include "check.h"
 #include "core/core.h"
 #include "kernels/kernels.h"
 #include "loss/loss.h"
 #include "model/model.h"
+
+#define WARP_WEIGHT 1.7f
 
 /* Runs a block update with the given kernels, loss, L2 and biases (bias may
  * be NULL: none); returns the loss. */
@@ -21,7 +24,7 @@ static double block_full(const ns_kernels *k, ns_loss loss, float rows[][8], flo
     for (int i = 0; i < na; i++) A[i] = rows[i], dA[i] = dbuf[i];
     for (int j = 0; j < nb; j++) B[j] = rows[na + j], bp[j] = bias ? &bias[j] : NULL;
     ns_block b = {.loss = loss, .lr = lr, .scale = scale, .l2 = l2, .y = y, .shift = shift,
-                  .bias = bias ? bp : NULL, .pos = pos};
+                  .bias = bias ? bp : NULL, .pos = pos, .weight = WARP_WEIGHT};
     double l = ns__block_update(k, &b, A, na, B, nb, 8, S, G, dA);
     if (apply_a)
         for (int i = 0; i < na; i++)
@@ -82,9 +85,15 @@ static double reference_loss(ns_loss loss, float rows[][8], const float *bias, i
             s[j] = scale * dot + (bias ? bias[j] : 0) - (shift ? shift[j] : 0);
             mx = s[j] > mx ? s[j] : mx;
         }
-        if (loss != NS_LOSS_SGNS && loss != NS_LOSS_NCE) {
+        int p = pos ? pos[i] : 0;
+        if (loss == NS_LOSS_BPR || loss == NS_LOSS_WARP) {
+            for (int j = 0; j < nb; j++) {
+                double d = s[j] - s[p];
+                if (j != p) total += loss == NS_LOSS_BPR ? log1p(exp(d)) : WARP_WEIGHT * (d > -1 ? 1 + d : 0);
+            }
+        } else if (loss != NS_LOSS_SGNS && loss != NS_LOSS_NCE) {
             for (int j = 0; j < nb; j++) z += exp(s[j] - mx);
-            total += log(z) + mx - s[pos ? pos[i] : 0];
+            total += log(z) + mx - s[p];
         } else {
             for (int j = 0; j < nb; j++) total += log1p(exp(y[j] > 0.5 ? -s[j] : s[j]));
         }
@@ -96,7 +105,7 @@ static double reference_loss(ns_loss loss, float rows[][8], const float *bias, i
 
 /* d loss / d (row entry or bias) by central differences vs the update with
  * lr = 1, for a loss with or without shift, L2 and biases. The full softmax
- * puts row i's positive in column i % nb, InfoNCE in column i with scores
+ * and the pairwise losses put row i's positive in column (3i + 1) % nb, InfoNCE in column i with scores
  * scaled by 1 / temperature 0.5 (nb >= na). */
 static void finite_differences(const ns_kernels *k, ns_loss loss, int na, int nb, float l2, int with_bias) {
     ns_rng r;
@@ -107,8 +116,9 @@ static void finite_differences(const ns_kernels *k, ns_loss loss, int na, int nb
     for (int j = 0; j < nb; j++) shift[j] = ns__rng_float(&r) * 4 - 3, bias[j] = ns__rng_float(&r) - 1.6f;
     const float *sh = loss == NS_LOSS_NCE || loss == NS_LOSS_SOFTMAX_SAMPLED ? shift : NULL;
     int pos[4];
-    for (int i = 0; i < na; i++) pos[i] = loss == NS_LOSS_SOFTMAX ? (i * 3 + 1) % nb : i;
-    const int *ps = loss == NS_LOSS_SOFTMAX || loss == NS_LOSS_INFONCE ? pos : NULL;
+    int pairwise = loss == NS_LOSS_BPR || loss == NS_LOSS_WARP;
+    for (int i = 0; i < na; i++) pos[i] = loss == NS_LOSS_SOFTMAX || pairwise ? (i * 3 + 1) % nb : i;
+    const int *ps = loss == NS_LOSS_SOFTMAX || loss == NS_LOSS_INFONCE || pairwise ? pos : NULL;
     float scale = loss == NS_LOSS_INFONCE ? 2.0f : 1.0f;
     float *bi = with_bias ? bias : NULL;
     float y[8] = {1, 0, 0, 0, 0, 0, 0, 0};
@@ -143,7 +153,7 @@ int main(void) {
         const ns_kernels *k = ns__kernels_pick(names[i]);
         if (!k) continue;
         worked_example(k);
-        for (int loss = NS_LOSS_SGNS; loss <= NS_LOSS_INFONCE; loss++) {
+        for (int loss = NS_LOSS_SGNS; loss <= NS_LOSS_WARP; loss++) {
             finite_differences(k, (ns_loss)loss, 1, 3, 0, 0);
             finite_differences(k, (ns_loss)loss, 4, 6, 0, 0);
             finite_differences(k, (ns_loss)loss, 4, 6, 0.3f, 1); /* L2 and biases */

@@ -24,6 +24,12 @@ double ns__loss_logistic(float *s, float *g, int n);
  * input in g is ignored), returns the loss summed over rows. */
 double ns__loss_softmax(float *s, float *g, int nrows, int n, const int *pos);
 
+/* Pairwise ranking losses per row (row i's positive in column pos[i], or 0
+ * when pos is NULL, against every other column): BPR (warp = 0), or WARP's
+ * margin-1 hinge weighted by w (warp = 1). Writes g = dL/ds, returns the
+ * loss summed over rows. */
+double ns__loss_pairwise(float *s, float *g, int nrows, int n, const int *pos, int warp, float w);
+
 /* The functions behind the logistic loss, exposed for the tests. */
 float ns__sigmoid(float x);
 float ns__softplus(float x);

@@ -113,7 +113,7 @@ float *ns_model_row(ns_model *m, int which, int32_t id) {
 }
 
 ns_status ns__model_check_corpus(const ns_model *m, const ns_corpus *c, ns_error *err) {
-    if (m->vocab_out || m->opts.task == NS_TASK_PAIRS)
+    if (m->vocab_out || m->opts.task == NS_TASK_PAIRS || m->opts.task == NS_TASK_REC)
         return ns__fail(err, NS_EINVAL, "not a word model (a pair model)");
     const ns_vocab *cv = ns_corpus_vocab(c);
     if (ns_vocab_size(cv) != m->rows)
@@ -167,6 +167,8 @@ double ns__block_update(const ns_kernels *k, const ns_block *b, float *const *A,
     double l;
     if (ns__loss_is_softmax(b->loss)) {
         l = ns__loss_softmax(S, G, na, nb, b->pos);
+    } else if (b->loss == NS_LOSS_BPR || b->loss == NS_LOSS_WARP) {
+        l = ns__loss_pairwise(S, G, na, nb, b->pos, b->loss == NS_LOSS_WARP, b->weight);
     } else {
         for (int i = 0; i < na; i++) memcpy(G + i * nb, b->y, (size_t)nb * sizeof(float));
         l = ns__loss_logistic(S, G, na * nb);

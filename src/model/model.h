@@ -66,17 +66,19 @@ typedef struct ns_block {
     const float *y;      /* labels per column (1, 0, ..., 0) for the logistic losses */
     const float *shift;  /* per column, subtracted from the scores, or NULL */
     float *const *bias;  /* per column, the output row's bias, or NULL */
-    const int *pos;      /* softmax losses: per row, the column of its positive;
-                            NULL = column 0 for every row */
+    const int *pos;      /* softmax and pairwise losses: per row, the column of
+                            its positive; NULL = column 0 for every row */
+    float weight;        /* WARP: the weight of every hinge term */
 } ns_block;
 
 /* The block update at the heart of every trainer (HogBatch-style: the inputs
  * A share the outputs B, e.g. all context words of a window share the centre
  * word and its negatives). For the logistic losses b->y labels the columns;
- * for the softmax losses row i's positive is column b->pos[i] (0 without
- * pos) and every other column is a negative of that row:
+ * for the softmax and pairwise (BPR, WARP) losses row i's positive is
+ * column b->pos[i] (0 without pos) and every other column is a negative of
+ * that row:
  *   S = scale A B^T + bias - shift    (per column)
- *   D = dL/dS                   (SGNS/NCE logistic, or softmax over each row)
+ *   D = dL/dS                   (SGNS/NCE logistic, softmax or pairwise per row)
  *   dA = -lr (scale D B + l2 A) (written to dA, not applied: the caller
  *                                decides where it goes)
  *   B -= lr (scale D^T A + l2 B),  bias -= lr column sums of D

@@ -46,9 +46,11 @@ void ns_train_opts_default(ns_train_opts *o, ns_task task) {
     o->bias = 0;
     o->batch = 256;
     o->temperature = 1.0;
+    o->dns = 1;
+    o->max_trials = 100;
 }
 
-static const char *loss_names[] = {"sgns", "nce", "softmax-sampled", "softmax", "infonce"};
+static const char *loss_names[] = {"sgns", "nce", "softmax-sampled", "softmax", "infonce", "bpr", "warp"};
 
 const char *ns_loss_name(ns_loss l) {
     return (unsigned)l < sizeof loss_names / sizeof loss_names[0] ? loss_names[l] : "unknown";
@@ -61,12 +63,22 @@ int ns_loss_parse(const char *name) {
 }
 
 ns_status ns_train_opts_check(const ns_train_opts *o, ns_error *err) {
-    if ((unsigned)o->task > NS_TASK_PAIRS)
+    if ((unsigned)o->task > NS_TASK_REC)
         return ns__fail(err, NS_EINVAL, "unknown task %d", (int)o->task);
-    if ((unsigned)o->loss > NS_LOSS_INFONCE)
+    if ((unsigned)o->loss > NS_LOSS_WARP)
         return ns__fail(err, NS_EINVAL, "unknown loss %d", (int)o->loss);
     if (o->loss == NS_LOSS_INFONCE && o->task != NS_TASK_PAIRS)
         return ns__fail(err, NS_EINVAL, "loss infonce needs pair data (in-batch negatives)");
+    if ((o->loss == NS_LOSS_BPR || o->loss == NS_LOSS_WARP) && o->task != NS_TASK_REC)
+        return ns__fail(err, NS_EINVAL, "loss %s is for recommendation (rec-train)", ns_loss_name(o->loss));
+    if (o->dns < 1 || o->dns > 1000)
+        return ns__fail(err, NS_EINVAL, "dns must be in 1..1000, got %d", o->dns);
+    if (o->dns > 1 && o->loss != NS_LOSS_SGNS && o->loss != NS_LOSS_BPR)
+        return ns__fail(err, NS_EINVAL, "dns applies to losses sgns and bpr, not %s (%s)", ns_loss_name(o->loss),
+                        o->loss == NS_LOSS_WARP ? "WARP searches for hard negatives itself"
+                                                : "it would bias what the loss corrects for");
+    if (o->max_trials < 1 || o->max_trials > 1000000)
+        return ns__fail(err, NS_EINVAL, "max-trials must be in 1..1000000, got %d", o->max_trials);
     if (o->dim < 1 || o->dim > 10000)
         return ns__fail(err, NS_EINVAL, "dim must be in 1..10000, got %d", o->dim);
     if (o->window < 1 || o->window > 1000)
@@ -264,7 +276,8 @@ ns_status ns_train_words(ns_model *m, const ns_corpus *c, const ns_train_opts *o
     if (!o->bias != !m->bias)
         return ns__fail(err, NS_EINVAL, "bias %s, but the model was created %s output biases",
                         o->bias ? "on" : "off", m->bias ? "with" : "without");
-    if (o->task == NS_TASK_PAIRS) return ns__fail(err, NS_EINVAL, "options are for the pairs task");
+    if (o->task != NS_TASK_SKIPGRAM && o->task != NS_TASK_CBOW)
+        return ns__fail(err, NS_EINVAL, "options are for the %s task", o->task == NS_TASK_PAIRS ? "pairs" : "recommendation");
     if ((s = ns__model_check_corpus(m, c, err)) != NS_OK) return s;
     const ns_vocab *v = m->vocab;
     int32_t n = ns_vocab_size(v);
