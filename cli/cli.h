@@ -50,6 +50,8 @@ typedef struct progress_state {
     const char *unit;  /* what a unit of work is: "words", "pairs" */
 } progress_state;
 int on_progress(const ns_progress *p, void *user);
+/* "1,10,100" into ks (at most max); returns their number or -1. */
+int parse_ks(const char *s, int32_t *ks, int max);
 /* prefix + ext, malloc'ed (NULL when out of memory). */
 char *join(const char *prefix, const char *ext);
 
@@ -63,5 +65,8 @@ int cmd_eval_similarity(int argc, char **argv);
 int cmd_eval_ll(int argc, char **argv);
 int cmd_pmi(int argc, char **argv);
 int cmd_false_negatives(int argc, char **argv);
+int cmd_rec_train(int argc, char **argv);
+int cmd_rec_eval(int argc, char **argv);
+int cmd_recommend(int argc, char **argv);
 
 #endif

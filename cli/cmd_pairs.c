@@ -128,19 +128,6 @@ done:
     return code;
 }
 
-/* "1,10,100" into ks; returns their number or -1. */
-static int parse_ks(const char *s, int32_t *ks) {
-    int n = 0;
-    while (*s) {
-        char *end;
-        long v = strtol(s, &end, 10);
-        if (end == s || v < 1 || v > 1000000000 || n == NS_RANK_MAX_K || (*end && *end != ',')) return -1;
-        ks[n++] = (int32_t)v;
-        s = *end ? end + 1 : end;
-    }
-    return n;
-}
-
 int cmd_pairs_eval(int argc, char **argv) {
     const char *filter = NULL, *kspec = "1,10,100";
     const opt opts[] = {
@@ -158,7 +145,7 @@ int cmd_pairs_eval(int argc, char **argv) {
     int npos, r = parse_opts(&spec, argc, argv, pos, &npos);
     if (r) return r > 0 ? 0 : EXIT_USAGE;
     int32_t ks[NS_RANK_MAX_K];
-    int n_ks = parse_ks(kspec, ks);
+    int n_ks = parse_ks(kspec, ks, NS_RANK_MAX_K);
     if (n_ks < 1) {
         fprintf(stderr, "negsamp pairs-eval: -k wants 1 to %d comma-separated integers >= 1, got '%s'\n",
                 NS_RANK_MAX_K, kspec);

@@ -13,6 +13,7 @@ static void usage(FILE *f) {
             "  skipgram         word vectors, skip-gram with negative sampling\n"
             "  cbow             word vectors, CBOW with negative sampling\n"
             "  pairs-train      left/right item vectors from 'left<TAB>right' pairs\n"
+            "  rec-train        user/item vectors from 'user item [rating] [time]' lines\n"
             "query and evaluation (on .vec, .bin or .model files):\n"
             "  nn               nearest neighbours by cosine\n"
             "  analogy          a : b :: c : ?\n"
@@ -20,6 +21,8 @@ static void usage(FILE *f) {
             "  eval-similarity  Spearman correlation with human similarity scores\n"
             "  eval-ll          held-out log-likelihood of a word model (.model)\n"
             "  pairs-eval       Recall@K and MRR of a pair model on held-out pairs\n"
+            "  rec-eval         Recall, NDCG, HR@K and MRR of a recommender, full ranking\n"
+            "  recommend        top items for users of a recommender\n"
             "theory checks:\n"
             "  pmi              learned scores against empirical PMI (offset -ln k)\n"
             "  false-negatives  how often sampled negatives share the positive's class\n"
@@ -40,7 +43,8 @@ static const struct {
     {"eval-analogy", cmd_eval_analogy},  {"eval-similarity", cmd_eval_similarity},
     {"eval-ll", cmd_eval_ll},            {"pairs-train", cmd_pairs_train},
     {"pairs-eval", cmd_pairs_eval},      {"pmi", cmd_pmi},
-    {"false-negatives", cmd_false_negatives},
+    {"false-negatives", cmd_false_negatives}, {"rec-train", cmd_rec_train},
+    {"rec-eval", cmd_rec_eval},          {"recommend", cmd_recommend},
 };
 
 static int find_command(const char *name) {

@@ -145,3 +145,15 @@ int report_error(ns_status s, const ns_error *err) {
     else fprintf(stderr, "negsamp: %s\n", ns_status_str(s));
     return s == NS_EINVAL ? EXIT_USAGE : EXIT_DATA;
 }
+
+int parse_ks(const char *s, int32_t *ks, int max) {
+    int n = 0;
+    while (*s) {
+        char *end;
+        long v = strtol(s, &end, 10);
+        if (end == s || v < 1 || v > 1000000000 || n == max || (*end && *end != ',')) return -1;
+        ks[n++] = (int32_t)v;
+        s = *end ? end + 1 : end;
+    }
+    return n;
+}

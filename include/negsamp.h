@@ -132,6 +132,69 @@ const ns_vocab *ns_pairs_right_vocab(const ns_pairs *p);
  * value's count. */
 int32_t ns_pairs_get(const ns_pairs *p, int64_t i, int32_t *left, int32_t *right, const int32_t **negs);
 
+/* ---- interactions (recommendation data) ------------------------------ */
+
+/* "user item [weight] [timestamp]" lines: users' positive items, held per
+ * user in time order. Ids are arbitrary strings. */
+typedef struct ns_inter ns_inter;
+
+typedef struct ns_inter_opts {
+    int32_t user_col, item_col;   /* 1-based columns (1, 2) */
+    int32_t weight_col, time_col; /* 1-based, 0 = none (3, 4); a line that ends
+                                     before them has weight 1 and its line
+                                     order as time */
+    char sep;                     /* field separator; 0 = runs of tabs and
+                                     spaces (0) */
+    int header;                   /* the first data line is a header (0) */
+    double min_weight;            /* a line is a positive if its weight is
+                                     >= this (-INFINITY: every line) */
+    int32_t min_user, min_item;   /* drop users and items with fewer
+                                     positives, repeatedly until both hold
+                                     (a k-core) (1, 1); training data only */
+} ns_inter_opts;
+
+void ns_inter_opts_default(ns_inter_opts *o);
+
+typedef struct ns_inter_stats {
+    int64_t lines;       /* data lines read */
+    int64_t positives;   /* distinct (user, item) positives kept */
+    int64_t below;       /* lines with weight under min_weight */
+    int64_t repeats;     /* positive lines repeating a (user, item): the
+                            first time counts */
+    int64_t unknown;     /* with a base: lines whose user or item it lacks */
+    int64_t cored;       /* positives dropped by min_user / min_item */
+    int32_t users, items;
+    int32_t users_dropped;  /* users with no positive left (all lines under
+                               min_weight, or dropped by min_user) */
+    int32_t items_dropped;
+} ns_inter_stats;
+
+/* Without `base`: the vocabularies are built from the file, users and items
+ * in order of their positive count (ties by bytes). With `base` (borrowed):
+ * its vocabularies (copied), lines with a user or item it lacks left out and
+ * counted, no k-core (for held-out data). A repeated (user, item) keeps its
+ * earliest time; equal times keep file order. NS_EEMPTY if no positive is
+ * left. */
+ns_status ns_inter_load(ns_inter **out, const char *path, const ns_inter_opts *o, const ns_inter *base,
+                        ns_error *err);
+void ns_inter_free(ns_inter *x);
+/* Leave-last-out: every user with at least two positives gives its last one
+ * (by time) to *test, the rest to *train; users with one positive keep it in
+ * training. Both share all's vocabularies; the counts become the training
+ * counts (an item seen only in test keeps a row with count 0). */
+ns_status ns_inter_split_last(const ns_inter *all, ns_inter **train, ns_inter **test, ns_error *err);
+void ns_inter_stats_get(const ns_inter *x, ns_inter_stats *out);
+/* The options the data was read with (a recommender keeps its training
+ * data's, for reading held-out files the same way). */
+void ns_inter_read_opts(const ns_inter *x, ns_inter_opts *out);
+const ns_vocab *ns_inter_user_vocab(const ns_inter *x);
+const ns_vocab *ns_inter_item_vocab(const ns_inter *x);
+int64_t ns_inter_count(const ns_inter *x);
+/* User u's positive items in time order (borrowed); *n receives how many. */
+const int32_t *ns_inter_user(const ns_inter *x, int32_t u, int64_t *n);
+/* Whether item i is a positive of user u (binary search). */
+int ns_inter_has(const ns_inter *x, int32_t u, int32_t i);
+
 /* ---- model ------------------------------------------------------------ */
 
 typedef enum ns_task {
@@ -487,6 +550,77 @@ ns_status ns_false_negatives(const char *labels, const ns_fn_opts *o, ns_fn_repo
  * side is constant). */
 double ns_spearman(const double *x, const double *y, int64_t n);
 double ns_pearson(const double *x, const double *y, int64_t n);
+
+/* ---- recommendation ---------------------------------------------------- */
+
+/* A recommender: a model, the training positives it excludes from its
+ * recommendations and, optionally, held-out positives kept with it. */
+typedef struct ns_rec ns_rec;
+
+/* Trains a recommender on `train`; `train` and `test` (NULL: none; else over
+ * the same vocabularies, as from ns_inter_split_last) are taken over in
+ * every case. By o->task:
+ *   NS_TASK_REC: matrix factorisation, user u's score for item i is
+ *     u . v_i (+ bias_i); an epoch visits every training positive once in a
+ *     shuffled order. Losses SGNS, NCE, SOFTMAX_SAMPLED and BPR draw
+ *     o->neg negatives from item count^ns_exponent (0 = uniform), never a
+ *     training positive of the user, each the highest-scored of o->dns
+ *     draws; WARP draws up to o->max_trials for one margin violator;
+ *     SOFTMAX scores every item.
+ *   NS_TASK_SKIPGRAM, NS_TASK_CBOW: item2vec, word2vec over each user's
+ *     items in time order (one sentence a user); a user's score for item i
+ *     is the cosine between v_i and the mean of the user's unit item
+ *     vectors. */
+ns_status ns_rec_train(ns_rec **out, ns_inter *train, ns_inter *test, const ns_train_opts *o, ns_progress_fn cb,
+                       void *user, double interval, ns_error *err);
+void ns_rec_free(ns_rec *r);
+/* Borrowed. MF: users are the input side, items the output side; item2vec:
+ * items on both. */
+const ns_model *ns_rec_model(const ns_rec *r);
+const ns_inter *ns_rec_train_data(const ns_rec *r);
+const ns_inter *ns_rec_test_data(const ns_rec *r);   /* NULL: none kept */
+/* The model file, the interactions added (format of ns_model_save with a
+ * recommender section; ns_model_load refuses it). */
+ns_status ns_rec_save(const ns_rec *r, const char *path, ns_error *err);
+ns_status ns_rec_load(ns_rec **out, const char *path, ns_error *err);
+
+/* User u's score for every item into scores[items]; u < 0: popularity
+ * (training positive counts). */
+ns_status ns_rec_scores(const ns_rec *r, int32_t u, float *scores);
+/* The k best items for user u (u < 0: the most popular) that are not its
+ * training positives, best first (ties: lower item id first, i.e. the more
+ * popular); returns how many were written, -1 if out of memory. */
+int32_t ns_rec_recommend(const ns_rec *r, int32_t u, int32_t k, ns_hit *hits);
+
+#define NS_REC_MAX_K 8
+
+typedef struct ns_rec_metrics {
+    double recall[NS_REC_MAX_K];  /* |top K and test| / |test| */
+    double ndcg[NS_REC_MAX_K];    /* sum over hits 1/log2(1 + rank), over
+                                     the ideal for min(K, |test|) hits */
+    double hr[NS_REC_MAX_K];      /* at least one hit in the top K */
+    double mrr;                   /* 1 / rank of the best-ranked test item */
+} ns_rec_metrics;
+
+typedef struct ns_rec_report {
+    int64_t users;       /* test users ranked (means are over them) */
+    int64_t positives;   /* their test positives */
+    int64_t seen;        /* test positives that are training positives of the
+                            same user: left out */
+    int32_t n_k;
+    int32_t k[NS_REC_MAX_K];
+    ns_rec_metrics model;
+    ns_rec_metrics popularity;  /* the training counts as scores, same code */
+    double seconds;      /* the model's ranking of every item for every user */
+} ns_rec_report;
+
+/* Full ranking: for every user with test positives, every item that is not
+ * one of its training positives is scored and ranked (no sampled
+ * candidates); ties go to the lower item id. `test` must be over the
+ * model's vocabularies (ns_inter_load with the training data as base, or
+ * ns_rec_test_data). */
+ns_status ns_rec_eval(const ns_rec *r, const ns_inter *test, const int32_t *ks, int n_ks, ns_rec_report *out,
+                      ns_error *err);
 
 #ifdef __cplusplus
 }

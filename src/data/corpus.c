@@ -14,6 +14,7 @@
 #include "core/core.h"
 #include "data/reader.h"
 #include "data/vocab.h"
+#include "data/corpus.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -218,4 +219,26 @@ int64_t ns_corpus_sentences(const ns_corpus *c) { return c->n_sent; }
 const int32_t *ns_corpus_sentence(const ns_corpus *c, int64_t s, int64_t *len) {
     *len = c->sent[s + 1] - c->sent[s];
     return c->ids + c->sent[s];
+}
+
+ns_status ns__corpus_from_ids(ns_corpus **out, const ns_vocab *vocab, const int64_t *start, int64_t n_sent,
+                              const int32_t *ids) {
+    ns_corpus *c = calloc(1, sizeof *c);
+    if (!c) return NS_ENOMEM;
+    int64_t n = start[n_sent] - start[0];
+    ns_status s = ns__vocab_clone(&c->vocab, vocab);
+    c->ids = malloc((size_t)(n ? n : 1) * sizeof *c->ids);
+    c->sent = malloc(((size_t)n_sent + 1) * sizeof *c->sent);
+    if (s == NS_OK && (!c->ids || !c->sent)) s = NS_ENOMEM;
+    if (s != NS_OK) {
+        ns_corpus_free(c);
+        return s;
+    }
+    memcpy(c->ids, ids + start[0], (size_t)n * sizeof *ids);
+    c->n_tokens = n;
+    c->sent[0] = 0;
+    for (int64_t i = 0; i < n_sent; i++)
+        if (start[i + 1] > start[i]) c->sent[c->n_sent + 1] = start[i + 1] - start[0], c->n_sent++;
+    *out = c;
+    return NS_OK;
 }

@@ -26,11 +26,14 @@
 #include "core/core.h"
 #include "data/vocab.h"
 #include "model/model.h"
+#include "model/rec.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+#define FLAG_REC 4 /* a recommender section follows the tables */
 
 typedef struct hashed {
     FILE *f;
@@ -67,34 +70,63 @@ static void put_vocab(hashed *x, const ns_vocab *v) {
     }
 }
 
-ns_status ns_model_save(const ns_model *m, const char *path, ns_error *err) {
-    ns_outfile out;
-    ns_status s = ns__out_open(&out, path, err);
-    if (s != NS_OK) return s;
-    hashed x = {out.f, 0xcbf29ce484222325ULL, 0};
+/* Everything of the model file before the checksum; `more` adds flags. */
+static void put_model(hashed *x, const ns_model *m, int32_t more) {
     const ns_train_opts *o = &m->opts;
     uint32_t u[2] = {NS_MODEL_VERSION, 0x01020304u};
     int32_t i[7] = {(int32_t)o->task, m->dim, o->window, o->neg, o->epochs, o->threads, (int32_t)o->loss};
     double d[4] = {o->ns_exponent, o->sample, o->lr, o->min_lr_frac};
-    put(&x, NS_MODEL_MAGIC, 8);
-    put(&x, u, sizeof u);
-    int32_t flags = (m->bias ? 1 : 0) | (m->vocab_out ? 2 : 0);
-    put(&x, i, sizeof i);
-    put(&x, &flags, sizeof flags);
-    put(&x, &o->l2, sizeof o->l2);
-    put(&x, &o->batch, sizeof o->batch);
-    put(&x, &o->temperature, sizeof o->temperature);
-    put(&x, d, sizeof d);
-    put(&x, &o->seed, sizeof o->seed);
-    put_vocab(&x, m->vocab);
-    if (m->vocab_out) put_vocab(&x, m->vocab_out);
-    put_table(&x, m, m->in, m->rows);
-    put_table(&x, m, m->out, m->rows_out);
-    if (m->bias) put(&x, m->bias, (size_t)m->rows_out * sizeof(float));
+    put(x, NS_MODEL_MAGIC, 8);
+    put(x, u, sizeof u);
+    int32_t flags = (m->bias ? 1 : 0) | (m->vocab_out ? 2 : 0) | more;
+    put(x, i, sizeof i);
+    put(x, &flags, sizeof flags);
+    put(x, &o->l2, sizeof o->l2);
+    put(x, &o->batch, sizeof o->batch);
+    put(x, &o->temperature, sizeof o->temperature);
+    put(x, d, sizeof d);
+    put(x, &o->seed, sizeof o->seed);
+    put_vocab(x, m->vocab);
+    if (m->vocab_out) put_vocab(x, m->vocab_out);
+    put_table(x, m, m->in, m->rows);
+    put_table(x, m, m->out, m->rows_out);
+    if (m->bias) put(x, m->bias, (size_t)m->rows_out * sizeof(float));
+}
+
+static void put_csr(hashed *x, const ns_inter *t) {
+    int32_t nu = ns_vocab_size(t->users);
+    put(x, &t->n, 8);
+    put(x, t->start, ((size_t)nu + 1) * sizeof *t->start);
+    put(x, t->seq, (size_t)t->n * sizeof *t->seq);
+}
+
+static ns_status save(const ns_model *m, const ns_rec *r, const char *path, ns_error *err) {
+    ns_outfile out;
+    ns_status s = ns__out_open(&out, path, err);
+    if (s != NS_OK) return s;
+    hashed x = {out.f, 0xcbf29ce484222325ULL, 0};
+    put_model(&x, m, r ? FLAG_REC : 0);
+    if (r) {
+        const ns_inter_opts *io = &r->train->opts;
+        int32_t has_test = r->test != NULL;
+        int32_t ri[8] = {io->user_col, io->item_col, io->weight_col, io->time_col, io->sep, io->header,
+                         io->min_user, io->min_item};
+        put(&x, ri, sizeof ri);
+        put(&x, &io->min_weight, 8);
+        put_vocab(&x, r->train->users);
+        put_vocab(&x, r->train->items);
+        put_csr(&x, r->train);
+        put(&x, &has_test, 4);
+        if (has_test) put_csr(&x, r->test);
+    }
     uint64_t h = x.h;
     fwrite(&h, 1, 8, out.f);
     return ns__out_finish(&out, 1, err);
 }
+
+ns_status ns_model_save(const ns_model *m, const char *path, ns_error *err) { return save(m, NULL, path, err); }
+
+ns_status ns_rec_save(const ns_rec *r, const char *path, ns_error *err) { return save(r->m, r, path, err); }
 
 static int get(hashed *x, void *p, size_t n) {
     if ((int64_t)n > x->left || fread(p, 1, n, x->f) != n) return 0;
@@ -143,7 +175,64 @@ static ns_status get_vocab(hashed *x, const char *path, ns_vocab **out, ns_error
     return NS_OK;
 }
 
-ns_status ns_model_load(ns_model **out, const char *path, ns_error *err) {
+/* The recommender section: the training (and test) positives. */
+static ns_status get_csr(hashed *x, const char *path, const ns_vocab *users, const ns_vocab *items, ns_inter **out,
+                         ns_error *err) {
+    int32_t nu = ns_vocab_size(users), ni = ns_vocab_size(items);
+    int64_t n;
+    if (!get(x, &n, 8)) return ns__fail(err, NS_EFORMAT, "%s: truncated model file (while reading the interactions)", path);
+    if (n < 0 || n > x->left / 4)
+        return ns__fail(err, NS_EFORMAT, "%s: truncated model file (%lld interactions announced) or a corrupt header",
+                        path, (long long)n);
+    int64_t *start = malloc(((size_t)nu + 1) * sizeof *start);
+    int32_t *seq = malloc((size_t)(n ? n : 1) * sizeof *seq);
+    ns_status s = start && seq ? NS_OK : NS_ENOMEM;
+    if (s == NS_OK && (!get(x, start, ((size_t)nu + 1) * sizeof *start) || !get(x, seq, (size_t)n * sizeof *seq)))
+        s = ns__fail(err, NS_EFORMAT, "%s: truncated model file (while reading the interactions)", path);
+    for (int32_t u = 0; s == NS_OK && u < nu; u++)
+        if (start[0] != 0 || start[u + 1] < start[u] || start[nu] != n)
+            s = ns__fail(err, NS_EFORMAT, "%s: corrupt interactions (offsets of user %d)", path, u);
+    for (int64_t k = 0; s == NS_OK && k < n; k++)
+        if (seq[k] < 0 || seq[k] >= ni) s = ns__fail(err, NS_EFORMAT, "%s: corrupt interactions (item id %d)", path, seq[k]);
+    if (s == NS_OK) s = ns__inter_from_csr(out, users, items, start, seq);
+    free(start), free(seq);
+    return s;
+}
+
+static int same_vocab(const ns_vocab *a, const ns_vocab *b) {
+    return ns_vocab_size(a) == ns_vocab_size(b) && ns__vocab_first_difference(a, b, ns_vocab_size(a)) < 0;
+}
+
+static ns_status get_rec(hashed *x, const char *path, ns_rec *r, ns_error *err) {
+    ns_vocab *users = NULL, *items = NULL;
+    int32_t has_test, ri[8];
+    ns_inter_opts io;
+    ns_status s = NS_OK;
+    if (!get(x, ri, sizeof ri) || !get(x, &io.min_weight, 8))
+        return ns__fail(err, NS_EFORMAT, "%s: truncated model file (while reading the recommender section)", path);
+    io.user_col = ri[0], io.item_col = ri[1], io.weight_col = ri[2], io.time_col = ri[3];
+    io.sep = (char)ri[4], io.header = ri[5], io.min_user = ri[6], io.min_item = ri[7];
+    if (s == NS_OK) s = get_vocab(x, path, &users, err);
+    if (s == NS_OK) s = get_vocab(x, path, &items, err);
+    const ns_model *m = r->m;
+    int item2vec = ns__rec_is_item2vec(r);
+    if (s == NS_OK && (item2vec ? !same_vocab(items, m->vocab)
+                                : !same_vocab(users, m->vocab) || !m->vocab_out || !same_vocab(items, m->vocab_out)))
+        s = ns__fail(err, NS_EFORMAT, "%s: corrupt model file (the interactions' users or items are not the model's)", path);
+    if (s == NS_OK && (s = get_csr(x, path, users, items, &r->train, err)) == NS_OK) r->train->opts = io;
+    if (s == NS_OK && !get(x, &has_test, 4))
+        s = ns__fail(err, NS_EFORMAT, "%s: truncated model file (while reading the interactions)", path);
+    if (s == NS_OK && has_test) s = get_csr(x, path, users, items, &r->test, err);
+    if (s == NS_OK && x->left != 0)
+        s = ns__fail(err, NS_EFORMAT, "%s: oversized model file (%lld bytes after the interactions)", path,
+                     (long long)x->left);
+    if (s == NS_OK) s = ns__rec_prepare(r);
+    ns_vocab_free(users), ns_vocab_free(items);
+    return s;
+}
+
+/* A model file, and with `rec` a recommender's (whose model is *out). */
+static ns_status load(ns_model **out, ns_rec *rec, const char *path, ns_error *err) {
     FILE *f = fopen(path, "rb");
     if (!f) return ns__fail(err, NS_EIO, "%s: cannot open: %s", path, strerror(errno));
     struct stat st;
@@ -179,8 +268,14 @@ ns_status ns_model_load(ns_model **out, const char *path, ns_error *err) {
     if (!get(&x, i, sizeof i) || !get(&x, &flags, 4) || !get(&x, &o.l2, 8) || !get(&x, &o.batch, 4) ||
         !get(&x, &o.temperature, 8) || !get(&x, d, sizeof d) || !get(&x, &o.seed, 8))
         TRUNC("the options");
-    if (flags & ~3) {
+    if (flags & ~(3 | FLAG_REC)) {
         s = ns__fail(err, NS_EFORMAT, "%s: corrupt model header (unknown flags 0x%x)", path, (unsigned)flags);
+        goto fail;
+    }
+    if (!(flags & FLAG_REC) != !rec) {
+        s = ns__fail(err, rec ? NS_EINVAL : NS_EFORMAT,
+                     rec ? "%s: not a recommender model (rec-train writes those)"
+                         : "%s: a recommender model (rec-train): use rec-eval or recommend", path);
         goto fail;
     }
     o.bias = flags & 1;
@@ -196,7 +291,7 @@ ns_status ns_model_load(ns_model **out, const char *path, ns_error *err) {
     if ((flags & 2) && (s = get_vocab(&x, path, &vo, err)) != NS_OK) goto fail;
     int32_t V = ns_vocab_size(v), Vo = vo ? ns_vocab_size(vo) : V;
     int64_t need = ((int64_t)V + Vo) * o.dim * 4 + (o.bias ? (int64_t)Vo * 4 : 0);
-    if (need != x.left) {
+    if (rec ? need > x.left : need != x.left) {
         s = ns__fail(err, NS_EFORMAT,
                      "%s: %s model file: %lld bytes left for tables of %d + %d rows of %d floats (%lld bytes)",
                      path, need > x.left ? "truncated" : "oversized", (long long)x.left, V, Vo, o.dim,
@@ -212,6 +307,10 @@ ns_status ns_model_load(ns_model **out, const char *path, ns_error *err) {
                 TRUNC("the tables");
     if (o.bias && (s = ns__model_bias_resize(m, 0, Vo)) != NS_OK) goto fail;
     if (o.bias && !get(&x, m->bias, (size_t)Vo * 4)) TRUNC("the biases");
+    if (rec) {
+        rec->m = m, m = NULL; /* freed with rec by the caller */
+        if ((s = get_rec(&x, path, rec, err)) != NS_OK) goto fail;
+    }
     uint64_t want;
     if (fread(&want, 1, 8, f) != 8) TRUNC("the checksum");
     if (want != x.h) {
@@ -219,7 +318,7 @@ ns_status ns_model_load(ns_model **out, const char *path, ns_error *err) {
         goto fail;
     }
     fclose(f);
-    *out = m;
+    *out = rec ? rec->m : m;
     return NS_OK;
 fail:
     fclose(f);
@@ -227,4 +326,19 @@ fail:
     ns_vocab_free(vo);
     ns_model_free(m);
     return s;
+}
+
+ns_status ns_model_load(ns_model **out, const char *path, ns_error *err) { return load(out, NULL, path, err); }
+
+ns_status ns_rec_load(ns_rec **out, const char *path, ns_error *err) {
+    ns_rec *r = calloc(1, sizeof *r);
+    if (!r) return NS_ENOMEM;
+    ns_model *m;
+    ns_status s = load(&m, r, path, err);
+    if (s != NS_OK) {
+        ns_rec_free(r);
+        return s;
+    }
+    *out = r;
+    return NS_OK;
 }

@@ -1,0 +1,185 @@
+/*
+ * rec.c - what a recommender scores, recommends, and how it is evaluated.
+ *
+ * Items are ordered by score, descending, ties to the lower id (the more
+ * popular: item ids follow training counts); a NaN score counts as -inf.
+ * Evaluation ranks all items that are not training positives of the user:
+ * with the user's test items sorted in that order, each other item adds one
+ * to the rank of every test item it precedes, a suffix of that list found by
+ * binary search (a difference array adds the ones), so a user costs
+ * O(items log |test|) beyond the scores.
+ */
+#include "core/core.h"
+#include "data/vocab.h"
+#include "model/rec.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Scores of user u into sc; q: klen floats of scratch (item2vec). */
+static void scores(const ns_rec *r, int32_t u, float *sc, float *q) {
+    const ns_model *m = r->m;
+    const ns_inter *x = r->train;
+    int32_t n = ns_vocab_size(x->items);
+    const ns_kernels *k = ns__kernels_pick(NULL);
+    if (u < 0) {
+        for (int32_t i = 0; i < n; i++) sc[i] = (float)ns_vocab_count(x->items, i);
+    } else if (!ns__rec_is_item2vec(r)) {
+        const float *a = ns__in_row(m, u);
+        for (int32_t i = 0; i < n; i++) sc[i] = k->dot(a, ns__out_row(m, i), m->klen) + (m->bias ? m->bias[i] : 0.0f);
+    } else {
+        /* The cosine with the mean of the user's unit item vectors. */
+        size_t st = (size_t)m->stride;
+        int64_t len;
+        const int32_t *items = ns_inter_user(x, u, &len);
+        memset(q, 0, (size_t)m->klen * sizeof *q);
+        for (int64_t h = 0; h < len; h++)
+            for (int32_t d = 0; d < m->dim; d++) q[d] += r->unit[(size_t)items[h] * st + (size_t)d];
+        float n2 = k->dot(q, q, m->klen), inv = n2 > 0 ? 1.0f / sqrtf(n2) : 0.0f;
+        for (int32_t i = 0; i < n; i++) sc[i] = k->dot(q, r->unit + (size_t)i * st, m->klen) * inv;
+    }
+    for (int32_t i = 0; i < n; i++)
+        if (isnan(sc[i])) sc[i] = -INFINITY;
+}
+
+ns_status ns_rec_scores(const ns_rec *r, int32_t u, float *sc) {
+    float *q = ns__alloc_aligned((size_t)r->m->klen, sizeof *q);
+    if (!q) return NS_ENOMEM;
+    scores(r, u, sc, q);
+    ns__free_aligned(q);
+    return NS_OK;
+}
+
+/* Item a comes before item b. */
+static inline int before(const float *sc, int32_t a, int32_t b) {
+    return sc[a] > sc[b] || (sc[a] == sc[b] && a < b);
+}
+
+int32_t ns_rec_recommend(const ns_rec *r, int32_t u, int32_t k, ns_hit *hits) {
+    int32_t n = ns_vocab_size(r->train->items), got = 0;
+    float *sc = malloc((size_t)n * sizeof *sc);
+    if (!sc || ns_rec_scores(r, u, sc) != NS_OK) {
+        free(sc);
+        return -1;
+    }
+    for (int32_t i = 0; i < n; i++) {
+        if (u >= 0 && ns_inter_has(r->train, u, i)) continue;
+        if (got == k && !before(sc, i, hits[k - 1].id)) continue;
+        /* Insert i into the sorted hits, dropping the last when full. */
+        int32_t at = got < k ? got++ : k - 1;
+        while (at > 0 && before(sc, i, hits[at - 1].id)) hits[at] = hits[at - 1], at--;
+        hits[at].id = i, hits[at].score = sc[i];
+    }
+    free(sc);
+    return got;
+}
+
+typedef struct ranker {
+    float *sc, *q;
+    int32_t *test;    /* the user's test items, sorted by `before` */
+    int64_t *more;    /* difference array over positions in test */
+    int32_t *seen;    /* per item: the user (+1) it is a training positive of */
+    double *ranks;
+} ranker;
+
+/* Ranks (1-based, among items that are not training positives of u) of the
+ * test items t[0..nt) into z->ranks, t sorted in place by `before`. */
+static void rank_items(ranker *z, int32_t n_items, int32_t u, int32_t *t, int64_t nt) {
+    /* Insertion sort: test lists are short, and qsort would need the
+     * scores through a global. */
+    const float *sc = z->sc;
+    for (int64_t a = 1; a < nt; a++) {
+        int32_t v = t[a];
+        int64_t b = a;
+        while (b > 0 && before(sc, v, t[b - 1])) t[b] = t[b - 1], b--;
+        t[b] = v;
+    }
+    memset(z->more, 0, (size_t)(nt + 1) * sizeof *z->more);
+    for (int32_t j = 0; j < n_items; j++) {
+        if (z->seen[j] == u + 1) continue;
+        /* The first test item that j comes before. */
+        int64_t lo = 0, hi = nt;
+        while (lo < hi) {
+            int64_t mid = (lo + hi) / 2;
+            if (before(sc, j, t[mid])) hi = mid;
+            else lo = mid + 1;
+        }
+        z->more[lo]++;
+    }
+    int64_t acc = 0;
+    for (int64_t a = 0; a < nt; a++) acc += z->more[a], z->ranks[a] = (double)(1 + acc);
+}
+
+/* Adds user's metrics for ranks[0..nt) (ascending) to sums. */
+static void add_metrics(ns_rec_metrics *sum, const double *ranks, int64_t nt, const int32_t *ks, int n_ks) {
+    for (int c = 0; c < n_ks; c++) {
+        double dcg = 0, ideal = 0;
+        int64_t hits = 0;
+        for (int64_t a = 0; a < nt && ranks[a] <= ks[c]; a++) hits++, dcg += 1.0 / log2(1.0 + ranks[a]);
+        for (int64_t a = 0; a < nt && a < ks[c]; a++) ideal += 1.0 / log2(2.0 + (double)a);
+        sum->recall[c] += (double)hits / (double)nt;
+        sum->ndcg[c] += dcg / ideal;
+        sum->hr[c] += hits > 0;
+    }
+    sum->mrr += 1.0 / ranks[0];
+}
+
+static int same_vocab(const ns_vocab *a, const ns_vocab *b) {
+    return ns_vocab_size(a) == ns_vocab_size(b) && ns__vocab_first_difference(a, b, ns_vocab_size(a)) < 0;
+}
+
+ns_status ns_rec_eval(const ns_rec *r, const ns_inter *test, const int32_t *ks, int n_ks, ns_rec_report *out,
+                      ns_error *err) {
+    if (n_ks < 1 || n_ks > NS_REC_MAX_K) return ns__fail(err, NS_EINVAL, "1 to %d cut-offs", NS_REC_MAX_K);
+    for (int c = 0; c < n_ks; c++)
+        if (ks[c] < 1) return ns__fail(err, NS_EINVAL, "cut-off K must be >= 1, got %d", ks[c]);
+    const ns_inter *tr = r->train;
+    if (!same_vocab(test->users, tr->users) || !same_vocab(test->items, tr->items))
+        return ns__fail(err, NS_EINVAL, "the test interactions were not loaded against this model's training data");
+    int32_t n_items = ns_vocab_size(tr->items), n_users = ns_vocab_size(tr->users);
+    int64_t max_t = 0;
+    for (int32_t u = 0; u < n_users; u++)
+        if (test->start[u + 1] - test->start[u] > max_t) max_t = test->start[u + 1] - test->start[u];
+    ranker z = {malloc((size_t)n_items * sizeof *z.sc), NULL, malloc((size_t)(max_t ? max_t : 1) * sizeof *z.test),
+                malloc((size_t)(max_t + 1) * sizeof *z.more), calloc((size_t)n_items, sizeof *z.seen),
+                malloc((size_t)(max_t ? max_t : 1) * sizeof *z.ranks)};
+    z.q = ns__alloc_aligned((size_t)r->m->klen, sizeof *z.q);
+    if (!z.sc || !z.q || !z.test || !z.more || !z.seen || !z.ranks) {
+        free(z.sc), free(z.test), free(z.more), free(z.seen), free(z.ranks), ns__free_aligned(z.q);
+        return NS_ENOMEM;
+    }
+    memset(out, 0, sizeof *out);
+    out->n_k = n_ks;
+    for (int c = 0; c < n_ks; c++) out->k[c] = ks[c];
+    for (int32_t u = 0; u < n_users; u++) {
+        int64_t nt = 0, len;
+        const int32_t *mine = ns_inter_user(tr, u, &len);
+        for (int64_t h = 0; h < len; h++) z.seen[mine[h]] = u + 1;
+        const int32_t *want = ns_inter_user(test, u, &len);
+        for (int64_t h = 0; h < len; h++) {
+            if (z.seen[want[h]] == u + 1) out->seen++;
+            else z.test[nt++] = want[h];
+        }
+        if (nt == 0) continue;
+        out->users++, out->positives += nt;
+        for (int which = 0; which < 2; which++) {
+            double t0 = ns__now();
+            scores(r, which ? -1 : u, z.sc, z.q);
+            rank_items(&z, n_items, u, z.test, nt);
+            if (!which) out->seconds += ns__now() - t0;
+            add_metrics(which ? &out->popularity : &out->model, z.ranks, nt, ks, n_ks);
+        }
+    }
+    free(z.sc), free(z.test), free(z.more), free(z.seen), free(z.ranks), ns__free_aligned(z.q);
+    if (out->users == 0)
+        return ns__fail(err, NS_EEMPTY, "no test positive to rank (%lld were training positives of the same user)",
+                        (long long)out->seen);
+    for (int which = 0; which < 2; which++) {
+        ns_rec_metrics *s = which ? &out->popularity : &out->model;
+        double n = (double)out->users;
+        for (int c = 0; c < n_ks; c++) s->recall[c] /= n, s->ndcg[c] /= n, s->hr[c] /= n;
+        s->mrr /= n;
+    }
+    return NS_OK;
+}

@@ -1,0 +1,273 @@
+/*
+ * rec.c - training recommenders. Matrix factorisation: Hogwild threads over
+ * shards of a shuffled order of the training positives (user, item); per
+ * positive one block update with A = [the user's row] and B = [the item's
+ * output row, then its negatives]:
+ *   SGNS, NCE, sampled softmax, BPR: k negatives, each the best-scored of
+ *     `dns` draws from the noise over items (count^alpha), never one of the
+ *     user's training positives (checked by binary search in its sorted
+ *     positives);
+ *   WARP: draws until one negative violates the margin (score above the
+ *     positive's minus 1); after N draws the rank of the positive among the
+ *     user's n negatives is estimated as floor(n / N) and the hinge is
+ *     weighted by the harmonic number of that rank;
+ *   exact softmax: every item.
+ * item2vec hands each user's time-ordered items as a sentence to the word
+ * trainer.
+ */
+#include "negsamp.h"
+
+#include "core/core.h"
+#include "data/corpus.h"
+#include "data/vocab.h"
+#include "model/rec.h"
+#include "run.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PUBLISH_EVERY 4096
+
+int32_t ns__rec_draw(const ns_noise *nz, ns_rng *rng, const ns_inter *x, int32_t u) {
+    for (int t = 0; t < 16; t++) {
+        int32_t j = ns__alias_draw(&nz->alias, rng);
+        if (!ns_inter_has(x, u, j)) return j;
+    }
+    return -1;
+}
+
+static float score(const ns_model *m, const ns_kernels *k, const float *urow, int32_t j) {
+    return k->dot(urow, ns__out_row(m, j), m->klen) + (m->bias ? m->bias[j] : 0.0f);
+}
+
+int32_t ns__rec_negative(const ns_noise *nz, ns_rng *rng, const ns_inter *x, const ns_model *m,
+                         const ns_kernels *k, int32_t u, const float *urow, int dns) {
+    int32_t best = -1;
+    float best_score = 0;
+    for (int c = 0; c < dns; c++) {
+        int32_t j = ns__rec_draw(nz, rng, x, u);
+        if (j < 0) continue;
+        float s = dns > 1 ? score(m, k, urow, j) : 0.0f;
+        if (best < 0 || s > best_score) best = j, best_score = s;
+    }
+    return best;
+}
+
+typedef struct rec_task {
+    const ns_inter *x;
+    int64_t *order;    /* a shuffled permutation of the positives; workers
+                          reshuffle their own slice every epoch */
+    int32_t *user_of;  /* positive -> its user */
+    double *harmonic;  /* WARP: harmonic[r] = 1 + 1/2 + ... + 1/r */
+} rec_task;
+
+typedef struct scratch {
+    float *A[1], *dA[1], **B, **bias;
+    int32_t *ids;
+    int pos[1];
+    float *y, *shift, *S, *G;
+} scratch;
+
+static void scratch_free(scratch *x) {
+    free(x->B), free(x->bias), free(x->ids), free(x->y), free(x->shift);
+    ns__free_aligned(x->S), ns__free_aligned(x->dA[0]);
+}
+
+static int scratch_init(scratch *x, ns_model *m, const ns_train_opts *o) {
+    int full = o->loss == NS_LOSS_SOFTMAX;
+    size_t nb = full ? (size_t)m->rows_out : 2 + (size_t)o->neg;
+    memset(x, 0, sizeof *x);
+    x->B = malloc(nb * sizeof *x->B);
+    x->bias = malloc(nb * sizeof *x->bias);
+    x->ids = malloc(nb * sizeof *x->ids);
+    x->y = calloc(nb, sizeof *x->y);
+    x->shift = malloc(nb * sizeof *x->shift);
+    x->S = ns__alloc_aligned(2 * nb, sizeof(float));
+    x->dA[0] = ns__alloc_aligned((size_t)m->stride, sizeof(float));
+    if (!x->B || !x->bias || !x->ids || !x->y || !x->shift || !x->S || !x->dA[0]) {
+        scratch_free(x);
+        return 0;
+    }
+    x->G = x->S + nb;
+    x->y[0] = 1.0f;
+    for (int32_t j = 0; full && j < m->rows_out; j++) x->ids[j] = j, x->B[j] = ns__out_row(m, j);
+    return 1;
+}
+
+/* WARP: a margin violator for user u and positive p, or -1 after
+ * max_trials draws; *weight receives L(estimated rank). */
+static int32_t warp_violator(const ns_run *r, const rec_task *t, ns_rng *rng, int32_t u, const float *urow,
+                             int32_t p, float *weight) {
+    const ns_model *m = r->m;
+    float bar = score(m, r->k, urow, p) - 1.0f;
+    int64_t n_pos = t->x->start[u + 1] - t->x->start[u];
+    int64_t n_neg = m->rows_out - n_pos;
+    for (int32_t trial = 1; trial <= r->o->max_trials; trial++) {
+        int32_t j = ns__rec_draw(&r->noise, rng, t->x, u);
+        if (j < 0 || score(m, r->k, urow, j) <= bar) continue;
+        int64_t rank = n_neg / trial;
+        *weight = (float)t->harmonic[rank > 0 ? rank : 1];
+        return j;
+    }
+    return -1;
+}
+
+static void *work(void *arg) {
+    ns_worker *me = arg;
+    ns_run *r = me->run;
+    const rec_task *t = r->task;
+    const ns_train_opts *o = r->o;
+    ns_model *m = r->m;
+    ns_rng rng;
+    ns__rng_seed(&rng, o->seed, (uint64_t)me->id + 1);
+    scratch x;
+    if (!scratch_init(&x, m, o)) {
+        atomic_store(&r->stop, 2);
+        return NULL;
+    }
+    float lr = (float)ns__run_lr(r, atomic_load(&r->done)), one = 1.0f;
+    for (int ep = 0; ep < o->epochs && !ns__run_stopped(r); ep++) {
+        for (int64_t q = me->last - 1; q > me->first; q--) { /* reshuffle this shard */
+            int64_t j = me->first + (int64_t)ns__rng_below(&rng, (uint32_t)(q - me->first + 1));
+            int64_t tmp = t->order[q];
+            t->order[q] = t->order[j], t->order[j] = tmp;
+        }
+        double ep_loss = 0, run_loss = 0;
+        int64_t ep_pairs = 0, run_pairs = 0;
+        for (int64_t q = me->first; q < me->last; q++) {
+            int64_t e = t->order[q];
+            int32_t u = t->user_of[e], p = t->x->seq[e];
+            float *urow = ns__in_row(m, u), weight = 1.0f;
+            int nb = 0;
+            x.A[0] = urow;
+            if (o->loss == NS_LOSS_SOFTMAX) {
+                nb = m->rows_out, x.pos[0] = p;
+            } else {
+                x.ids[nb++] = p, x.pos[0] = 0;
+                if (o->loss == NS_LOSS_WARP) {
+                    int32_t j = warp_violator(r, t, &rng, u, urow, p, &weight);
+                    if (j >= 0) x.ids[nb++] = j;
+                } else {
+                    for (int32_t c = 0; c < o->neg; c++) {
+                        int32_t j = ns__rec_negative(&r->noise, &rng, t->x, m, r->k, u, urow, o->dns);
+                        if (j >= 0) x.ids[nb++] = j;
+                    }
+                }
+                for (int j = 0; j < nb; j++) x.B[j] = ns__out_row(m, x.ids[j]);
+            }
+            if (o->loss != NS_LOSS_WARP || nb > 1) {
+                ns_block b = ns__run_block(r, lr, x.ids, nb, x.y, x.pos, x.shift, x.bias);
+                b.weight = weight;
+                run_loss += ns__block_update(r->k, &b, x.A, 1, x.B, nb, m->klen, x.S, x.G, x.dA);
+                r->k->gemm_acc(x.A, 1, (const float *const *)x.dA, 1, &one, 0, 0, m->klen);
+            }
+            run_pairs++;
+            if (run_pairs >= PUBLISH_EVERY || q + 1 == me->last) {
+                lr = ns__run_publish(me, run_pairs, run_loss, run_pairs);
+                ep_loss += run_loss, ep_pairs += run_pairs;
+                run_loss = 0, run_pairs = 0;
+                if (ns__run_stopped(r)) break;
+            }
+        }
+        ns__run_epoch_end(me, ep, ep_loss, ep_pairs);
+    }
+    scratch_free(&x);
+    return NULL;
+}
+
+static void split(ns_worker *w, int nt, const void *task) {
+    ns__run_shards(w, nt, ns_inter_count(((const rec_task *)task)->x), NULL, NULL);
+}
+
+static ns_status train_mf(ns_model *m, const ns_inter *x, const ns_train_opts *o, ns_progress_fn cb, void *user,
+                          double interval, ns_error *err) {
+    int64_t n = ns_inter_count(x);
+    int32_t users = ns_vocab_size(x->users), items = ns_vocab_size(x->items);
+    rec_task t = {x, malloc((size_t)n * sizeof *t.order), malloc((size_t)n * sizeof *t.user_of),
+                  malloc(((size_t)items + 1) * sizeof *t.harmonic)};
+    ns_status s = NS_OK;
+    if (!t.order || !t.user_of || !t.harmonic) s = NS_ENOMEM;
+    if (s == NS_OK) {
+        ns_rng rng;
+        ns__rng_seed(&rng, o->seed, 0);
+        for (int32_t u = 0; u < users; u++)
+            for (int64_t e = x->start[u]; e < x->start[u + 1]; e++) t.user_of[e] = u;
+        for (int64_t i = 0; i < n; i++) {
+            int64_t j = (int64_t)(ns__rng_next(&rng) % (uint64_t)(i + 1)); /* inside-out shuffle */
+            t.order[i] = t.order[j], t.order[j] = i;
+        }
+        t.harmonic[0] = 0;
+        for (int32_t r = 1; r <= items; r++) t.harmonic[r] = t.harmonic[r - 1] + 1.0 / r;
+        ns_run run = {.m = m, .o = o, .k = ns__kernels_pick(NULL), .task = &t, .per_epoch = n};
+        if (o->loss == NS_LOSS_SOFTMAX || (s = ns__noise_build(&run.noise, x->items, o, err)) == NS_OK)
+            s = ns__run_threads(&run, work, split, cb, user, interval, err);
+    }
+    free(t.order), free(t.user_of), free(t.harmonic);
+    return s;
+}
+
+ns_status ns__rec_prepare(ns_rec *r) {
+    ns_model *m = r->m;
+    free(r->unit);
+    r->unit = NULL;
+    if (!ns__rec_is_item2vec(r)) return NS_OK;
+    if (!(r->unit = ns__alloc_aligned((size_t)m->rows * (size_t)m->stride, sizeof(float)))) return NS_ENOMEM;
+    for (int32_t i = 0; i < m->rows; i++) {
+        const float *v = ns__in_row(m, i);
+        float *w = r->unit + (size_t)i * (size_t)m->stride;
+        double n2 = 0;
+        for (int32_t d = 0; d < m->dim; d++) n2 += (double)v[d] * v[d];
+        float inv = n2 > 0 ? (float)(1.0 / sqrt(n2)) : 0.0f;
+        for (int32_t d = 0; d < m->dim; d++) w[d] = v[d] * inv;
+    }
+    return NS_OK;
+}
+
+void ns_rec_free(ns_rec *r) {
+    if (!r) return;
+    ns_model_free(r->m);
+    ns_inter_free(r->train), ns_inter_free(r->test);
+    ns__free_aligned(r->unit);
+    free(r);
+}
+
+const ns_model *ns_rec_model(const ns_rec *r) { return r->m; }
+const ns_inter *ns_rec_train_data(const ns_rec *r) { return r->train; }
+const ns_inter *ns_rec_test_data(const ns_rec *r) { return r->test; }
+
+ns_status ns_rec_train(ns_rec **out, ns_inter *train, ns_inter *test, const ns_train_opts *o, ns_progress_fn cb,
+                       void *user, double interval, ns_error *err) {
+    ns_rec *r = calloc(1, sizeof *r);
+    if (!r) {
+        ns_inter_free(train), ns_inter_free(test);
+        return NS_ENOMEM;
+    }
+    r->train = train, r->test = test;
+    ns_status s = ns_train_opts_check(o, err);
+    if (s == NS_OK && o->task == NS_TASK_PAIRS)
+        s = ns__fail(err, NS_EINVAL, "options are for the pairs task, not recommendation");
+    if (s == NS_OK && test &&
+        (ns_vocab_size(test->users) != ns_vocab_size(train->users) ||
+         ns_vocab_size(test->items) != ns_vocab_size(train->items) ||
+         ns__vocab_first_difference(test->users, train->users, ns_vocab_size(train->users)) >= 0 ||
+         ns__vocab_first_difference(test->items, train->items, ns_vocab_size(train->items)) >= 0))
+        s = ns__fail(err, NS_EINVAL, "the held-out interactions are not over the training vocabularies");
+    if (s == NS_OK && o->task == NS_TASK_REC) {
+        s = ns_model_create_pairs(&r->m, train->users, train->items, o, err);
+        if (s == NS_OK) s = train_mf(r->m, train, o, cb, user, interval, err);
+    } else if (s == NS_OK) {
+        ns_corpus *c = NULL;
+        s = ns__corpus_from_ids(&c, train->items, train->start, ns_vocab_size(train->users), train->seq);
+        if (s == NS_OK) s = ns_model_create(&r->m, train->items, o, err);
+        if (s == NS_OK) s = ns_train_words(r->m, c, o, cb, user, interval, err);
+        if (s == NS_OK) s = ns__rec_prepare(r);
+        ns_corpus_free(c);
+    }
+    if (s != NS_OK) {
+        ns_rec_free(r);
+        return s;
+    }
+    *out = r;
+    return NS_OK;
+}
