@@ -224,7 +224,8 @@ typedef enum ns_task {
  *         margin (u.v_j > u.v_y - 1); with N draws the positive's rank is
  *         estimated as r = floor((items - 1) / N) and the hinge
  *         1 - u.v_y + u.v_j is weighted by L(r) = 1 + 1/2 + ... + 1/r, so
- *         positives ranked low get large steps (Weston et al. 2011) */
+ *         positives ranked low get large steps (Weston et al. 2011); the
+ *         weight is divided by L(items - 1) so that the largest step is lr */
 typedef enum ns_loss {
     NS_LOSS_SGNS = 0,
     NS_LOSS_NCE = 1,

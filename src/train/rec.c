@@ -10,7 +10,8 @@
  *   WARP: draws until one negative violates the margin (score above the
  *     positive's minus 1); after N draws the rank of the positive among the
  *     user's n negatives is estimated as floor(n / N) and the hinge is
- *     weighted by the harmonic number of that rank;
+ *     weighted by the harmonic number of that rank over that of the lowest
+ *     possible rank (items - 1), so that the heaviest step is lr;
  *   exact softmax: every item.
  * item2vec hands each user's time-ordered items as a sentence to the word
  * trainer.
@@ -106,8 +107,8 @@ static int32_t warp_violator(const ns_run *r, const rec_task *t, ns_rng *rng, in
     for (int32_t trial = 1; trial <= r->o->max_trials; trial++) {
         int32_t j = ns__rec_draw(&r->noise, rng, t->x, u);
         if (j < 0 || score(m, r->k, urow, j) <= bar) continue;
-        int64_t rank = n_neg / trial;
-        *weight = (float)t->harmonic[rank > 0 ? rank : 1];
+        int64_t rank = n_neg / trial, top = m->rows_out > 1 ? m->rows_out - 1 : 1;
+        *weight = (float)(t->harmonic[rank > 0 ? rank : 1] / t->harmonic[top]);
         return j;
     }
     return -1;
