@@ -197,6 +197,59 @@ head -c 300 "$dir/sg.model" > "$dir/cut.model"
 expect 1 "cut.model: truncated model file" "$ns" nn "$dir/cut.model" x
 expect 1 "questions-missing.txt: cannot open" "$ns" eval-analogy "$dir/sg.vec" "$dir/questions-missing.txt"
 
+# Recommendation: planted groups (4 user groups like 4 item groups; each
+# user rates 12 of its group's 15 items 4-5 and 3 outside items 1-2, and its
+# last 3 group items, by time, are held out).
+awk 'BEGIN { srand(11); for (u = 0; u < 80; u++) { g = int(u / 20); t = 0;
+  for (i = 0; i < 15; i++) print "u" u "\ti" (g * 15 + (i + u) % 15) "\t" (4 + (i % 2)) "\t" (100 + t++);
+  for (i = 0; i < 3; i++) print "u" u "\ti" (((g + 1) % 4) * 15 + (u + i) % 15) "\t" (1 + i % 2) "\t" (t++) } }' > "$dir/inter.tsv"
+awk -F'\t' '$4 >= 112' "$dir/inter.tsv" > "$dir/inter.test"
+awk -F'\t' '!($4 >= 112)' "$dir/inter.tsv" > "$dir/inter.train"
+rec=(-dim 16 -epochs 40 -threads 1 -min-rating 4 -quiet)
+expect 0 "" "$ns" rec-train -input "$dir/inter.train" -output "$dir/rec" "${rec[@]}"
+for f in rec.model rec.items.vec rec.users.vec; do [ -s "$dir/$f" ] && ok || bad "missing $f"; done
+out=$("$ns" rec-eval "$dir/rec.model" -test "$dir/inter.test" 2>&1)
+echo "$out" | awk '$1 == "model" { m = $3 } $1 == "popularity" { p = $3 } END { exit !(m > 0.9 && p < 0.5) }' \
+  && ok || bad "rec-train did not learn the planted groups (NDCG@10 model > 0.9, popularity < 0.5): $out"
+echo "$out" | grep -q "users 80, test positives 240" && ok || bad "rec-eval counts: $out"
+for args in "-loss sgns -dns 3" "-loss warp" "-model item2vec -loss sgns -window 15"; do
+  "$ns" rec-train -input "$dir/inter.train" -output "$dir/rec2" "${rec[@]}" $args
+  out=$("$ns" rec-eval "$dir/rec2.model" -test "$dir/inter.test" -k 10 2>&1)
+  echo "$out" | awk '$1 == "model" { exit !($3 > 0.9) } END {}' && ok || bad "rec-train $args did not learn: $out"
+done
+# Leave-last-out: the held-out positives travel in the model.
+expect 0 "" "$ns" rec-train -input "$dir/inter.tsv" -output "$dir/loo" "${rec[@]}" -split leave-last-out
+expect 0 "users 80, test positives 80" "$ns" rec-eval "$dir/loo.model" -split leave-last-out
+# Recommendations: best first, no training positive, cold users get the popular items.
+out=$("$ns" recommend "$dir/rec.model" u0 -k 3)
+[ "$(echo "$out" | wc -l)" = 3 ] && ok || bad "recommend -k 3: $out"
+echo "$out" | cut -f2 | grep -qxF -f <(awk -F'\t' '$1 == "u0" && $3 >= 4 { print $2 }' "$dir/inter.train") \
+  && bad "recommend gave a training positive: $out" || ok
+echo "$out" | awk -F'\t' 'NR > 1 && $3 > prev { exit 1 } { prev = $3 }' && ok || bad "recommend not sorted: $out"
+expect 0 "user 'nobody' has no training positive" "$ns" recommend "$dir/rec.model" nobody
+[ "$(printf 'u1\nnobody\n' | "$ns" recommend "$dir/rec.model" -k 2 2>/dev/null | cut -f1 | tr '\n' ' ')" = "u1 u1 nobody nobody " ] \
+  && ok || bad "recommend from stdin"
+# Bad input.
+printf 'u1\ti1\t5\t1\nu2\n' > "$dir/inter.bad"
+expect 1 "inter.bad:2: 1 field, expected a user in column 1" "$ns" rec-train -input "$dir/inter.bad" -output "$dir/x"
+printf 'u1\ti1\tfive\t1\n' > "$dir/inter.bad"
+expect 1 "inter.bad:1: weight 'five' (column 3) is not a number" "$ns" rec-train -input "$dir/inter.bad" -output "$dir/x"
+: > "$dir/inter.empty"
+expect 1 "no 'user item' line" "$ns" rec-train -input "$dir/inter.empty" -output "$dir/x"
+expect 1 "no positive left" "$ns" rec-train -input "$dir/inter.tsv" -output "$dir/x" -min-rating 6
+printf 'u1 i1\nu2 i2\n' > "$dir/inter.single"
+expect 1 "no user has two positives" "$ns" rec-train -input "$dir/inter.single" -output "$dir/x" -split leave-last-out
+printf 'nobody\ti1\t5\t1\n' > "$dir/inter.cold"
+expect 1 "no positive left" "$ns" rec-eval "$dir/rec.model" -test "$dir/inter.cold"
+expect 2 "give one of -test FILE and -split" "$ns" rec-eval "$dir/rec.model"
+expect 2 "holds no held-out positives" "$ns" rec-eval "$dir/rec.model" -split leave-last-out
+expect 2 "-columns wants" "$ns" rec-train -input "$dir/inter.tsv" -output "$dir/x" -columns 1
+expect 2 "-loss infonce is not supported" "$ns" rec-train -input "$dir/inter.tsv" -output "$dir/x" -loss infonce
+expect 2 "dns applies to losses sgns and bpr" "$ns" rec-train -input "$dir/inter.tsv" -output "$dir/x" -loss warp -dns 4
+expect 2 "loss bpr is for recommendation" "$ns" skipgram -input "$toy" -output "$dir/x" -loss bpr
+expect 1 "a recommender model (rec-train)" "$ns" nn "$dir/rec.model" i0
+expect 2 "not a recommender model" "$ns" recommend "$dir/sg.model" u0
+
 # A failed run never replaces a good output.
 sum=$(cksum < "$dir/sg.vec")
 expect 1 "" "$ns" skipgram -input "$dir/missing.txt" -output "$dir/sg"
