@@ -108,6 +108,8 @@ static ns_status build(ns_inter *x, entry *e, int64_t n) {
 
 /* Keeps the first entry of each (user, item); returns the new count. */
 static int64_t drop_repeats(entry *e, int64_t n, int64_t *repeats) {
+    *repeats = 0;
+    if (n == 0) return 0; /* e may be NULL */
     qsort(e, (size_t)n, sizeof *e, by_pair);
     int64_t k = 0;
     for (int64_t j = 0; j < n; j++)
