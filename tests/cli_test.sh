@@ -218,7 +218,7 @@ for args in "-loss sgns -dns 3" "-loss warp" "-model item2vec -loss sgns -window
   echo "$out" | awk '$1 == "model" { exit !($3 > 0.9) } END {}' && ok || bad "rec-train $args did not learn: $out"
 done
 # Leave-last-out: the held-out positives travel in the model.
-expect 0 "" "$ns" rec-train -input "$dir/inter.tsv" -output "$dir/loo" "${rec[@]}" -split leave-last-out
+expect 0 "" "$ns" rec-train -input "$dir/inter.tsv" -output "$dir/loo" "${rec[@]}" -split leave-last-out -threads 2 -bias -dns 3
 expect 0 "users 80, test positives 80" "$ns" rec-eval "$dir/loo.model" -split leave-last-out
 # Recommendations: best first, no training positive, cold users get the popular items.
 out=$("$ns" recommend "$dir/rec.model" u0 -k 3)
