@@ -76,10 +76,10 @@ int cmd_rec_train(int argc, char **argv) {
     ns_inter_opts_default(&io);
     read_spec rs = {NULL, NULL, 0, NAN};
     const char *input = NULL, *output = NULL, *loss = "bpr", *model = "mf", *split = NULL;
-    int dim = 64, neg = o.neg, epochs = 30, threads = o.threads, window = 5, dns = o.dns;
+    int dim = 64, neg = o.neg, epochs = 30, threads = o.threads, window = 200, dns = o.dns;
     int max_trials = o.max_trials, min_user = 1, min_item = 1, bias = 0, quiet = 0;
     int64_t seed = (int64_t)o.seed;
-    double lr = 0.05, alpha = o.ns_exponent, l2 = 0, sample = 0, interval = -1;
+    double lr = NAN, alpha = 0, l2 = NAN, sample = 0, interval = -1; /* NAN: by -model */
     const opt opts[] = {
         {"input|train", OPT_STRING, &input, "FILE", "'user item [weight] [timestamp]' lines (MovieLens u.data as is), '-' = stdin, .gz ok (required)"},
         {"output", OPT_STRING, &output, "PREFIX", "writes PREFIX.model and PREFIX.items.vec (and PREFIX.users.vec for mf) (required)"},
@@ -91,15 +91,15 @@ int cmd_rec_train(int argc, char **argv) {
         {"loss", OPT_STRING, &loss, "NAME", "mf: sgns, nce, softmax-sampled, softmax (every item), bpr or warp [bpr]; item2vec: sgns, nce, softmax-sampled"},
         {"dim|size", OPT_INT, &dim, "N", "vector size [64]"},
         {"neg|negative", OPT_INT, &neg, "K", "negatives per positive (not warp, softmax) [5]"},
-        {"ns-exponent|noise-alpha", OPT_DOUBLE, &alpha, "A", "negatives drawn by (item popularity)^A; 0 = uniform, 1 = popularity [0.75]"},
+        {"ns-exponent|noise-alpha", OPT_DOUBLE, &alpha, "A", "negatives drawn by (item popularity)^A; 0 = uniform, 1 = popularity; uniform ranks best on MovieLens (docs/recommendation.md) [0]"},
         {"dns", OPT_INT, &dns, "M", "dynamic negative sampling (sgns, bpr): each negative is the highest-scored of M draws [1]"},
         {"max-trials", OPT_INT, &max_trials, "N", "warp: draws to find a negative within the margin before a positive is skipped [100]"},
-        {"window", OPT_INT, &window, "N", "item2vec: context items on each side [5]"},
+        {"window", OPT_INT, &window, "N", "item2vec: context items on each side; item2vec treats a user's items as a set, so wide [200]"},
         {"sample", OPT_DOUBLE, &sample, "T", "item2vec: subsampling threshold of popular items, 0 = off [0]"},
-        {"l2", OPT_DOUBLE, &l2, "L", "L2 penalty L/2 |row|^2 on every updated row [0]"},
+        {"l2", OPT_DOUBLE, &l2, "L", "L2 penalty L/2 |row|^2 on every updated row [0.05 mf, 0 item2vec]"},
         {"bias", OPT_FLAG, &bias, "", "mf: learn a bias per item (its popularity)"},
         {"epochs|epoch|iter", OPT_INT, &epochs, "N", "passes over the positives [30]"},
-        {"lr", OPT_DOUBLE, &lr, "LR", "start learning rate, decays linearly to ~0 [0.05]"},
+        {"lr", OPT_DOUBLE, &lr, "LR", "start learning rate, decays linearly to ~0 [0.05 mf, 0.025 item2vec]"},
         {"threads|thread", OPT_INT, &threads, "N", "worker threads [2]"},
         {"seed", OPT_I64, &seed, "N", "random seed; 1 thread + same seed = same result [1]"},
         {"progress", OPT_DOUBLE, &interval, "SEC", "seconds between progress lines [1 on a terminal, 10 otherwise]"},
@@ -141,6 +141,8 @@ int cmd_rec_train(int argc, char **argv) {
             return EXIT_USAGE;
         }
     }
+    if (isnan(lr)) lr = item2vec ? 0.025 : 0.05;
+    if (isnan(l2)) l2 = item2vec ? 0 : 0.05;
     o.loss = (ns_loss)loss_id, o.dim = dim, o.neg = neg, o.epochs = epochs, o.threads = threads, o.lr = lr;
     o.ns_exponent = alpha, o.l2 = l2, o.seed = (uint64_t)seed, o.bias = bias, o.dns = dns;
     o.max_trials = max_trials, o.window = window, o.sample = sample;
