@@ -76,7 +76,7 @@ int cmd_rec_train(int argc, char **argv) {
     ns_inter_opts_default(&io);
     read_spec rs = {NULL, NULL, 0, NAN};
     const char *input = NULL, *output = NULL, *loss = "bpr", *model = "mf", *split = NULL;
-    int dim = 64, neg = o.neg, epochs = 30, threads = o.threads, window = 200, dns = o.dns;
+    int sessions = 0, dim = 64, neg = o.neg, epochs = 30, threads = o.threads, window = 200, dns = o.dns;
     int max_trials = o.max_trials, min_user = 1, min_item = 1, bias = 0, quiet = 0;
     int64_t seed = (int64_t)o.seed;
     double lr = NAN, alpha = 0, l2 = NAN, sample = 0, interval = -1; /* NAN: by -model */
@@ -84,6 +84,7 @@ int cmd_rec_train(int argc, char **argv) {
         {"input|train", OPT_STRING, &input, "FILE", "'user item [weight] [timestamp]' lines (MovieLens u.data as is), '-' = stdin, .gz ok (required)"},
         {"output", OPT_STRING, &output, "PREFIX", "writes PREFIX.model and PREFIX.items.vec (and PREFIX.users.vec for mf) (required)"},
         READ_OPTS(&rs),
+        {"sessions", OPT_FLAG, &sessions, "", "each line is one session, its items in order (user 's<line number>'); evaluate with -split leave-last-out (the next item)"},
         {"min-user", OPT_INT, &min_user, "N", "drop users with fewer than N positives, and items with fewer than -min-item, until both hold [1]"},
         {"min-item", OPT_INT, &min_item, "N", "see -min-user [1]"},
         {"split", OPT_STRING, &split, "leave-last-out", "hold out each user's last positive (by timestamp; users with one keep it); kept in the model for rec-eval -split"},
@@ -146,7 +147,7 @@ int cmd_rec_train(int argc, char **argv) {
     o.loss = (ns_loss)loss_id, o.dim = dim, o.neg = neg, o.epochs = epochs, o.threads = threads, o.lr = lr;
     o.ns_exponent = alpha, o.l2 = l2, o.seed = (uint64_t)seed, o.bias = bias, o.dns = dns;
     o.max_trials = max_trials, o.window = window, o.sample = sample;
-    io.min_user = min_user, io.min_item = min_item;
+    io.min_user = min_user, io.min_item = min_item, io.sessions = sessions;
     ns_error err = {{0}};
     ns_status s;
     if ((s = ns_train_opts_check(&o, &err)) != NS_OK) {

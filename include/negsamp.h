@@ -146,6 +146,9 @@ typedef struct ns_inter_opts {
     char sep;                     /* field separator; 0 = runs of tabs and
                                      spaces (0) */
     int header;                   /* the first data line is a header (0) */
+    int sessions;                 /* each line is one session: its fields are
+                                     items in order, its user is "s" and the
+                                     line number; columns and weights unused (0) */
     double min_weight;            /* a line is a positive if its weight is
                                      >= this (-INFINITY: every line) */
     int32_t min_user, min_item;   /* drop users and items with fewer

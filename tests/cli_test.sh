@@ -220,6 +220,10 @@ done
 # Leave-last-out: the held-out positives travel in the model.
 expect 0 "" "$ns" rec-train -input "$dir/inter.tsv" -output "$dir/loo" "${rec[@]}" -split leave-last-out -threads 2 -bias -dns 3
 expect 0 "users 80, test positives 80" "$ns" rec-eval "$dir/loo.model" -split leave-last-out
+# Sessions, one a line: leave-last-out predicts each session's next item.
+printf 'a b c d\nb c d e\nc d e f\na b\n' > "$dir/sessions.txt"
+expect 0 "" "$ns" rec-train -input "$dir/sessions.txt" -sessions -output "$dir/sess" -split leave-last-out -model item2vec -loss sgns -quiet
+expect 0 "users 4, test positives 4" "$ns" rec-eval "$dir/sess.model" -split leave-last-out -k 1,3
 # Recommendations: best first, no training positive, cold users get the popular items.
 out=$("$ns" recommend "$dir/rec.model" u0 -k 3)
 [ "$(echo "$out" | wc -l)" = 3 ] && ok || bad "recommend -k 3: $out"

@@ -1,6 +1,6 @@
 /*
  * Recommendation: reading interactions (threshold, repeats, time order,
- * header, k-core, bad lines named by file and line), leave-last-out, the
+ * header, k-core, sessions, bad lines named by file and line), leave-last-out, the
  * negatives (never a training positive of the user; uniform over the rest
  * with alpha 0; DNS takes the best-scored of its draws), the ranking
  * metrics against values worked out by hand, a planted data set recovered
@@ -105,6 +105,19 @@ static void reading(void) {
         a = ns_inter_user(x, id_of(ns_inter_user_vocab(x), "u1"), &n);
         CHECK_EQ(n, 2);
         if (n == 2) CHECK_EQ(a[0], id_of(ns_inter_item_vocab(x), "i2"));
+    }
+    ns_inter_free(x);
+
+    /* Sessions: one a line, items in order, comma separated here. */
+    ns_inter_opts_default(&o);
+    o.sessions = 1, o.sep = ',';
+    x = load_text("sessions.txt", "a,b,c,d\n\nb,c,,d,e\n# x\nc\n", &o, NULL, NS_OK, NULL);
+    if (x) {
+        CHECK_EQ(ns_inter_count(x), 9);
+        CHECK_EQ(ns_vocab_size(ns_inter_user_vocab(x)), 3);
+        a = ns_inter_user(x, id_of(ns_inter_user_vocab(x), "s3"), &n);
+        CHECK_EQ(n, 4);
+        if (n == 4) CHECK(a[0] == id_of(ns_inter_item_vocab(x), "b") && a[3] == id_of(ns_inter_item_vocab(x), "e"));
     }
     ns_inter_free(x);
 

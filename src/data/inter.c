@@ -20,6 +20,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +34,7 @@ void ns_inter_opts_default(ns_inter_opts *o) {
     o->user_col = 1, o->item_col = 2, o->weight_col = 3, o->time_col = 4;
     o->sep = 0;
     o->header = 0;
+    o->sessions = 0;
     o->min_weight = -INFINITY;
     o->min_user = 1, o->min_item = 1;
 }
@@ -183,6 +185,36 @@ static int push(entries *b, entry e) {
 
 #define MAX_FIELDS 64
 
+/* A session line: its items in order, its user "s<line number>". */
+static ns_status read_session(ns_inter *x, char *line, long long no, char sep, int base, entries *b) {
+    char user[32];
+    size_t ul = (size_t)snprintf(user, sizeof user, "s%lld", no);
+    char *p = line;
+    for (int64_t k = 0;; k++) {
+        if (!sep)
+            while (*p == ' ' || *p == '\t') p++;
+        if (!*p) break;
+        char *tok = p;
+        while (*p && (sep ? *p != sep : *p != ' ' && *p != '\t')) p++;
+        if (*p) *p++ = '\0';
+        if (!*tok) continue;
+        entry e = {-1, -1, (double)k, no};
+        ns_status s;
+        if (base) {
+            e.u = ns_vocab_find(x->users, user, ul), e.i = ns_vocab_find(x->items, tok, strlen(tok));
+            if (e.u < 0 || e.i < 0) {
+                x->stats.unknown++;
+                continue;
+            }
+        } else if ((s = ns_vocab_add(x->users, user, ul, 1, &e.u)) != NS_OK ||
+                   (s = ns_vocab_add(x->items, tok, strlen(tok), 1, &e.i)) != NS_OK) {
+            return s;
+        }
+        if (!push(b, e)) return NS_ENOMEM;
+    }
+    return NS_OK;
+}
+
 /* Reads the lines of path into b (ids in x's vocabularies, added to unless
  * base is set). */
 static ns_status read_lines(ns_inter *x, const char *path, const ns_inter_opts *o, int base, entries *b,
@@ -197,14 +229,17 @@ static ns_status read_lines(ns_inter *x, const char *path, const ns_inter_opts *
     int got, header = o->header;
     while (s == NS_OK && (got = ns__lines_next(&lr, &line, &len, err)) > 0) {
         no++;
-        if (len == 0 || line[0] == '#') continue;
-        int nf = split(line, o->sep, f, MAX_FIELDS);
-        if (nf == 0) continue;
+        if (len == 0 || line[0] == '#' || strspn(line, " \t") == len) continue;
         if (header) {
             header = 0;
             continue;
         }
         x->stats.lines++;
+        if (o->sessions) {
+            if ((s = read_session(x, line, no, o->sep, base, b)) != NS_OK) break;
+            continue;
+        }
+        int nf = split(line, o->sep, f, MAX_FIELDS);
         if (nf < need) {
             s = ns__fail(err, NS_EFORMAT, "%s:%lld: %d field%s, expected a user in column %d and an item in column %d",
                          path, no, nf, nf == 1 ? "" : "s", o->user_col, o->item_col);

@@ -109,8 +109,8 @@ static ns_status save(const ns_model *m, const ns_rec *r, const char *path, ns_e
     if (r) {
         const ns_inter_opts *io = &r->train->opts;
         int32_t has_test = r->test != NULL;
-        int32_t ri[8] = {io->user_col, io->item_col, io->weight_col, io->time_col, io->sep, io->header,
-                         io->min_user, io->min_item};
+        int32_t ri[9] = {io->user_col, io->item_col, io->weight_col, io->time_col, io->sep, io->header,
+                         io->min_user, io->min_item, io->sessions};
         put(&x, ri, sizeof ri);
         put(&x, &io->min_weight, 8);
         put_vocab(&x, r->train->users);
@@ -205,13 +205,13 @@ static int same_vocab(const ns_vocab *a, const ns_vocab *b) {
 
 static ns_status get_rec(hashed *x, const char *path, ns_rec *r, ns_error *err) {
     ns_vocab *users = NULL, *items = NULL;
-    int32_t has_test, ri[8];
+    int32_t has_test, ri[9];
     ns_inter_opts io;
     ns_status s = NS_OK;
     if (!get(x, ri, sizeof ri) || !get(x, &io.min_weight, 8))
         return ns__fail(err, NS_EFORMAT, "%s: truncated model file (while reading the recommender section)", path);
     io.user_col = ri[0], io.item_col = ri[1], io.weight_col = ri[2], io.time_col = ri[3];
-    io.sep = (char)ri[4], io.header = ri[5], io.min_user = ri[6], io.min_item = ri[7];
+    io.sep = (char)ri[4], io.header = ri[5], io.min_user = ri[6], io.min_item = ri[7], io.sessions = ri[8];
     if (s == NS_OK) s = get_vocab(x, path, &users, err);
     if (s == NS_OK) s = get_vocab(x, path, &items, err);
     const ns_model *m = r->m;
