@@ -50,7 +50,7 @@ methods=(
   "item2vec|-model item2vec -loss sgns -ns-exponent 0.75"
 )
 
-printf '| method | L2 | ua Recall@20 | ua NDCG@20 | x popularity | loo Recall@20 | loo NDCG@20 | x popularity | train s (ua) | eval s (ua, 943 users) |\n'
+printf '| method | L2 | ua Recall@20 | ua NDCG@20 | x popularity | loo Recall@20 | loo NDCG@20 | x popularity | train s (ua) | eval s (ua, 934 users) |\n'
 printf '|---|---|---|---|---|---|---|---|---|---|\n'
 pop_done=0
 for m in "${methods[@]}"; do
