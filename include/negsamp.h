@@ -589,11 +589,12 @@ ns_status ns_rec_save(const ns_rec *r, const char *path, ns_error *err);
 ns_status ns_rec_load(ns_rec **out, const char *path, ns_error *err);
 
 /* User u's score for every item into scores[items]; u < 0: popularity
- * (training positive counts). */
+ * (training positive counts). NS_EINVAL if u is not a user id. */
 ns_status ns_rec_scores(const ns_rec *r, int32_t u, float *scores);
 /* The k best items for user u (u < 0: the most popular) that are not its
  * training positives, best first (ties: lower item id first, i.e. the more
- * popular); returns how many were written, -1 if out of memory. */
+ * popular); returns how many were written, -1 if u is not a user id, k < 1
+ * or out of memory. */
 int32_t ns_rec_recommend(const ns_rec *r, int32_t u, int32_t k, ns_hit *hits);
 
 #define NS_REC_MAX_K 8

@@ -365,6 +365,9 @@ static void metrics(void) {
     CHECK(hits[0].id == id_of(I, "F") && hits[1].id == id_of(I, "E") && hits[2].id == id_of(I, "D"));
     CHECK_EQ(ns_rec_recommend(rec, id_of(U, "u4"), 3, hits), 3);
     CHECK(hits[0].id == id_of(I, "E"));
+    float sc[6];
+    CHECK_EQ(ns_rec_scores(rec, 5, sc), NS_EINVAL); /* users 0..4 */
+    CHECK_EQ(ns_rec_recommend(rec, 5, 3, hits), -1);
     CHECK_EQ(ns_rec_recommend(rec, -1, 2, hits), 2);
     CHECK(hits[0].id == id_of(I, "A") && hits[1].id == id_of(I, "B"));
     ns_inter_free(t);

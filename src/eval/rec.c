@@ -44,6 +44,7 @@ static void scores(const ns_rec *r, int32_t u, float *sc, float *q) {
 }
 
 ns_status ns_rec_scores(const ns_rec *r, int32_t u, float *sc) {
+    if (u >= ns_vocab_size(r->train->users)) return NS_EINVAL;
     float *q = ns__alloc_aligned((size_t)r->m->klen, sizeof *q);
     if (!q) return NS_ENOMEM;
     scores(r, u, sc, q);
@@ -58,6 +59,7 @@ static inline int before(const float *sc, int32_t a, int32_t b) {
 
 int32_t ns_rec_recommend(const ns_rec *r, int32_t u, int32_t k, ns_hit *hits) {
     int32_t n = ns_vocab_size(r->train->items), got = 0;
+    if (u >= ns_vocab_size(r->train->users) || k < 1) return -1;
     float *sc = malloc((size_t)n * sizeof *sc);
     if (!sc || ns_rec_scores(r, u, sc) != NS_OK) {
         free(sc);
