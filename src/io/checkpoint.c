@@ -16,6 +16,12 @@
  *   V x dim f32                    input table
  *   Vo x dim f32                   output table
  *   Vo f32                         output biases, if flags bit 0
+ *   recommender section, if flags bit 2 (ns_rec_save; ns_model_load refuses it):
+ *     i32 user_col, item_col, weight_col, time_col, sep, header, min_user,
+ *         min_item, sessions; f64 min_weight   how the data was read
+ *     users and items vocabularies (as above)
+ *     training positives: i64 n, i64 start[users + 1], i32 item[n] (time order)
+ *     i32 has_test, then the held-out positives the same way
  *   u64 FNV-1a of all bytes above
  *
  * Loading checks the magic, version, byte order, every size against what
