@@ -41,6 +41,18 @@ size_t ns__mul_size(size_t n, size_t size, int *ok) {
     return n * size;
 }
 
+int ns__grow(void **a, int64_t *cap, int64_t need, size_t size) {
+    if (need <= *cap) return 1;
+    int64_t c = *cap ? *cap * 2 : 1024;
+    while (c < need) c *= 2;
+    int ok;
+    size_t bytes = ns__mul_size((size_t)c, size, &ok);
+    void *b = ok ? realloc(*a, bytes) : NULL;
+    if (!b) return 0;
+    *a = b, *cap = c;
+    return 1;
+}
+
 void *ns__alloc_aligned(size_t n, size_t size) {
     int ok;
     size_t bytes = ns__mul_size(n, size, &ok);

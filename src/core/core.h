@@ -24,6 +24,11 @@ void ns__free_aligned(void *p);
 /* n * size with overflow check: 0 and *ok = 0 on overflow. */
 size_t ns__mul_size(size_t n, size_t size, int *ok);
 
+/* Makes the array *a (*cap elements of `size` bytes; may be NULL) hold at
+ * least `need` elements, doubling from 1024. Returns 0 when out of memory,
+ * leaving the array and *cap as they were. */
+int ns__grow(void **a, int64_t *cap, int64_t need, size_t size);
+
 /* Seconds from a monotonic clock. */
 double ns__now(void);
 

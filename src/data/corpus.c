@@ -43,13 +43,7 @@ typedef struct ids_buf {
 } ids_buf;
 
 static ns_status push(ids_buf *b, int32_t id) {
-    if (b->n == b->cap) {
-        int64_t cap = b->cap ? b->cap * 2 : 1 << 16;
-        int32_t *a = realloc(b->a, (size_t)cap * sizeof *a);
-        if (!a) return NS_ENOMEM;
-        b->a = a;
-        b->cap = cap;
-    }
+    if (!ns__grow((void **)&b->a, &b->cap, b->n + 1, sizeof *b->a)) return NS_ENOMEM;
     b->a[b->n++] = id;
     return NS_OK;
 }

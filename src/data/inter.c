@@ -173,12 +173,7 @@ typedef struct entries {
 } entries;
 
 static int push(entries *b, entry e) {
-    if (b->n == b->cap) {
-        int64_t c = b->cap ? b->cap * 2 : 4096;
-        entry *a = realloc(b->a, (size_t)c * sizeof *a);
-        if (!a) return 0;
-        b->a = a, b->cap = c;
-    }
+    if (!ns__grow((void **)&b->a, &b->cap, b->n + 1, sizeof *b->a)) return 0;
     b->a[b->n++] = e;
     return 1;
 }

@@ -22,7 +22,7 @@
 struct ns_pairs {
     ns_vocab *left, *right; /* owned; right NULL = shared with left */
     const ns_vocab *vl, *vr; /* the vocabularies ids refer to */
-    int64_t n, n_neg, cap, cap_neg;
+    int64_t n, n_neg, cap_l, cap_r, cap_off, cap_neg;
     int32_t *l, *r;
     int64_t *off;             /* line i's negatives: neg[off[i] .. off[i+1]) */
     int32_t *neg;
@@ -52,28 +52,11 @@ int32_t ns_pairs_get(const ns_pairs *p, int64_t i, int32_t *left, int32_t *right
     return (int32_t)(p->off[i + 1] - p->off[i]);
 }
 
-static int grow(void **a, int64_t *cap, int64_t need, size_t size) {
-    if (need <= *cap) return 1;
-    int64_t c = *cap ? *cap * 2 : 1024;
-    while (c < need) c *= 2;
-    void *b = realloc(*a, (size_t)c * size);
-    if (!b) return 0;
-    *a = b, *cap = c;
-    return 1;
-}
-
 static int push_line(ns_pairs *p, int32_t l, int32_t r) {
-    if (p->n + 1 > p->cap) { /* l and r hold cap entries, off cap + 1 */
-        int64_t c = p->cap ? p->cap * 2 : 1024;
-        int32_t *nl = realloc(p->l, (size_t)c * sizeof *nl);
-        if (nl) p->l = nl;
-        int32_t *nr = realloc(p->r, (size_t)c * sizeof *nr);
-        if (nr) p->r = nr;
-        int64_t *no = realloc(p->off, (size_t)(c + 1) * sizeof *no);
-        if (no) p->off = no;
-        if (!nl || !nr || !no) return 0;
-        p->cap = c;
-    }
+    if (!ns__grow((void **)&p->l, &p->cap_l, p->n + 1, sizeof *p->l) ||
+        !ns__grow((void **)&p->r, &p->cap_r, p->n + 1, sizeof *p->r) ||
+        !ns__grow((void **)&p->off, &p->cap_off, p->n + 2, sizeof *p->off))
+        return 0;
     p->l[p->n] = l, p->r[p->n] = r;
     p->n++;
     p->off[p->n] = p->n_neg;
@@ -82,7 +65,7 @@ static int push_line(ns_pairs *p, int32_t l, int32_t r) {
 
 /* Appends an explicit negative to the last line. */
 static int push_neg(ns_pairs *p, int32_t id) {
-    if (!grow((void **)&p->neg, &p->cap_neg, p->n_neg + 1, sizeof *p->neg)) return 0;
+    if (!ns__grow((void **)&p->neg, &p->cap_neg, p->n_neg + 1, sizeof *p->neg)) return 0;
     p->neg[p->n_neg++] = id;
     p->off[p->n] = p->n_neg;
     return 1;
@@ -162,7 +145,8 @@ ns_status ns_pairs_load(ns_pairs **out, const char *path, const ns_pairs_opts *o
         free(p);
         return s;
     }
-    if (!(p->off = calloc(1, sizeof *p->off))) s = NS_ENOMEM;
+    if (!ns__grow((void **)&p->off, &p->cap_off, 1, sizeof *p->off)) s = NS_ENOMEM;
+    else p->off[0] = 0;
     if (s == NS_OK && model) {
         p->vl = ns_model_vocab(model), p->vr = ns_model_vocab_out(model);
     } else if (s == NS_OK) {

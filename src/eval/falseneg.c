@@ -45,7 +45,8 @@ static ns_status read_labels(const char *path, int32_t **cls, double **w, int32_
     ns_status s = ns_vocab_create(&items);
     if (s == NS_OK) s = ns_vocab_create(&classes);
     char *line = NULL, item[4096], klass[4096], extra;
-    size_t cap = 0, n = 0, have = 0;
+    size_t cap = 0;
+    int64_t n = 0, cap_c = 0, cap_w = 0;
     long long no = 0;
     ssize_t len;
     *cls = NULL, *w = NULL;
@@ -65,14 +66,8 @@ static ns_status read_labels(const char *path, int32_t **cls, double **w, int32_
         }
         if ((s = ns_vocab_add(items, item, strlen(item), 1, &id)) != NS_OK) break;
         if ((s = ns_vocab_add(classes, klass, strlen(klass), 1, &c)) != NS_OK) break;
-        if (n == have) {
-            have = have ? have * 2 : 1024;
-            int32_t *nc = realloc(*cls, have * sizeof *nc);
-            double *nw = realloc(*w, have * sizeof *nw);
-            if (nc) *cls = nc;
-            if (nw) *w = nw;
-            if (!nc || !nw) s = NS_ENOMEM;
-        }
+        if (!ns__grow((void **)cls, &cap_c, n + 1, sizeof **cls) || !ns__grow((void **)w, &cap_w, n + 1, sizeof **w))
+            s = NS_ENOMEM;
         if (s == NS_OK) (*cls)[n] = c, (*w)[n] = weight, n++;
     }
     free(line);
