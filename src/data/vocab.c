@@ -181,6 +181,10 @@ int32_t ns__vocab_first_difference(const ns_vocab *a, const ns_vocab *b, int32_t
     return -1;
 }
 
+int ns__vocab_same(const ns_vocab *a, const ns_vocab *b) {
+    return a->size == b->size && ns__vocab_first_difference(a, b, a->size) < 0;
+}
+
 ns_status ns__vocab_clone(ns_vocab **out, const ns_vocab *v) {
     ns_vocab *c;
     ns_status s = ns_vocab_create(&c);

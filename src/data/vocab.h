@@ -17,6 +17,8 @@ ns_status ns__vocab_prune(ns_vocab *v, int32_t keep, int64_t min_count, int32_t 
 /* The first id below n at which a and b hold different words, or -1 (both
  * must have at least n words). */
 int32_t ns__vocab_first_difference(const ns_vocab *a, const ns_vocab *b, int32_t n);
+/* Whether a and b hold the same words in the same order (counts aside). */
+int ns__vocab_same(const ns_vocab *a, const ns_vocab *b);
 /* Deep copy. */
 ns_status ns__vocab_clone(ns_vocab **out, const ns_vocab *v);
 /* Replaces the count of an existing id. */

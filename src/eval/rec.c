@@ -127,17 +127,13 @@ static void add_metrics(ns_rec_metrics *sum, const double *ranks, int64_t nt, co
     sum->mrr += 1.0 / ranks[0];
 }
 
-static int same_vocab(const ns_vocab *a, const ns_vocab *b) {
-    return ns_vocab_size(a) == ns_vocab_size(b) && ns__vocab_first_difference(a, b, ns_vocab_size(a)) < 0;
-}
-
 ns_status ns_rec_eval(const ns_rec *r, const ns_inter *test, const int32_t *ks, int n_ks, ns_rec_report *out,
                       ns_error *err) {
     if (n_ks < 1 || n_ks > NS_REC_MAX_K) return ns__fail(err, NS_EINVAL, "1 to %d cut-offs", NS_REC_MAX_K);
     for (int c = 0; c < n_ks; c++)
         if (ks[c] < 1) return ns__fail(err, NS_EINVAL, "cut-off K must be >= 1, got %d", ks[c]);
     const ns_inter *tr = r->train;
-    if (!same_vocab(test->users, tr->users) || !same_vocab(test->items, tr->items))
+    if (!ns__vocab_same(test->users, tr->users) || !ns__vocab_same(test->items, tr->items))
         return ns__fail(err, NS_EINVAL, "the test interactions were not loaded against this model's training data");
     int32_t n_items = ns_vocab_size(tr->items), n_users = ns_vocab_size(tr->users);
     int64_t max_t = 0;

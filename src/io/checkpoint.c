@@ -205,10 +205,6 @@ static ns_status get_csr(hashed *x, const char *path, const ns_vocab *users, con
     return s;
 }
 
-static int same_vocab(const ns_vocab *a, const ns_vocab *b) {
-    return ns_vocab_size(a) == ns_vocab_size(b) && ns__vocab_first_difference(a, b, ns_vocab_size(a)) < 0;
-}
-
 static ns_status get_rec(hashed *x, const char *path, ns_rec *r, ns_error *err) {
     ns_vocab *users = NULL, *items = NULL;
     int32_t has_test, ri[9];
@@ -222,8 +218,8 @@ static ns_status get_rec(hashed *x, const char *path, ns_rec *r, ns_error *err) 
     if (s == NS_OK) s = get_vocab(x, path, &items, err);
     const ns_model *m = r->m;
     int item2vec = ns__rec_is_item2vec(r);
-    if (s == NS_OK && (item2vec ? !same_vocab(items, m->vocab)
-                                : !same_vocab(users, m->vocab) || !m->vocab_out || !same_vocab(items, m->vocab_out)))
+    if (s == NS_OK && (item2vec ? !ns__vocab_same(items, m->vocab)
+                                : !ns__vocab_same(users, m->vocab) || !m->vocab_out || !ns__vocab_same(items, m->vocab_out)))
         s = ns__fail(err, NS_EFORMAT, "%s: corrupt model file (the interactions' users or items are not the model's)", path);
     if (s == NS_OK && (s = get_csr(x, path, users, items, &r->train, err)) == NS_OK) r->train->opts = io;
     if (s == NS_OK && !get(x, &has_test, 4))

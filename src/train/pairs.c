@@ -191,10 +191,6 @@ static void split(ns_worker *w, int nt, const void *task) {
     ns__run_shards(w, nt, ns_pairs_count(((const pairs_task *)task)->p), NULL, NULL);
 }
 
-static int same_vocab(const ns_vocab *a, const ns_vocab *b) {
-    return ns_vocab_size(a) == ns_vocab_size(b) && ns__vocab_first_difference(a, b, ns_vocab_size(a)) < 0;
-}
-
 ns_status ns_train_pairs(ns_model *m, const ns_pairs *p, const ns_train_opts *o, ns_progress_fn cb,
                          void *user, double interval, ns_error *err) {
     ns_status s = ns_train_opts_check(o, err);
@@ -206,8 +202,8 @@ ns_status ns_train_pairs(ns_model *m, const ns_pairs *p, const ns_train_opts *o,
         return ns__fail(err, NS_EINVAL, "bias %s, but the model was created %s output biases",
                         o->bias ? "on" : "off", m->bias ? "with" : "without");
     int shared = ns_pairs_left_vocab(p) == ns_pairs_right_vocab(p);
-    if (shared != !m->vocab_out || !same_vocab(ns_pairs_left_vocab(p), m->vocab) ||
-        !same_vocab(ns_pairs_right_vocab(p), ns__out_vocab(m)))
+    if (shared != !m->vocab_out || !ns__vocab_same(ns_pairs_left_vocab(p), m->vocab) ||
+        !ns__vocab_same(ns_pairs_right_vocab(p), ns__out_vocab(m)))
         return ns__fail(err, NS_EINVAL, "the pairs' vocabularies are not the model's");
     pairs_task t = {p, malloc((size_t)ns_pairs_count(p) * sizeof *t.order), 0};
     if (!t.order) return NS_ENOMEM;

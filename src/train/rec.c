@@ -248,11 +248,7 @@ ns_status ns_rec_train(ns_rec **out, ns_inter *train, ns_inter *test, const ns_t
     ns_status s = ns_train_opts_check(o, err);
     if (s == NS_OK && o->task == NS_TASK_PAIRS)
         s = ns__fail(err, NS_EINVAL, "options are for the pairs task, not recommendation");
-    if (s == NS_OK && test &&
-        (ns_vocab_size(test->users) != ns_vocab_size(train->users) ||
-         ns_vocab_size(test->items) != ns_vocab_size(train->items) ||
-         ns__vocab_first_difference(test->users, train->users, ns_vocab_size(train->users)) >= 0 ||
-         ns__vocab_first_difference(test->items, train->items, ns_vocab_size(train->items)) >= 0))
+    if (s == NS_OK && test && (!ns__vocab_same(test->users, train->users) || !ns__vocab_same(test->items, train->items)))
         s = ns__fail(err, NS_EINVAL, "the held-out interactions are not over the training vocabularies");
     if (s == NS_OK && o->task == NS_TASK_REC) {
         s = ns_model_create_pairs(&r->m, train->users, train->items, o, err);
