@@ -50,7 +50,8 @@ ns_status ns__model_alloc(ns_model **out, ns_vocab *vocab, ns_vocab *vocab_out, 
 
 /* Losses that draw negatives from the noise distribution. */
 static inline int ns__loss_samples(ns_loss l) {
-    return l == NS_LOSS_SGNS || l == NS_LOSS_NCE || l == NS_LOSS_SOFTMAX_SAMPLED;
+    return l == NS_LOSS_SGNS || l == NS_LOSS_NCE || l == NS_LOSS_SOFTMAX_SAMPLED || l == NS_LOSS_BPR ||
+           l == NS_LOSS_WARP;
 }
 
 static inline int ns__loss_is_softmax(ns_loss l) {

@@ -152,13 +152,8 @@ static void *work(void *arg) {
     int64_t step = infonce ? o->batch : 1, batch_no = 0;
     float lr = (float)ns__run_lr(r, atomic_load(&r->done));
     for (int ep = 0; ep < o->epochs && !ns__run_stopped(r); ep++) {
-        for (int64_t q = me->last - 1; q > me->first; q--) { /* reshuffle this shard */
-            int64_t j = me->first + (int64_t)ns__rng_below(&rng, (uint32_t)(q - me->first + 1));
-            int64_t tmp = t->order[q];
-            t->order[q] = t->order[j], t->order[j] = tmp;
-        }
-        double ep_loss = 0, run_loss = 0;
-        int64_t ep_pairs = 0, run_pairs = 0;
+        ns__shuffle(t->order + me->first, me->last - me->first, &rng); /* this shard, anew */
+        ns_tally tl = {0};
         for (int64_t q = me->first; q < me->last; q += step) {
             int64_t end = q + step < me->last ? q + step : me->last;
             int na = (int)(end - q), nb;
@@ -172,16 +167,14 @@ static void *work(void *arg) {
                 if (o->loss == NS_LOSS_SOFTMAX) nb = m->rows_out, x.pos[0] = right;
                 else nb = pair_columns(r, &x, &rng, left, right, negs, nn);
             }
-            run_loss += update(r, &x, na, nb, lr);
-            run_pairs += na;
-            if (run_pairs >= PUBLISH_EVERY || end == me->last) {
-                lr = ns__run_publish(me, run_pairs, run_loss, run_pairs);
-                ep_loss += run_loss, ep_pairs += run_pairs;
-                run_loss = 0, run_pairs = 0;
+            tl.loss += update(r, &x, na, nb, lr);
+            tl.units += na, tl.pairs += na;
+            if (tl.units >= PUBLISH_EVERY || end == me->last) {
+                lr = ns__run_flush(me, &tl);
                 if (ns__run_stopped(r)) break;
             }
         }
-        ns__run_epoch_end(me, ep, ep_loss, ep_pairs);
+        ns__run_epoch_done(me, ep, &tl);
     }
     scratch_free(&x);
     return NULL;
@@ -207,15 +200,15 @@ ns_status ns_train_pairs(ns_model *m, const ns_pairs *p, const ns_train_opts *o,
         return ns__fail(err, NS_EINVAL, "the pairs' vocabularies are not the model's");
     pairs_task t = {p, malloc((size_t)ns_pairs_count(p) * sizeof *t.order), 0};
     if (!t.order) return NS_ENOMEM;
-    ns_rng rng;
-    ns__rng_seed(&rng, o->seed, 0);
     for (int64_t i = 0; i < ns_pairs_count(p); i++) {
         int32_t l, r;
         int32_t nn = ns_pairs_get(p, i, &l, &r, NULL);
         if (nn > t.max_negs) t.max_negs = nn;
-        int64_t j = (int64_t)(ns__rng_next(&rng) % (uint64_t)(i + 1)); /* inside-out shuffle */
-        t.order[i] = t.order[j], t.order[j] = i;
+        t.order[i] = i;
     }
+    ns_rng rng;
+    ns__rng_seed(&rng, o->seed, 0);
+    ns__shuffle(t.order, ns_pairs_count(p), &rng); /* shards then hold random pairs */
     ns_run run = {.m = m, .o = o, .k = ns__kernels_pick(NULL), .task = &t, .per_epoch = ns_pairs_count(p)};
     /* The exact softmax and InfoNCE draw no negatives: no noise table. */
     if (!ns__loss_samples(o->loss) || (s = ns__noise_build(&run.noise, ns__out_vocab(m), o, err)) == NS_OK)

@@ -129,13 +129,8 @@ static void *work(void *arg) {
     }
     float lr = (float)ns__run_lr(r, atomic_load(&r->done)), one = 1.0f;
     for (int ep = 0; ep < o->epochs && !ns__run_stopped(r); ep++) {
-        for (int64_t q = me->last - 1; q > me->first; q--) { /* reshuffle this shard */
-            int64_t j = me->first + (int64_t)ns__rng_below(&rng, (uint32_t)(q - me->first + 1));
-            int64_t tmp = t->order[q];
-            t->order[q] = t->order[j], t->order[j] = tmp;
-        }
-        double ep_loss = 0, run_loss = 0;
-        int64_t ep_pairs = 0, run_pairs = 0;
+        ns__shuffle(t->order + me->first, me->last - me->first, &rng); /* this shard, anew */
+        ns_tally tl = {0};
         for (int64_t q = me->first; q < me->last; q++) {
             int64_t e = t->order[q];
             int32_t u = t->user_of[e], p = t->x->seq[e];
@@ -160,18 +155,16 @@ static void *work(void *arg) {
             if (o->loss != NS_LOSS_WARP || nb > 1) {
                 ns_block b = ns__run_block(r, lr, x.ids, nb, x.y, x.pos, x.shift, x.bias);
                 b.weight = weight;
-                run_loss += ns__block_update(r->k, &b, x.A, 1, x.B, nb, m->klen, x.S, x.G, x.dA);
+                tl.loss += ns__block_update(r->k, &b, x.A, 1, x.B, nb, m->klen, x.S, x.G, x.dA);
                 r->k->gemm_acc(x.A, 1, (const float *const *)x.dA, 1, &one, 0, 0, m->klen);
             }
-            run_pairs++;
-            if (run_pairs >= PUBLISH_EVERY || q + 1 == me->last) {
-                lr = ns__run_publish(me, run_pairs, run_loss, run_pairs);
-                ep_loss += run_loss, ep_pairs += run_pairs;
-                run_loss = 0, run_pairs = 0;
+            tl.units++, tl.pairs++;
+            if (tl.units >= PUBLISH_EVERY || q + 1 == me->last) {
+                lr = ns__run_flush(me, &tl);
                 if (ns__run_stopped(r)) break;
             }
         }
-        ns__run_epoch_end(me, ep, ep_loss, ep_pairs);
+        ns__run_epoch_done(me, ep, &tl);
     }
     scratch_free(&x);
     return NULL;
@@ -193,15 +186,12 @@ static ns_status train_mf(ns_model *m, const ns_inter *x, const ns_train_opts *o
         ns_rng rng;
         ns__rng_seed(&rng, o->seed, 0);
         for (int32_t u = 0; u < users; u++)
-            for (int64_t e = x->start[u]; e < x->start[u + 1]; e++) t.user_of[e] = u;
-        for (int64_t i = 0; i < n; i++) {
-            int64_t j = (int64_t)(ns__rng_next(&rng) % (uint64_t)(i + 1)); /* inside-out shuffle */
-            t.order[i] = t.order[j], t.order[j] = i;
-        }
+            for (int64_t e = x->start[u]; e < x->start[u + 1]; e++) t.user_of[e] = u, t.order[e] = e;
+        ns__shuffle(t.order, n, &rng); /* shards then hold random positives */
         t.harmonic[0] = 0;
         for (int32_t r = 1; r <= items; r++) t.harmonic[r] = t.harmonic[r - 1] + 1.0 / r;
         ns_run run = {.m = m, .o = o, .k = ns__kernels_pick(NULL), .task = &t, .per_epoch = n};
-        if (o->loss == NS_LOSS_SOFTMAX || (s = ns__noise_build(&run.noise, x->items, o, err)) == NS_OK)
+        if (!ns__loss_samples(o->loss) || (s = ns__noise_build(&run.noise, x->items, o, err)) == NS_OK)
             s = ns__run_threads(&run, work, split, cb, user, interval, err);
     }
     free(t.order), free(t.user_of), free(t.harmonic);

@@ -20,22 +20,33 @@ double ns__run_lr(const ns_run *r, int64_t done) {
     return r->o->lr * frac;
 }
 
-float ns__run_publish(ns_worker *w, int64_t units, double loss, int64_t pairs) {
+float ns__run_flush(ns_worker *w, ns_tally *t) {
     ns_run *r = w->run;
-    int64_t done = atomic_fetch_add(&r->done, units) + units;
+    int64_t done = atomic_fetch_add(&r->done, t->units) + t->units;
     float lr = (float)ns__run_lr(r, done);
     /* Only this worker writes its running figures: load + store suffices. */
     double sum = atomic_load_explicit(&w->run_loss, memory_order_relaxed);
-    atomic_store_explicit(&w->run_loss, sum + loss, memory_order_relaxed);
-    atomic_fetch_add_explicit(&w->run_pairs, pairs, memory_order_relaxed);
+    atomic_store_explicit(&w->run_loss, sum + t->loss, memory_order_relaxed);
+    atomic_fetch_add_explicit(&w->run_pairs, t->pairs, memory_order_relaxed);
     atomic_store_explicit(&w->lr, lr, memory_order_relaxed);
+    t->ep_loss += t->loss, t->ep_pairs += t->pairs;
+    t->units = t->pairs = 0, t->loss = 0;
     return lr;
 }
 
-void ns__run_epoch_end(ns_worker *w, int epoch, double loss, int64_t pairs) {
-    w->epoch_loss[epoch] = loss;
-    w->epoch_pairs[epoch] = pairs;
+void ns__run_epoch_done(ns_worker *w, int epoch, ns_tally *t) {
+    w->epoch_loss[epoch] = t->ep_loss;
+    w->epoch_pairs[epoch] = t->ep_pairs;
     atomic_store_explicit(&w->epochs_done, epoch + 1, memory_order_release);
+    *t = (ns_tally){0};
+}
+
+void ns__shuffle(int64_t *a, int64_t n, ns_rng *rng) {
+    for (int64_t i = n - 1; i > 0; i--) {
+        int64_t j = (int64_t)(ns__rng_next(rng) % (uint64_t)(i + 1));
+        int64_t tmp = a[i];
+        a[i] = a[j], a[j] = tmp;
+    }
 }
 
 ns_block ns__run_block(const ns_run *r, float lr, const int32_t *ids, int nb, const float *y, const int *pos,

@@ -7,9 +7,9 @@
  * A trainer fills an ns_run (model, options, kernels, noise, units of work
  * an epoch, its own data in `task`), sets each worker's shard [first, last)
  * and calls ns__run_threads with its worker function. The worker walks its
- * shard every epoch, calls ns__run_publish every few thousand units (which
- * returns the new learning rate) and ns__run_epoch_end at the end of each
- * epoch.
+ * shard every epoch, counts its work and loss in an ns_tally, calls
+ * ns__run_flush every few thousand units (which returns the new learning
+ * rate) and ns__run_epoch_done at the end of each epoch.
  */
 #ifndef NS_RUN_H
 #define NS_RUN_H
@@ -54,10 +54,21 @@ typedef struct ns_worker {
 
 /* The learning rate after `done` units of all threads. */
 double ns__run_lr(const ns_run *r, int64_t done);
-/* Adds a worker's recent counts to the shared ones; returns the new lr. */
-float ns__run_publish(ns_worker *w, int64_t units, double loss, int64_t pairs);
-/* Records a finished epoch's loss sum and positive pairs. */
-void ns__run_epoch_end(ns_worker *w, int epoch, double loss, int64_t pairs);
+/* A worker's counts: since its last flush (units of work, loss sum,
+ * positive pairs) and over the current epoch. */
+typedef struct ns_tally {
+    int64_t units, pairs, ep_pairs;
+    double loss, ep_loss;
+} ns_tally;
+
+/* Adds the counts since the last flush to the shared ones and to the
+ * epoch's, clears them; returns the new lr. */
+float ns__run_flush(ns_worker *w, ns_tally *t);
+/* Records the finished epoch's loss sum and positive pairs; clears t. */
+void ns__run_epoch_done(ns_worker *w, int epoch, ns_tally *t);
+
+/* A uniform random permutation of a[0..n) (Fisher-Yates). */
+void ns__shuffle(int64_t *a, int64_t n, ns_rng *rng);
 /* Non-zero once the run should stop. */
 static inline int ns__run_stopped(ns_run *r) { return atomic_load_explicit(&r->stop, memory_order_relaxed); }
 

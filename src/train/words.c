@@ -216,8 +216,7 @@ static void *work(void *arg) {
     }
     float lr = (float)ns__run_lr(sh, atomic_load(&sh->done));
     for (int ep = 0; ep < o->epochs && !ns__run_stopped(sh); ep++) {
-        double ep_loss = 0, run_loss = 0;
-        int64_t ep_pairs = 0, run_pairs = 0, pending = 0;
+        ns_tally tl = {0};
         for (int64_t s = me->first; s < me->last; s++) {
             int64_t len, n = 0;
             const int32_t *ids = ns_corpus_sentence(wt->c, s, &len);
@@ -240,17 +239,15 @@ static void *work(void *arg) {
                                             x.ids + 1);
                     for (int j = 0; j < nb; j++) x.B[j] = ns__out_row(m, x.ids[j]);
                 }
-                run_loss += train_centre(sh, &x, na, nb, lr, &run_pairs);
+                tl.loss += train_centre(sh, &x, na, nb, lr, &tl.pairs);
             }
-            pending += len;
-            if (pending >= PUBLISH_EVERY || s + 1 == me->last) {
-                lr = ns__run_publish(me, pending, run_loss, run_pairs);
-                ep_loss += run_loss, ep_pairs += run_pairs;
-                pending = 0, run_loss = 0, run_pairs = 0;
+            tl.units += len;
+            if (tl.units >= PUBLISH_EVERY || s + 1 == me->last) {
+                lr = ns__run_flush(me, &tl);
                 if (ns__run_stopped(sh)) break;
             }
         }
-        ns__run_epoch_end(me, ep, ep_loss, ep_pairs);
+        ns__run_epoch_done(me, ep, &tl);
     }
     scratch_free(&x);
     return NULL;
