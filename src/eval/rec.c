@@ -18,11 +18,10 @@
 #include <string.h>
 
 /* Scores of user u into sc; q: klen floats of scratch (item2vec). */
-static void scores(const ns_rec *r, int32_t u, float *sc, float *q) {
+static void scores(const ns_rec *r, const ns_kernels *k, int32_t u, float *sc, float *q) {
     const ns_model *m = r->m;
     const ns_inter *x = r->train;
     int32_t n = ns_vocab_size(x->items);
-    const ns_kernels *k = ns__kernels_pick(NULL);
     if (u < 0) {
         for (int32_t i = 0; i < n; i++) sc[i] = (float)ns_vocab_count(x->items, i);
     } else if (!ns__rec_is_item2vec(r)) {
@@ -47,7 +46,7 @@ ns_status ns_rec_scores(const ns_rec *r, int32_t u, float *sc) {
     if (u >= ns_vocab_size(r->train->users)) return NS_EINVAL;
     float *q = ns__alloc_aligned((size_t)r->m->klen, sizeof *q);
     if (!q) return NS_ENOMEM;
-    scores(r, u, sc, q);
+    scores(r, ns__kernels_pick(NULL), u, sc, q);
     ns__free_aligned(q);
     return NS_OK;
 }
@@ -78,7 +77,7 @@ int32_t ns_rec_recommend(const ns_rec *r, int32_t u, int32_t k, ns_hit *hits) {
 }
 
 typedef struct ranker {
-    float *sc, *q;
+    float *sc, *pop, *q; /* the user's scores, popularity's, scratch */
     int32_t *test;    /* the user's test items, sorted by `before` */
     int64_t *more;    /* difference array over positions in test */
     int32_t *seen;    /* per item: the user (+1) it is a training positive of */
@@ -86,11 +85,11 @@ typedef struct ranker {
 } ranker;
 
 /* Ranks (1-based, among items that are not training positives of u) of the
- * test items t[0..nt) into z->ranks, t sorted in place by `before`. */
-static void rank_items(ranker *z, int32_t n_items, int32_t u, int32_t *t, int64_t nt) {
+ * test items t[0..nt) by the scores sc into z->ranks, t sorted in place by
+ * `before`. */
+static void rank_items(ranker *z, const float *sc, int32_t n_items, int32_t u, int32_t *t, int64_t nt) {
     /* Insertion sort: test lists are short, and qsort would need the
      * scores through a global. */
-    const float *sc = z->sc;
     for (int64_t a = 1; a < nt; a++) {
         int32_t v = t[a];
         int64_t b = a;
@@ -139,18 +138,17 @@ ns_status ns_rec_eval(const ns_rec *r, const ns_inter *test, const int32_t *ks, 
     int64_t max_t = 0;
     for (int32_t u = 0; u < n_users; u++)
         if (test->start[u + 1] - test->start[u] > max_t) max_t = test->start[u + 1] - test->start[u];
-    ranker z = {malloc((size_t)n_items * sizeof *z.sc), NULL, malloc((size_t)(max_t ? max_t : 1) * sizeof *z.test),
+    ranker z = {malloc((size_t)n_items * sizeof *z.sc), malloc((size_t)n_items * sizeof *z.pop),
+                ns__alloc_aligned((size_t)r->m->klen, sizeof *z.q), malloc((size_t)(max_t ? max_t : 1) * sizeof *z.test),
                 malloc((size_t)(max_t + 1) * sizeof *z.more), calloc((size_t)n_items, sizeof *z.seen),
                 malloc((size_t)(max_t ? max_t : 1) * sizeof *z.ranks)};
-    z.q = ns__alloc_aligned((size_t)r->m->klen, sizeof *z.q);
-    if (!z.sc || !z.q || !z.test || !z.more || !z.seen || !z.ranks) {
-        free(z.sc), free(z.test), free(z.more), free(z.seen), free(z.ranks), ns__free_aligned(z.q);
-        return NS_ENOMEM;
-    }
+    ns_status s = z.sc && z.pop && z.q && z.test && z.more && z.seen && z.ranks ? NS_OK : NS_ENOMEM;
+    const ns_kernels *k = ns__kernels_pick(NULL);
+    if (s == NS_OK) scores(r, k, -1, z.pop, z.q); /* the same for every user */
     memset(out, 0, sizeof *out);
     out->n_k = n_ks;
     for (int c = 0; c < n_ks; c++) out->k[c] = ks[c];
-    for (int32_t u = 0; u < n_users; u++) {
+    for (int32_t u = 0; s == NS_OK && u < n_users; u++) {
         int64_t nt = 0, len;
         const int32_t *mine = ns_inter_user(tr, u, &len);
         for (int64_t h = 0; h < len; h++) z.seen[mine[h]] = u + 1;
@@ -161,15 +159,16 @@ ns_status ns_rec_eval(const ns_rec *r, const ns_inter *test, const int32_t *ks, 
         }
         if (nt == 0) continue;
         out->users++, out->positives += nt;
-        for (int which = 0; which < 2; which++) {
-            double t0 = ns__now();
-            scores(r, which ? -1 : u, z.sc, z.q);
-            rank_items(&z, n_items, u, z.test, nt);
-            if (!which) out->seconds += ns__now() - t0;
-            add_metrics(which ? &out->popularity : &out->model, z.ranks, nt, ks, n_ks);
-        }
+        double t0 = ns__now();
+        scores(r, k, u, z.sc, z.q);
+        rank_items(&z, z.sc, n_items, u, z.test, nt);
+        out->seconds += ns__now() - t0;
+        add_metrics(&out->model, z.ranks, nt, ks, n_ks);
+        rank_items(&z, z.pop, n_items, u, z.test, nt);
+        add_metrics(&out->popularity, z.ranks, nt, ks, n_ks);
     }
-    free(z.sc), free(z.test), free(z.more), free(z.seen), free(z.ranks), ns__free_aligned(z.q);
+    free(z.sc), free(z.pop), free(z.test), free(z.more), free(z.seen), free(z.ranks), ns__free_aligned(z.q);
+    if (s != NS_OK) return s;
     if (out->users == 0)
         return ns__fail(err, NS_EEMPTY, "no test positive to rank (%lld were training positives of the same user)",
                         (long long)out->seen);
