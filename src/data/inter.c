@@ -180,6 +180,27 @@ static int push(entries *b, entry e) {
 
 #define MAX_FIELDS 64
 
+/* A line's user and item: looked up in the vocabularies of a base (a
+ * positive with an unknown one is counted and left out) or added to ours
+ * (counted when a positive); positives become entries. */
+static ns_status add_entry(ns_inter *x, int base, const char *us, size_t ul, const char *is, double t, long long no,
+                           int positive, entries *b) {
+    entry e = {-1, -1, t, no};
+    if (base) {
+        if (!positive) return NS_OK;
+        e.u = ns_vocab_find(x->users, us, ul), e.i = ns_vocab_find(x->items, is, strlen(is));
+        if (e.u < 0 || e.i < 0) {
+            x->stats.unknown++;
+            return NS_OK;
+        }
+    } else {
+        ns_status s = ns_vocab_add(x->users, us, ul, positive, &e.u);
+        if (s == NS_OK) s = ns_vocab_add(x->items, is, strlen(is), positive, &e.i);
+        if (s != NS_OK) return s;
+    }
+    return positive && !push(b, e) ? NS_ENOMEM : NS_OK;
+}
+
 /* A session line: its items in order, its user "s<line number>". */
 static ns_status read_session(ns_inter *x, char *line, long long no, char sep, int base, entries *b) {
     char user[32];
@@ -192,20 +213,8 @@ static ns_status read_session(ns_inter *x, char *line, long long no, char sep, i
         char *tok = p;
         while (*p && (sep ? *p != sep : *p != ' ' && *p != '\t')) p++;
         if (*p) *p++ = '\0';
-        if (!*tok) continue;
-        entry e = {-1, -1, (double)k, no};
-        ns_status s;
-        if (base) {
-            e.u = ns_vocab_find(x->users, user, ul), e.i = ns_vocab_find(x->items, tok, strlen(tok));
-            if (e.u < 0 || e.i < 0) {
-                x->stats.unknown++;
-                continue;
-            }
-        } else if ((s = ns_vocab_add(x->users, user, ul, 1, &e.u)) != NS_OK ||
-                   (s = ns_vocab_add(x->items, tok, strlen(tok), 1, &e.i)) != NS_OK) {
-            return s;
-        }
-        if (!push(b, e)) return NS_ENOMEM;
+        ns_status s = *tok ? add_entry(x, base, user, ul, tok, (double)k, no, 1, b) : NS_OK;
+        if (s != NS_OK) return s;
     }
     return NS_OK;
 }
@@ -258,19 +267,7 @@ static ns_status read_lines(ns_inter *x, const char *path, const ns_inter_opts *
         }
         int positive = w >= o->min_weight;
         if (!positive) x->stats.below++;
-        entry e = {-1, -1, t, no};
-        if (base) {
-            e.u = ns_vocab_find(x->users, us, strlen(us));
-            e.i = ns_vocab_find(x->items, is, strlen(is));
-            if (positive && (e.u < 0 || e.i < 0)) {
-                x->stats.unknown++;
-                continue;
-            }
-        } else if ((s = ns_vocab_add(x->users, us, strlen(us), positive, &e.u)) != NS_OK ||
-                   (s = ns_vocab_add(x->items, is, strlen(is), positive, &e.i)) != NS_OK) {
-            break;
-        }
-        if (positive && !push(b, e)) s = NS_ENOMEM;
+        s = add_entry(x, base, us, strlen(us), is, t, no, positive, b);
     }
     if (s == NS_OK && got < 0) s = got == -1 ? NS_EIO : NS_ENOMEM;
     ns__lines_close(&lr);

@@ -209,12 +209,11 @@ static ns_status get_rec(hashed *x, const char *path, ns_rec *r, ns_error *err) 
     ns_vocab *users = NULL, *items = NULL;
     int32_t has_test, ri[9];
     ns_inter_opts io;
-    ns_status s = NS_OK;
     if (!get(x, ri, sizeof ri) || !get(x, &io.min_weight, 8))
         return ns__fail(err, NS_EFORMAT, "%s: truncated model file (while reading the recommender section)", path);
     io.user_col = ri[0], io.item_col = ri[1], io.weight_col = ri[2], io.time_col = ri[3];
     io.sep = (char)ri[4], io.header = ri[5], io.min_user = ri[6], io.min_item = ri[7], io.sessions = ri[8];
-    if (s == NS_OK) s = get_vocab(x, path, &users, err);
+    ns_status s = get_vocab(x, path, &users, err);
     if (s == NS_OK) s = get_vocab(x, path, &items, err);
     const ns_model *m = r->m;
     int item2vec = ns__rec_is_item2vec(r);
