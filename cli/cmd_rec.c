@@ -75,7 +75,7 @@ int cmd_rec_train(int argc, char **argv) {
     ns_inter_opts io;
     ns_inter_opts_default(&io);
     read_spec rs = {NULL, NULL, 0, NAN};
-    const char *input = NULL, *output = NULL, *loss = "bpr", *model = "mf", *split = NULL;
+    const char *input = NULL, *output = NULL, *loss = NULL, *model = "mf", *split = NULL;
     int sessions = 0, dim = 64, neg = o.neg, epochs = 30, threads = o.threads, window = 200, dns = o.dns;
     int max_trials = o.max_trials, min_user = 1, min_item = 1, bias = 0, quiet = 0;
     int64_t seed = (int64_t)o.seed;
@@ -89,7 +89,7 @@ int cmd_rec_train(int argc, char **argv) {
         {"min-item", OPT_INT, &min_item, "N", "see -min-user [1]"},
         {"split", OPT_STRING, &split, "leave-last-out", "hold out each user's last positive (by timestamp; users with one keep it); kept in the model for rec-eval -split"},
         {"model", OPT_STRING, &model, "NAME", "mf (matrix factorisation, score u.v) or item2vec (skip-gram over each user's items in time order) [mf]"},
-        {"loss", OPT_STRING, &loss, "NAME", "mf: sgns, nce, softmax-sampled, softmax (every item), bpr or warp [bpr]; item2vec: sgns, nce, softmax-sampled"},
+        {"loss", OPT_STRING, &loss, "NAME", "mf: sgns, nce, softmax-sampled, softmax (every item), bpr or warp [bpr]; item2vec: sgns, nce, softmax-sampled or softmax [sgns]"},
         {"dim|size", OPT_INT, &dim, "N", "vector size [64]"},
         {"neg|negative", OPT_INT, &neg, "K", "negatives per positive (not warp, softmax) [5]"},
         {"ns-exponent|noise-alpha", OPT_DOUBLE, &alpha, "A", "negatives drawn by (item popularity)^A; 0 = uniform, 1 = popularity; uniform ranks best on MovieLens (docs/recommendation.md) [0]"},
@@ -129,10 +129,16 @@ int cmd_rec_train(int argc, char **argv) {
         fprintf(stderr, "negsamp rec-train: -split %s is not supported; the one split is leave-last-out\n", split);
         return EXIT_USAGE;
     }
+    if (!loss) loss = item2vec ? "sgns" : "bpr";
     int loss_id = ns_loss_parse(loss);
     if (loss_id < 0 || loss_id == NS_LOSS_INFONCE) {
         fprintf(stderr, "negsamp rec-train: -loss %s is not supported; choose sgns, nce, softmax-sampled, "
                 "softmax, bpr or warp\n", loss);
+        return EXIT_USAGE;
+    }
+    if (item2vec && (loss_id == NS_LOSS_BPR || loss_id == NS_LOSS_WARP)) {
+        fprintf(stderr, "negsamp rec-train: -model item2vec trains with sgns, nce, softmax-sampled or softmax, "
+                "not %s\n", loss);
         return EXIT_USAGE;
     }
     if (item2vec) {

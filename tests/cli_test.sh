@@ -212,7 +212,7 @@ out=$("$ns" rec-eval "$dir/rec.model" -test "$dir/inter.test" 2>&1)
 echo "$out" | awk '$1 == "model" { m = $3 } $1 == "popularity" { p = $3 } END { exit !(m > 0.9 && p < 0.5) }' \
   && ok || bad "rec-train did not learn the planted groups (NDCG@10 model > 0.9, popularity < 0.5): $out"
 echo "$out" | grep -q "users 80, test positives 240" && ok || bad "rec-eval counts: $out"
-for args in "-loss sgns -dns 3" "-loss warp" "-model item2vec -loss sgns -window 15"; do
+for args in "-loss sgns -dns 3" "-loss warp" "-model item2vec -window 15"; do
   "$ns" rec-train -input "$dir/inter.train" -output "$dir/rec2" "${rec[@]}" $args
   out=$("$ns" rec-eval "$dir/rec2.model" -test "$dir/inter.test" -k 10 2>&1)
   echo "$out" | awk '$1 == "model" { exit !($3 > 0.9) } END {}' && ok || bad "rec-train $args did not learn: $out"
@@ -249,6 +249,7 @@ expect 2 "give one of -test FILE and -split" "$ns" rec-eval "$dir/rec.model"
 expect 2 "holds no held-out positives" "$ns" rec-eval "$dir/rec.model" -split leave-last-out
 expect 2 "-columns wants" "$ns" rec-train -input "$dir/inter.tsv" -output "$dir/x" -columns 1
 expect 2 "-loss infonce is not supported" "$ns" rec-train -input "$dir/inter.tsv" -output "$dir/x" -loss infonce
+expect 2 "-model item2vec trains with sgns, nce, softmax-sampled or softmax, not bpr" "$ns" rec-train -input "$dir/inter.tsv" -output "$dir/x" -model item2vec -loss bpr
 expect 2 "dns applies to losses sgns and bpr" "$ns" rec-train -input "$dir/inter.tsv" -output "$dir/x" -loss warp -dns 4
 expect 2 "loss bpr is for recommendation" "$ns" skipgram -input "$toy" -output "$dir/x" -loss bpr
 expect 1 "a recommender model (rec-train)" "$ns" nn "$dir/rec.model" i0
