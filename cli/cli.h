@@ -11,7 +11,14 @@
 
 enum { EXIT_DATA = 1, EXIT_USAGE = 2 };
 
-typedef enum opt_kind { OPT_INT, OPT_I64, OPT_DOUBLE, OPT_STRING, OPT_FLAG, OPT_REJECT } opt_kind;
+typedef enum opt_kind { OPT_INT, OPT_I64, OPT_DOUBLE, OPT_STRING, OPT_FLAG, OPT_REJECT, OPT_LIST } opt_kind;
+
+/* OPT_LIST: an option that may be given several times, each value kept. */
+#define STR_LIST_MAX 16
+typedef struct str_list {
+    const char *v[STR_LIST_MAX];
+    int n;
+} str_list;
 
 /* One option: its names ("dim|size" = -dim, --dim, -size, --size; the first
  * is shown in help), kind, destination and help text. OPT_REJECT options
@@ -68,5 +75,8 @@ int cmd_false_negatives(int argc, char **argv);
 int cmd_rec_train(int argc, char **argv);
 int cmd_rec_eval(int argc, char **argv);
 int cmd_recommend(int argc, char **argv);
+int cmd_kg_train(int argc, char **argv);
+int cmd_kg_eval(int argc, char **argv);
+int cmd_kg_predict(int argc, char **argv);
 
 #endif

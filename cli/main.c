@@ -14,6 +14,7 @@ static void usage(FILE *f) {
             "  cbow             word vectors, CBOW with negative sampling\n"
             "  pairs-train      left/right item vectors from 'left<TAB>right' pairs\n"
             "  rec-train        user/item vectors from 'user item [rating] [time]' lines\n"
+            "  kg-train         entity/relation vectors from 'head<TAB>relation<TAB>tail'\n"
             "query and evaluation (on .vec, .bin or .model files):\n"
             "  nn               nearest neighbours by cosine\n"
             "  analogy          a : b :: c : ?\n"
@@ -23,6 +24,8 @@ static void usage(FILE *f) {
             "  pairs-eval       Recall@K and MRR of a pair model on held-out pairs\n"
             "  rec-eval         Recall, NDCG, HR@K and MRR of a recommender, full ranking\n"
             "  recommend        top items for users of a recommender\n"
+            "  kg-eval          filtered MR, MRR, Hits@1/3/10 of a knowledge-graph model\n"
+            "  kg-predict       top entities for (head, relation, ?) or (?, relation, tail)\n"
             "theory checks:\n"
             "  pmi              learned scores against empirical PMI (offset -ln k)\n"
             "  false-negatives  how often sampled negatives share the positive's class\n"
@@ -45,6 +48,8 @@ static const struct {
     {"pairs-eval", cmd_pairs_eval},      {"pmi", cmd_pmi},
     {"false-negatives", cmd_false_negatives}, {"rec-train", cmd_rec_train},
     {"rec-eval", cmd_rec_eval},          {"recommend", cmd_recommend},
+    {"kg-train", cmd_kg_train},          {"kg-eval", cmd_kg_eval},
+    {"kg-predict", cmd_kg_predict},
 };
 
 static int find_command(const char *name) {

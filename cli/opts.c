@@ -50,6 +50,15 @@ static int set_value(const cmd_spec *c, const opt *o, const char *shown, const c
     case OPT_STRING:
         *(const char **)o->dst = v;
         return 0;
+    case OPT_LIST: {
+        str_list *l = o->dst;
+        if (l->n == STR_LIST_MAX) {
+            fprintf(stderr, "negsamp %s: option %s: at most %d values\n", c->name, shown, STR_LIST_MAX);
+            return -1;
+        }
+        l->v[l->n++] = v;
+        return 0;
+    }
     default:
         return -1;
     }

@@ -627,6 +627,208 @@ typedef struct ns_rec_report {
 ns_status ns_rec_eval(const ns_rec *r, const ns_inter *test, const int32_t *ks, int n_ks, ns_rec_report *out,
                       ns_error *err);
 
+/* ---- knowledge graphs ------------------------------------------------- */
+
+/* "head<TAB>relation<TAB>tail" lines (a trailing \r dropped, blank lines and
+ * lines starting with '#' skipped, .gz read through zlib), held as ids. */
+typedef struct ns_triples ns_triples;
+
+/* With ents = rels = NULL the vocabularies are built from the file (ids in
+ * order of first appearance, counts = occurrences). With both (borrowed;
+ * they must outlive the triples) ids come from them, and a triple naming an
+ * unknown entity or relation is kept with id -1 there and counted. */
+ns_status ns_triples_load(ns_triples **out, const char *path, const ns_vocab *ents, const ns_vocab *rels,
+                          ns_error *err);
+void ns_triples_free(ns_triples *t);
+int64_t ns_triples_count(const ns_triples *t);
+/* Triples with an entity or relation the vocabularies do not hold. */
+int64_t ns_triples_unknown(const ns_triples *t);
+void ns_triples_get(const ns_triples *t, int64_t i, int32_t *head, int32_t *rel, int32_t *tail);
+/* Borrowed: the triples' own vocabularies or the ones they were read with. */
+const ns_vocab *ns_triples_entities(const ns_triples *t);
+const ns_vocab *ns_triples_relations(const ns_triples *t);
+/* The Bernoulli trick (Wang et al. 2014): for every relation r < nrel,
+ * p_head[r] = tph / (tph + hph), the probability of corrupting the head,
+ * where tph is r's mean number of tails per head and hph its mean number of
+ * heads per tail; 0.5 for a relation without triples. */
+ns_status ns_triples_bernoulli(const ns_triples *t, int32_t nrel, double *p_head);
+
+/* Scorers over entity vectors h, t and relation vector r, with dim d
+ * (ComplEx and RotatE: d complex numbers, stored as d real parts then d
+ * imaginary parts):
+ *   TRANSE_L1/L2: f = -|h + r - t|_1 or _2
+ *   DISTMULT:     f = sum_k h_k r_k t_k
+ *   COMPLEX:      f = Re(sum_k h_k r_k conj(t_k))
+ *   ROTATE:       f = -sum_k |h_k r_k - t_k|, |r_k| = 1: r_k = exp(i theta_k)
+ *                 with theta_k = pi * x_k / range, x_k the stored value and
+ *                 range = (gamma + 2) / d the initialisation range (the
+ *                 RotatE paper's code; it makes the paper's learning rates
+ *                 carry over) */
+typedef enum ns_kg_model {
+    NS_KG_TRANSE_L1 = 0,
+    NS_KG_TRANSE_L2 = 1,
+    NS_KG_DISTMULT = 2,
+    NS_KG_COMPLEX = 3,
+    NS_KG_ROTATE = 4
+} ns_kg_model;
+
+/* For a positive with score f and its negatives f_j:
+ *   MARGIN:   -log s(gamma + f) - sum_j w_j log s(-gamma - f_j), sum w_j = 1
+ *             (the RotatE paper's loss; gamma applies to the distance
+ *             scorers, DistMult and ComplEx use f as it is)
+ *   LOGISTIC: -log s(f) - sum_j w_j log s(-f_j), sum w_j = k (every negative
+ *             a full logistic term, as in the ComplEx paper)
+ * w_j is uniform, or with adv_temperature a > 0 the self-adversarial
+ * softmax(a f_j) over the negatives, taken as constants (no gradient). */
+typedef enum ns_kg_loss { NS_KG_LOSS_MARGIN = 0, NS_KG_LOSS_LOGISTIC = 1 } ns_kg_loss;
+typedef enum ns_kg_optim { NS_KG_ADAM = 0, NS_KG_ADAGRAD = 1 } ns_kg_optim;
+/* Penalty on the rows of each positive triple (h, r, t), divided by the
+ * batch size: L2 weight * sum x^2, N3 weight * sum |x|^3. */
+typedef enum ns_kg_reg { NS_KG_REG_NONE = 0, NS_KG_REG_L2 = 1, NS_KG_REG_N3 = 2 } ns_kg_reg;
+
+/* "transe-l1", "transe-l2" ("transe" = l1), "distmult", "complex",
+ * "rotate"; -1 if unknown. */
+int ns_kg_model_parse(const char *name);
+const char *ns_kg_model_name(ns_kg_model m);
+
+typedef struct ns_kg_opts {
+    ns_kg_model model;       /* (ROTATE) */
+    int32_t dim;             /* real or complex dimension (500) */
+    double gamma;            /* margin of the distance scorers (6) */
+    ns_kg_loss loss;         /* (MARGIN) */
+    ns_kg_optim optim;       /* (ADAM) */
+    double lr;               /* (5e-5 Adam; lr/10 after half the steps, as
+                                the RotatE code does) */
+    ns_kg_reg reg;           /* (NONE) */
+    double reg_weight;       /* (0) */
+    int32_t batch;           /* positives a step (512) */
+    int32_t neg;             /* negatives a positive, k (256) */
+    int32_t chunk;           /* positives that share their k negatives (the
+                                batch; 1 = every positive its own) */
+    int64_t steps;           /* optimiser steps in all (0: from epochs) */
+    int32_t epochs;          /* passes over the training triples when steps
+                                is 0 (100) */
+    double adv_temperature;  /* self-adversarial temperature a (0 = uniform
+                                weights) */
+    int bernoulli;           /* corrupt heads with the relation's Bernoulli
+                                probability instead of 1/2 (0) */
+    int exclude_true;        /* a negative that makes a training triple is
+                                given weight 0 (0) */
+    int32_t threads;         /* Hogwild workers, each with its own batches (2) */
+    uint64_t seed;           /* (1) */
+    int64_t valid_every;     /* steps between validations, which are also
+                                pauses where the progress callback may save
+                                the model (0 = none) */
+    int32_t patience;        /* validations without a better filtered MRR
+                                before training stops (0 = never stop) */
+    int64_t valid_max;       /* validate on the first this many triples of
+                                the validation set (0 = all) */
+} ns_kg_opts;
+
+void ns_kg_opts_default(ns_kg_opts *o);
+/* NS_EINVAL with a message naming the option when one is out of range. */
+ns_status ns_kg_opts_check(const ns_kg_opts *o, ns_error *err);
+
+/* Entity and relation vectors, the options they were made with, and the
+ * optimiser's state (so that training resumes from a saved model). */
+typedef struct ns_kg ns_kg;
+
+/* A fresh model over copies of the training triples' vocabularies: entity
+ * values uniform in [-range, range], range = (gamma + 2) / dim. */
+ns_status ns_kg_create(ns_kg **out, const ns_triples *train, const ns_kg_opts *o, ns_error *err);
+void ns_kg_free(ns_kg *m);
+const ns_vocab *ns_kg_entities(const ns_kg *m);
+const ns_vocab *ns_kg_relations(const ns_kg *m);
+const ns_kg_opts *ns_kg_options(const ns_kg *m);
+/* Optimiser steps taken so far (across resumed runs). */
+int64_t ns_kg_steps_done(const ns_kg *m);
+/* The score f of a triple (see ns_kg_model); ids must be in range. */
+float ns_kg_score(const ns_kg *m, int32_t head, int32_t rel, int32_t tail);
+/* Borrowed rows (entity: 2 * dim floats for ComplEx and RotatE, else dim;
+ * relation: dim floats). */
+float *ns_kg_entity(ns_kg *m, int32_t id);
+float *ns_kg_relation(ns_kg *m, int32_t id);
+
+/* Known true triples, for filtered ranking and for exclude_true. */
+typedef struct ns_kg_filter ns_kg_filter;
+/* From n sets of triples (borrowed; over the same vocabularies; triples
+ * with unknown ids are left out). */
+ns_status ns_kg_filter_create(ns_kg_filter **out, const ns_triples *const *sets, int n, ns_error *err);
+void ns_kg_filter_free(ns_kg_filter *f);
+int ns_kg_filter_has(const ns_kg_filter *f, int32_t head, int32_t rel, int32_t tail);
+
+typedef struct ns_kg_metrics {
+    int64_t n;        /* rankings (two a triple: head and tail) */
+    double mr, mrr;   /* mean rank, mean reciprocal rank */
+    double hits1, hits3, hits10;
+} ns_kg_metrics;
+
+typedef struct ns_kg_report {
+    ns_kg_metrics all, head, tail;
+    int64_t triples;          /* ranked */
+    int64_t unknown;          /* with an entity or relation the model does
+                                 not know: counted in the metrics as rank
+                                 entities (the worst), twice */
+    int32_t relations;        /* entries of per_relation */
+    ns_kg_metrics *per_relation;  /* malloc'ed when asked for, else NULL */
+    double seconds;
+} ns_kg_report;
+
+/* Filtered link prediction: every triple (h, r, t) of `test` is ranked
+ * against ALL entities, as a tail (h, r, ?) and as a head (?, r, t); other
+ * triples of `filter` (NULL: none, the raw setting) are left out of the
+ * candidates. Rank = 1 + #(higher) + #(equal)/2 (ties averaged: a constant
+ * scorer gets the middle rank, neither the best nor the worst). Hits@k
+ * counts rank <= k. `test` must be over the model's vocabularies; max > 0
+ * ranks only its first max triples. Frees nothing; release with
+ * ns_kg_report_free. */
+ns_status ns_kg_eval(const ns_kg *m, const ns_triples *test, const ns_kg_filter *filter, int32_t threads,
+                     int per_relation, int64_t max, ns_kg_report *out, ns_error *err);
+void ns_kg_report_free(ns_kg_report *r);
+
+/* The k best answers of (head, rel, ?) when tail < 0, or of (?, rel, tail)
+ * when head < 0 (exactly one must be < 0), best first, ties to the lower
+ * id; answers that make a triple of `filter` (may be NULL) are left out.
+ * Returns how many were written (<= k), -1 on bad ids, k < 1 or out of
+ * memory. */
+int32_t ns_kg_predict(const ns_kg *m, int32_t head, int32_t rel, int32_t tail, const ns_kg_filter *filter, int32_t k,
+                      ns_hit *hits);
+
+typedef struct ns_kg_progress {
+    int64_t step, steps;   /* optimiser steps done (all threads) and in all */
+    double loss;           /* mean loss a positive since the last report */
+    double lr;
+    double seconds;        /* since this call started */
+    int paused;            /* 1: the workers are stopped between steps (each
+                              valid_every steps); the callback may read or
+                              save the model */
+    double valid_mrr;      /* > 0: the validation of this pause */
+    double best_mrr;       /* the best validation so far (0: none) */
+    int64_t best_step;
+} ns_kg_progress;
+
+typedef int (*ns_kg_progress_fn)(const ns_kg_progress *p, void *user);
+
+/* Trains m on `train` (over the model's vocabularies) until o->steps (or
+ * o->epochs) steps in all, counting the steps already done (so a loaded
+ * model resumes). o must keep the model's scorer, dim and gamma; lr,
+ * batch, negatives, threads etc. may change. With `valid` (may be NULL) and
+ * o->valid_every, filtered MRR on it is measured every valid_every steps
+ * against `filter` (may be NULL); the model ends with the parameters of the
+ * best validation, and training stops after o->patience validations
+ * without improvement. cb (may be NULL) is called from this thread about
+ * every `interval` seconds and after each validation; non-zero stops
+ * training (NS_ECANCELED, the model stays usable). Every o->valid_every
+ * steps the workers pause and cb is called with p->paused set, validation
+ * or not, so that it can save a checkpoint. */
+ns_status ns_kg_train(ns_kg *m, const ns_triples *train, const ns_triples *valid, const ns_kg_filter *filter,
+                      const ns_kg_opts *o, ns_kg_progress_fn cb, void *user, double interval, ns_error *err);
+
+/* The model file: options, vocabularies, tables and optimiser state, with
+ * a checksum; written through a temporary file. */
+ns_status ns_kg_save(const ns_kg *m, const char *path, ns_error *err);
+ns_status ns_kg_load(ns_kg **out, const char *path, ns_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -41,88 +41,57 @@
 
 #define FLAG_REC 4 /* a recommender section follows the tables */
 
-typedef struct hashed {
-    FILE *f;
-    uint64_t h;
-    int64_t left; /* bytes of the file not yet read (load) */
-} hashed;
-
-static void fnv(hashed *x, const void *p, size_t n) {
-    const unsigned char *b = p;
-    uint64_t h = x->h;
-    for (size_t i = 0; i < n; i++) h = (h ^ b[i]) * 0x100000001b3ULL;
-    x->h = h;
-}
-
-static void put(hashed *x, const void *p, size_t n) {
-    fnv(x, p, n);
-    fwrite(p, 1, n, x->f);
-}
-
-static void put_table(hashed *x, const ns_model *m, const float *t, int32_t rows) {
-    for (int32_t r = 0; r < rows; r++) put(x, t + (size_t)r * (size_t)m->stride, (size_t)m->dim * 4);
-}
-
-static void put_vocab(hashed *x, const ns_vocab *v) {
-    int32_t n = ns_vocab_size(v);
-    put(x, &n, sizeof n);
-    for (int32_t w = 0; w < n; w++) {
-        const char *word = ns_vocab_word(v, w);
-        uint32_t len = (uint32_t)strlen(word);
-        int64_t count = ns_vocab_count(v, w);
-        put(x, &len, 4);
-        put(x, word, len);
-        put(x, &count, 8);
-    }
+static void put_table(ns_hashed *x, const ns_model *m, const float *t, int32_t rows) {
+    for (int32_t r = 0; r < rows; r++) ns__hput(x, t + (size_t)r * (size_t)m->stride, (size_t)m->dim * 4);
 }
 
 /* Everything of the model file before the checksum; `more` adds flags. */
-static void put_model(hashed *x, const ns_model *m, int32_t more) {
+static void put_model(ns_hashed *x, const ns_model *m, int32_t more) {
     const ns_train_opts *o = &m->opts;
     uint32_t u[2] = {NS_MODEL_VERSION, 0x01020304u};
     int32_t i[7] = {(int32_t)o->task, m->dim, o->window, o->neg, o->epochs, o->threads, (int32_t)o->loss};
     double d[4] = {o->ns_exponent, o->sample, o->lr, o->min_lr_frac};
-    put(x, NS_MODEL_MAGIC, 8);
-    put(x, u, sizeof u);
+    ns__hput(x, NS_MODEL_MAGIC, 8);
+    ns__hput(x, u, sizeof u);
     int32_t flags = (m->bias ? 1 : 0) | (m->vocab_out ? 2 : 0) | more;
-    put(x, i, sizeof i);
-    put(x, &flags, sizeof flags);
-    put(x, &o->l2, sizeof o->l2);
-    put(x, &o->batch, sizeof o->batch);
-    put(x, &o->temperature, sizeof o->temperature);
-    put(x, d, sizeof d);
-    put(x, &o->seed, sizeof o->seed);
-    put_vocab(x, m->vocab);
-    if (m->vocab_out) put_vocab(x, m->vocab_out);
+    ns__hput(x, i, sizeof i);
+    ns__hput(x, &flags, sizeof flags);
+    ns__hput(x, &o->l2, sizeof o->l2);
+    ns__hput(x, &o->batch, sizeof o->batch);
+    ns__hput(x, &o->temperature, sizeof o->temperature);
+    ns__hput(x, d, sizeof d);
+    ns__hput(x, &o->seed, sizeof o->seed);
+    ns__hput_vocab(x, m->vocab);
+    if (m->vocab_out) ns__hput_vocab(x, m->vocab_out);
     put_table(x, m, m->in, m->rows);
     put_table(x, m, m->out, m->rows_out);
-    if (m->bias) put(x, m->bias, (size_t)m->rows_out * sizeof(float));
+    if (m->bias) ns__hput(x, m->bias, (size_t)m->rows_out * sizeof(float));
 }
 
-static void put_csr(hashed *x, const ns_inter *t) {
+static void put_csr(ns_hashed *x, const ns_inter *t) {
     int32_t nu = ns_vocab_size(t->users);
-    put(x, &t->n, 8);
-    put(x, t->start, ((size_t)nu + 1) * sizeof *t->start);
-    put(x, t->seq, (size_t)t->n * sizeof *t->seq);
+    ns__hput(x, &t->n, 8);
+    ns__hput(x, t->start, ((size_t)nu + 1) * sizeof *t->start);
+    ns__hput(x, t->seq, (size_t)t->n * sizeof *t->seq);
 }
 
 static ns_status save(const ns_model *m, const ns_rec *r, const char *path, ns_error *err) {
     ns_outfile out;
     ns_status s = ns__out_open(&out, path, err);
     if (s != NS_OK) return s;
-    hashed x = {out.f, 0xcbf29ce484222325ULL, 0};
+    ns_hashed x = {out.f, NS_FNV_START, 0};
     put_model(&x, m, r ? FLAG_REC : 0);
     if (r) {
         const ns_inter_opts *io = &r->train->opts;
         int32_t has_test = r->test != NULL;
         int32_t ri[9] = {io->user_col, io->item_col, io->weight_col, io->time_col, io->sep, io->header,
                          io->min_user, io->min_item, io->sessions};
-        put(&x, ri, sizeof ri);
-        put(&x, &io->min_weight, 8);
-        put_vocab(&x, r->train->users);
-        put_vocab(&x, r->train->items);
+        ns__hput(&x, ri, sizeof ri);
+        ns__hput(&x, &io->min_weight, 8);
+        ns__hput_vocab(&x, r->train->users);
+        ns__hput_vocab(&x, r->train->items);
         put_csr(&x, r->train);
-        put(&x, &has_test, 4);
+        ns__hput(&x, &has_test, 4);
         if (has_test) put_csr(&x, r->test);
     }
     uint64_t h = x.h;
@@ -134,66 +103,25 @@ ns_status ns_model_save(const ns_model *m, const char *path, ns_error *err) { re
 
 ns_status ns_rec_save(const ns_rec *r, const char *path, ns_error *err) { return save(r->m, r, path, err); }
 
-static int get(hashed *x, void *p, size_t n) {
-    if ((int64_t)n > x->left || fread(p, 1, n, x->f) != n) return 0;
-    x->left -= (int64_t)n;
-    fnv(x, p, n);
-    return 1;
-}
-
 #define TRUNC(what) \
     do { \
         s = ns__fail(err, NS_EFORMAT, "%s: truncated model file (while reading %s)", path, what); \
         goto fail; \
     } while (0)
 
-/* Reads a vocabulary of *n words (u32 len, bytes, i64 count each). */
-static ns_status get_vocab(hashed *x, const char *path, ns_vocab **out, ns_error *err) {
-    int32_t n;
-    if (!get(x, &n, 4)) return ns__fail(err, NS_EFORMAT, "%s: truncated model file (while reading the vocabulary)", path);
-    if (n < 1 || (int64_t)n * 13 > x->left)
-        return ns__fail(err, NS_EFORMAT,
-                        "%s: truncated model file (the header announces %d words, more than the "
-                        "file holds) or a corrupt header", path, n);
-    ns_vocab *v;
-    ns_status s = ns_vocab_create(&v);
-    char *word = NULL;
-    for (int32_t w = 0; s == NS_OK && w < n; w++) {
-        uint32_t len;
-        int64_t count;
-        char *bigger;
-        int32_t id;
-        if (!get(x, &len, 4) || len == 0 || len > x->left)
-            s = ns__fail(err, NS_EFORMAT, "%s: truncated model file (while reading the vocabulary)", path);
-        else if (!(bigger = realloc(word, len)))
-            s = NS_ENOMEM;
-        else if (!get(x, word = bigger, len) || !get(x, &count, 8))
-            s = ns__fail(err, NS_EFORMAT, "%s: truncated model file (while reading the vocabulary)", path);
-        else if (count < 0 || ns_vocab_add(v, word, len, count, &id) != NS_OK || id != w)
-            s = ns__fail(err, NS_EFORMAT, "%s: corrupt vocabulary entry %d", path, w);
-    }
-    free(word);
-    if (s != NS_OK) {
-        ns_vocab_free(v);
-        return s;
-    }
-    *out = v;
-    return NS_OK;
-}
-
 /* The recommender section: the training (and test) positives. */
-static ns_status get_csr(hashed *x, const char *path, const ns_vocab *users, const ns_vocab *items, ns_inter **out,
+static ns_status get_csr(ns_hashed *x, const char *path, const ns_vocab *users, const ns_vocab *items, ns_inter **out,
                          ns_error *err) {
     int32_t nu = ns_vocab_size(users), ni = ns_vocab_size(items);
     int64_t n;
-    if (!get(x, &n, 8)) return ns__fail(err, NS_EFORMAT, "%s: truncated model file (while reading the interactions)", path);
+    if (!ns__hget(x, &n, 8)) return ns__fail(err, NS_EFORMAT, "%s: truncated model file (while reading the interactions)", path);
     if (n < 0 || n > x->left / 4)
         return ns__fail(err, NS_EFORMAT, "%s: truncated model file (%lld interactions announced) or a corrupt header",
                         path, (long long)n);
     int64_t *start = malloc(((size_t)nu + 1) * sizeof *start);
     int32_t *seq = malloc((size_t)(n ? n : 1) * sizeof *seq);
     ns_status s = start && seq ? NS_OK : NS_ENOMEM;
-    if (s == NS_OK && (!get(x, start, ((size_t)nu + 1) * sizeof *start) || !get(x, seq, (size_t)n * sizeof *seq)))
+    if (s == NS_OK && (!ns__hget(x, start, ((size_t)nu + 1) * sizeof *start) || !ns__hget(x, seq, (size_t)n * sizeof *seq)))
         s = ns__fail(err, NS_EFORMAT, "%s: truncated model file (while reading the interactions)", path);
     for (int32_t u = 0; s == NS_OK && u < nu; u++)
         if (start[0] != 0 || start[u + 1] < start[u] || start[nu] != n)
@@ -205,23 +133,23 @@ static ns_status get_csr(hashed *x, const char *path, const ns_vocab *users, con
     return s;
 }
 
-static ns_status get_rec(hashed *x, const char *path, ns_rec *r, ns_error *err) {
+static ns_status get_rec(ns_hashed *x, const char *path, ns_rec *r, ns_error *err) {
     ns_vocab *users = NULL, *items = NULL;
     int32_t has_test, ri[9];
     ns_inter_opts io;
-    if (!get(x, ri, sizeof ri) || !get(x, &io.min_weight, 8))
+    if (!ns__hget(x, ri, sizeof ri) || !ns__hget(x, &io.min_weight, 8))
         return ns__fail(err, NS_EFORMAT, "%s: truncated model file (while reading the recommender section)", path);
     io.user_col = ri[0], io.item_col = ri[1], io.weight_col = ri[2], io.time_col = ri[3];
     io.sep = (char)ri[4], io.header = ri[5], io.min_user = ri[6], io.min_item = ri[7], io.sessions = ri[8];
-    ns_status s = get_vocab(x, path, &users, err);
-    if (s == NS_OK) s = get_vocab(x, path, &items, err);
+    ns_status s = ns__hget_vocab(x, path, &users, err);
+    if (s == NS_OK) s = ns__hget_vocab(x, path, &items, err);
     const ns_model *m = r->m;
     int item2vec = ns__rec_is_item2vec(r);
     if (s == NS_OK && (item2vec ? !ns__vocab_same(items, m->vocab)
                                 : !ns__vocab_same(users, m->vocab) || !m->vocab_out || !ns__vocab_same(items, m->vocab_out)))
         s = ns__fail(err, NS_EFORMAT, "%s: corrupt model file (the interactions' users or items are not the model's)", path);
     if (s == NS_OK && (s = get_csr(x, path, users, items, &r->train, err)) == NS_OK) r->train->opts = io;
-    if (s == NS_OK && !get(x, &has_test, 4))
+    if (s == NS_OK && !ns__hget(x, &has_test, 4))
         s = ns__fail(err, NS_EFORMAT, "%s: truncated model file (while reading the interactions)", path);
     if (s == NS_OK && has_test) s = get_csr(x, path, users, items, &r->test, err);
     if (s == NS_OK && x->left != 0)
@@ -244,18 +172,21 @@ static ns_status load(ns_model **out, ns_rec *rec, const char *path, ns_error *e
         fclose(f);
         return ns__fail(err, NS_EIO, "%s: cannot stat", path);
     }
-    hashed x = {f, 0xcbf29ce484222325ULL, (int64_t)st.st_size - 8};
+    ns_hashed x = {f, NS_FNV_START, (int64_t)st.st_size - 8};
     char magic[8];
     uint32_t u[2];
     int32_t i[7];
     double d[4];
     ns_train_opts o;
     ns_train_opts_default(&o, NS_TASK_SKIPGRAM); /* fields the file does not hold */
-    if (x.left < 8 || !get(&x, magic, 8) || memcmp(magic, NS_MODEL_MAGIC, 8) != 0) {
-        s = ns__fail(err, NS_EFORMAT, "%s: not a negsamp model file (bad magic)", path);
+    int has_magic = x.left >= 8 && ns__hget(&x, magic, 8);
+    if (!has_magic || memcmp(magic, NS_MODEL_MAGIC, 8) != 0) {
+        s = has_magic && memcmp(magic, "NSKGMOD1", 8) == 0
+                ? ns__fail(err, NS_EFORMAT, "%s: a knowledge-graph model (kg-train): use kg-eval or kg-predict", path)
+                : ns__fail(err, NS_EFORMAT, "%s: not a negsamp model file (bad magic)", path);
         goto fail;
     }
-    if (!get(&x, u, sizeof u)) TRUNC("the header");
+    if (!ns__hget(&x, u, sizeof u)) TRUNC("the header");
     if (u[0] != NS_MODEL_VERSION) {
         s = ns__fail(err, NS_EFORMAT, "%s: model format version %u, this build reads %u", path,
                      u[0], NS_MODEL_VERSION);
@@ -266,8 +197,8 @@ static ns_status load(ns_model **out, ns_rec *rec, const char *path, ns_error *e
         goto fail;
     }
     int32_t flags;
-    if (!get(&x, i, sizeof i) || !get(&x, &flags, 4) || !get(&x, &o.l2, 8) || !get(&x, &o.batch, 4) ||
-        !get(&x, &o.temperature, 8) || !get(&x, d, sizeof d) || !get(&x, &o.seed, 8))
+    if (!ns__hget(&x, i, sizeof i) || !ns__hget(&x, &flags, 4) || !ns__hget(&x, &o.l2, 8) || !ns__hget(&x, &o.batch, 4) ||
+        !ns__hget(&x, &o.temperature, 8) || !ns__hget(&x, d, sizeof d) || !ns__hget(&x, &o.seed, 8))
         TRUNC("the options");
     if (flags & ~(3 | FLAG_REC)) {
         s = ns__fail(err, NS_EFORMAT, "%s: corrupt model header (unknown flags 0x%x)", path, (unsigned)flags);
@@ -288,8 +219,8 @@ static ns_status load(ns_model **out, ns_rec *rec, const char *path, ns_error *e
         s = ns__fail(err, NS_EFORMAT, "%s: corrupt options in model header: %s", path, oe.msg);
         goto fail;
     }
-    if ((s = get_vocab(&x, path, &v, err)) != NS_OK) goto fail;
-    if ((flags & 2) && (s = get_vocab(&x, path, &vo, err)) != NS_OK) goto fail;
+    if ((s = ns__hget_vocab(&x, path, &v, err)) != NS_OK) goto fail;
+    if ((flags & 2) && (s = ns__hget_vocab(&x, path, &vo, err)) != NS_OK) goto fail;
     int32_t V = ns_vocab_size(v), Vo = vo ? ns_vocab_size(vo) : V;
     int64_t need = ((int64_t)V + Vo) * o.dim * 4 + (o.bias ? (int64_t)Vo * 4 : 0);
     if (rec ? need > x.left : need != x.left) {
@@ -304,10 +235,10 @@ static ns_status load(ns_model **out, ns_rec *rec, const char *path, ns_error *e
     m->opts = o;
     for (int t = 0; t < 2; t++)
         for (int32_t r = 0; r < (t ? Vo : V); r++)
-            if (!get(&x, (t ? m->out : m->in) + (size_t)r * (size_t)m->stride, (size_t)o.dim * 4))
+            if (!ns__hget(&x, (t ? m->out : m->in) + (size_t)r * (size_t)m->stride, (size_t)o.dim * 4))
                 TRUNC("the tables");
     if (o.bias && (s = ns__model_bias_resize(m, 0, Vo)) != NS_OK) goto fail;
-    if (o.bias && !get(&x, m->bias, (size_t)Vo * 4)) TRUNC("the biases");
+    if (o.bias && !ns__hget(&x, m->bias, (size_t)Vo * 4)) TRUNC("the biases");
     if (rec) {
         rec->m = m, m = NULL; /* freed with rec by the caller */
         if ((s = get_rec(&x, path, rec, err)) != NS_OK) goto fail;

@@ -8,6 +8,7 @@
 
 #include "negsamp.h"
 
+#include <stdint.h>
 #include <stdio.h>
 
 typedef struct ns_outfile {
@@ -20,6 +21,24 @@ ns_status ns__out_open(ns_outfile *o, const char *path, ns_error *err);
 /* Closes, checks for write errors and renames; on any failure removes the
  * temporary file. Also call it on error paths with ok = 0 to discard. */
 ns_status ns__out_finish(ns_outfile *o, int ok, ns_error *err);
+
+/* A model file being written or read, with the FNV-1a hash of every byte
+ * so far (start h at 0xcbf29ce484222325); `left` counts the bytes not yet
+ * read, so that no size read from the file can make a reader overrun it. */
+typedef struct ns_hashed {
+    FILE *f;
+    uint64_t h;
+    int64_t left;
+} ns_hashed;
+
+#define NS_FNV_START 0xcbf29ce484222325ULL
+
+void ns__hput(ns_hashed *x, const void *p, size_t n);
+/* 0 if fewer than n bytes are left. */
+int ns__hget(ns_hashed *x, void *p, size_t n);
+void ns__hput_vocab(ns_hashed *x, const ns_vocab *v);
+/* Checks every length against what is left; messages name `path`. */
+ns_status ns__hget_vocab(ns_hashed *x, const char *path, ns_vocab **out, ns_error *err);
 
 #define NS_MODEL_MAGIC "NSMODEL1"
 #define NS_MODEL_VERSION 3u

@@ -81,4 +81,6 @@ static void gemm_acc_avx2(float *const *y, int ny, const float *const *x, int nx
     }
 }
 
-const ns_kernels ns__kernels_avx2 = {"avx2", dot_avx2, scores_avx2, gemm_acc_avx2};
+#include "dist_impl.h"
+
+const ns_kernels ns__kernels_avx2 = {"avx2", dot_avx2, scores_avx2, gemm_acc_avx2, dist_scores_impl, dist_grad_impl};

@@ -84,4 +84,6 @@ static void gemm_acc_avx512(float *const *y, int ny, const float *const *x, int 
     }
 }
 
-const ns_kernels ns__kernels_avx512 = {"avx512", dot_avx512, scores_avx512, gemm_acc_avx512};
+#include "dist_impl.h"
+
+const ns_kernels ns__kernels_avx512 = {"avx512", dot_avx512, scores_avx512, gemm_acc_avx512, dist_scores_impl, dist_grad_impl};

@@ -22,11 +22,25 @@ typedef void (*ns_scores_fn)(const float *const *a, int na, const float *const *
 typedef void (*ns_gemm_acc_fn)(float *const *y, int ny, const float *const *x, int nx,
                                const float *g, int gy, int gx, int n);
 
+/* Distances of the knowledge-graph scorers (see dist_impl.h); n must be a
+ * multiple of 16. */
+enum { NS_DIST_L1 = 0, NS_DIST_L2 = 1, NS_DIST_CL1 = 2 };
+/* S[i*nb + j] = d(A_i, B_j). */
+typedef void (*ns_dist_fn)(const float *const *a, int na, const float *const *b, int nb, int n, int metric,
+                           float *s);
+/* GA_i += sum_j G_ij dd_ij/dA_i, GB_j += sum_i G_ij dd_ij/dB_j; D holds the
+ * distances from ns_dist_fn (L2 needs them); a row of GA may not alias one
+ * of GB. */
+typedef void (*ns_dist_grad_fn)(float *const *ga, const float *const *a, int na, float *const *gb,
+                                const float *const *b, int nb, const float *g, const float *d, int n, int metric);
+
 typedef struct ns_kernels {
     const char *name;
     ns_dot_fn dot;
     ns_scores_fn scores;
     ns_gemm_acc_fn gemm_acc;
+    ns_dist_fn dist;
+    ns_dist_grad_fn dist_grad;
 } ns_kernels;
 
 extern const ns_kernels ns__kernels_scalar;

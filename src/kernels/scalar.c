@@ -25,4 +25,6 @@ static void gemm_acc_scalar(float *const *y, int ny, const float *const *x, int 
         }
 }
 
-const ns_kernels ns__kernels_scalar = {"scalar", dot_scalar, scores_scalar, gemm_acc_scalar};
+#include "dist_impl.h"
+
+const ns_kernels ns__kernels_scalar = {"scalar", dot_scalar, scores_scalar, gemm_acc_scalar, dist_scores_impl, dist_grad_impl};

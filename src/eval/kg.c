@@ -1,0 +1,218 @@
+/*
+ * kg.c - filtered link prediction and top-k answers for knowledge-graph
+ * models.
+ *
+ * A tail query (h, r, ?) is the query vector q of (h, r) against every
+ * entity row; a head query (?, r, t) the head-side q of (t, r) (model/kg.h).
+ * Queries go in blocks of QB; a block's scores against all entities are
+ * computed in entity blocks of EB rows (so the rows are reused from cache
+ * QB times) into a QB x entities matrix, from which each query's rank is
+ * counted: rank = 1 + #(score > target's) + #(score == target's)/2 over the
+ * entities other than the target that are not known answers (filter).
+ * Every rank is stored and the metrics summed in query order afterwards,
+ * so the figures do not depend on the number of threads.
+ */
+#include "negsamp.h"
+
+#include "core/core.h"
+#include "data/triples.h"
+#include "model/kg.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define QB 32
+#define EB 128
+
+typedef struct eval_job {
+    const ns_kg *m;
+    const ns_triples *test;
+    const ns_kg_filter *filter;
+    const ns_kernels *kern;
+    const float **ents;      /* every entity row */
+    int64_t n;               /* triples ranked */
+    double *rank;            /* 2 n: tail ranks, then head ranks */
+    atomic_llong next;       /* next block of queries (2 n queries) */
+    atomic_int nomem;
+} eval_job;
+
+/* Scores of queries q[0..nq) against every entity into s (nq x ne). */
+static void score_all(const ns_kg *m, const ns_kernels *kn, const float **ents, const float *const *q, int nq,
+                      float *blk, float *s) {
+    int metric = ns__kg_metric(m);
+    for (int32_t e0 = 0; e0 < m->ne; e0 += EB) {
+        int nb = m->ne - e0 < EB ? m->ne - e0 : EB;
+        if (metric < 0) kn->scores(q, nq, ents + e0, nb, m->n, blk);
+        else kn->dist(q, nq, ents + e0, nb, m->n, metric, blk);
+        for (int i = 0; i < nq; i++)
+            for (int j = 0; j < nb; j++) s[(size_t)i * m->ne + e0 + j] = ns__kg_f(metric, blk[i * nb + j]);
+    }
+}
+
+/* The rank of `target` among the scores s[0..ne), known answers left out. */
+static double rank_of(const float *s, int32_t ne, int32_t target, const ns_key3 *ans, int64_t na) {
+    float st = s[target];
+    if (isnan(st)) return ne;
+    int64_t gt = 0, eq = 0;
+    for (int32_t e = 0; e < ne; e++) gt += s[e] > st, eq += s[e] == st;
+    eq--; /* the target itself */
+    for (int64_t a = 0; a < na; a++) {
+        int32_t e = ans[a].c;
+        if (e == target) continue;
+        gt -= s[e] > st, eq -= s[e] == st;
+    }
+    return 1.0 + (double)gt + (double)eq / 2.0;
+}
+
+static void *eval_work(void *arg) {
+    eval_job *j = arg;
+    const ns_kg *m = j->m;
+    const ns_triples *t = j->test;
+    int n = m->n, cw = 2 * (m->half ? m->half : 1);
+    float *q = ns__alloc_aligned((size_t)QB * n, sizeof(float)), *cs = ns__alloc_aligned((size_t)cw, sizeof(float));
+    float *blk = malloc((size_t)QB * EB * sizeof(float)), *s = malloc((size_t)QB * (size_t)m->ne * sizeof(float));
+    const float *rows[QB];
+    int64_t which[QB];
+    if (!q || !cs || !blk || !s) {
+        atomic_store(&j->nomem, 1);
+        goto done;
+    }
+    for (;;) {
+        int64_t b = atomic_fetch_add(&j->next, QB);
+        if (b >= 2 * j->n) break;
+        int nq = 0;
+        for (int64_t k = b; k < b + QB && k < 2 * j->n; k++) {
+            int side = k >= j->n;
+            int64_t i = side ? k - j->n : k;
+            if (t->h[i] < 0 || t->r[i] < 0 || t->t[i] < 0) {
+                j->rank[k] = m->ne; /* unknown: the worst rank */
+                continue;
+            }
+            const float *rel = ns__kg_rel(m, t->r[i]);
+            ns__kg_phases(m, rel, cs);
+            ns__kg_query(m, side, ns__kg_ent(m, side ? t->t[i] : t->h[i]), rel, cs, q + (size_t)nq * n);
+            rows[nq] = q + (size_t)nq * n, which[nq++] = k;
+        }
+        score_all(m, j->kern, j->ents, rows, nq, blk, s);
+        for (int a = 0; a < nq; a++) {
+            int64_t k = which[a];
+            int side = k >= j->n;
+            int64_t i = side ? k - j->n : k, na = 0;
+            const ns_key3 *ans =
+                j->filter ? ns__filter_answers(j->filter, side, t->r[i], side ? t->t[i] : t->h[i], &na) : NULL;
+            j->rank[k] = rank_of(s + (size_t)a * m->ne, m->ne, side ? t->h[i] : t->t[i], ans, na);
+        }
+    }
+done:
+    ns__free_aligned(q), ns__free_aligned(cs);
+    free(blk), free(s);
+    return NULL;
+}
+
+static void add_rank(ns_kg_metrics *x, double r) {
+    x->n++;
+    x->mr += r, x->mrr += 1.0 / r;
+    x->hits1 += r <= 1, x->hits3 += r <= 3, x->hits10 += r <= 10;
+}
+
+static void finish(ns_kg_metrics *x) {
+    if (x->n == 0) return;
+    double n = (double)x->n;
+    x->mr /= n, x->mrr /= n, x->hits1 /= n, x->hits3 /= n, x->hits10 /= n;
+}
+
+void ns_kg_report_free(ns_kg_report *r) {
+    if (!r) return;
+    free(r->per_relation);
+    r->per_relation = NULL;
+}
+
+ns_status ns_kg_eval(const ns_kg *m, const ns_triples *test, const ns_kg_filter *filter, int32_t threads,
+                     int per_relation, int64_t max, ns_kg_report *out, ns_error *err) {
+    memset(out, 0, sizeof *out);
+    if (threads < 1) return ns__fail(err, NS_EINVAL, "threads must be >= 1 (got %d)", threads);
+    for (int64_t i = 0; i < test->n; i++)
+        if (test->h[i] >= m->ne || test->t[i] >= m->ne || test->r[i] >= m->nr)
+            return ns__fail(err, NS_EINVAL, "test triple %lld is not over the model's vocabularies", (long long)i + 1);
+    double t0 = ns__now();
+    eval_job j = {.m = m, .test = test, .filter = filter, .kern = ns__kernels_pick(NULL)};
+    j.n = max > 0 && max < test->n ? max : test->n;
+    atomic_init(&j.next, 0), atomic_init(&j.nomem, 0);
+    j.ents = malloc((size_t)m->ne * sizeof *j.ents);
+    j.rank = malloc((size_t)(2 * j.n) * sizeof *j.rank);
+    pthread_t *th = malloc((size_t)threads * sizeof *th);
+    if (per_relation) out->per_relation = calloc((size_t)m->nr, sizeof *out->per_relation);
+    ns_status s = j.ents && j.rank && th && (!per_relation || out->per_relation) ? NS_OK : NS_ENOMEM;
+    int started = 0;
+    if (s == NS_OK) {
+        for (int32_t e = 0; e < m->ne; e++) j.ents[e] = ns__kg_ent(m, e);
+        for (; started < threads; started++)
+            if (pthread_create(&th[started], NULL, eval_work, &j) != 0) break;
+        if (started == 0) eval_work(&j);
+        for (int t = 0; t < started; t++) pthread_join(th[t], NULL);
+        if (atomic_load(&j.nomem)) s = NS_ENOMEM;
+    }
+    for (int64_t k = 0; s == NS_OK && k < 2 * j.n; k++) {
+        int side = k >= j.n;
+        int64_t i = side ? k - j.n : k;
+        add_rank(&out->all, j.rank[k]);
+        add_rank(side ? &out->head : &out->tail, j.rank[k]);
+        if (test->h[i] < 0 || test->r[i] < 0 || test->t[i] < 0) {
+            out->unknown += !side;
+            continue;
+        }
+        if (per_relation) add_rank(&out->per_relation[test->r[i]], j.rank[k]);
+    }
+    if (s == NS_OK) {
+        finish(&out->all), finish(&out->head), finish(&out->tail);
+        for (int32_t r = 0; per_relation && r < m->nr; r++) finish(&out->per_relation[r]);
+        out->triples = j.n, out->relations = per_relation ? m->nr : 0;
+        out->seconds = ns__now() - t0;
+    } else {
+        ns_kg_report_free(out);
+    }
+    free(j.ents), free(j.rank), free(th);
+    return s;
+}
+
+static int hit_order(const void *x, const void *y) {
+    const ns_hit *a = x, *b = y;
+    if (a->score != b->score) return a->score > b->score ? -1 : 1;
+    return (a->id > b->id) - (a->id < b->id);
+}
+
+int32_t ns_kg_predict(const ns_kg *m, int32_t head, int32_t rel, int32_t tail, const ns_kg_filter *filter, int32_t k,
+                      ns_hit *hits) {
+    int side = head < 0;
+    int32_t x = side ? tail : head;
+    if (k < 1 || (head < 0) == (tail < 0) || x >= m->ne || rel < 0 || rel >= m->nr) return -1;
+    const ns_kernels *kn = ns__kernels_pick(NULL);
+    int cw = 2 * (m->half ? m->half : 1);
+    float *q = ns__alloc_aligned((size_t)m->n, sizeof(float)), *cs = ns__alloc_aligned((size_t)cw, sizeof(float));
+    float *blk = malloc(EB * sizeof(float)), *s = malloc((size_t)m->ne * sizeof(float));
+    const float **ents = malloc((size_t)m->ne * sizeof *ents);
+    ns_hit *all = malloc((size_t)m->ne * sizeof *all);
+    int32_t got = -1;
+    if (q && cs && blk && s && ents && all) {
+        for (int32_t e = 0; e < m->ne; e++) ents[e] = ns__kg_ent(m, e);
+        const float *r = ns__kg_rel(m, rel);
+        ns__kg_phases(m, r, cs);
+        ns__kg_query(m, side, ns__kg_ent(m, x), r, cs, q);
+        const float *qr[1] = {q};
+        score_all(m, kn, ents, qr, 1, blk, s);
+        int64_t na = 0;
+        const ns_key3 *ans = filter ? ns__filter_answers(filter, side, rel, x, &na) : NULL;
+        int32_t n = 0;
+        for (int32_t e = 0; e < m->ne; e++)
+            if (!(ans && ns__filter_in(ans, na, e))) all[n++] = (ns_hit){e, isnan(s[e]) ? -INFINITY : s[e]};
+        qsort(all, (size_t)n, sizeof *all, hit_order);
+        got = n < k ? n : k;
+        memcpy(hits, all, (size_t)got * sizeof *hits);
+    }
+    ns__free_aligned(q), ns__free_aligned(cs);
+    free(blk), free(s), free(ents), free(all);
+    return got;
+}

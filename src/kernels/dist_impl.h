@@ -1,0 +1,88 @@
+/*
+ * dist_impl.h - the distance kernels of the knowledge-graph scorers, as
+ * plain C that the compiler vectorises. scalar.c, avx2.c and avx512.c each
+ * include it, so one source is built for each instruction set (with
+ * -fno-math-errno, so that sqrtf becomes a vector instruction) and every
+ * variant adds in the same order: 8 partial sums over k mod 8, combined
+ * pairwise at the end. Rows have n floats, n a multiple of 16 (CL1: the
+ * real parts in [0, n/2), the imaginary parts in [n/2, n)).
+ *
+ *   L1:  d = sum_k |a_k - b_k|
+ *   L2:  d = sqrt(sum_k (a_k - b_k)^2)
+ *   CL1: d = sum_k |a_k - b_k| over complex a_k = a[k] + i a[k + n/2]
+ *
+ * dist_grad adds g_ij * dd_ij/da_i to ga_i and g_ij * dd_ij/db_j
+ * (= -dd_ij/da_i) to gb_j; L2 divides by d_ij from dist_scores, CL1 by each
+ * modulus (plus 1e-30, so that equal rows give 0, not NaN).
+ */
+#include <math.h>
+
+#define DIST_LANES 8
+
+static float dist_reduce(const float acc[DIST_LANES]) {
+    return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+}
+
+static float dist_one(const float *a, const float *b, int n, int metric) {
+    float acc[DIST_LANES] = {0};
+    if (metric == NS_DIST_CL1) {
+        int h = n / 2;
+        for (int k = 0; k < h; k += DIST_LANES)
+            for (int l = 0; l < DIST_LANES; l++) {
+                float x = a[k + l] - b[k + l], y = a[h + k + l] - b[h + k + l];
+                acc[l] += sqrtf(x * x + y * y);
+            }
+        return dist_reduce(acc);
+    }
+    if (metric == NS_DIST_L1) {
+        for (int k = 0; k < n; k += DIST_LANES)
+            for (int l = 0; l < DIST_LANES; l++) acc[l] += fabsf(a[k + l] - b[k + l]);
+        return dist_reduce(acc);
+    }
+    for (int k = 0; k < n; k += DIST_LANES)
+        for (int l = 0; l < DIST_LANES; l++) {
+            float x = a[k + l] - b[k + l];
+            acc[l] += x * x;
+        }
+    return sqrtf(dist_reduce(acc));
+}
+
+static void dist_scores_impl(const float *const *a, int na, const float *const *b, int nb, int n, int metric,
+                             float *s) {
+    for (int i = 0; i < na; i++)
+        for (int j = 0; j < nb; j++) s[i * nb + j] = dist_one(a[i], b[j], n, metric);
+}
+
+static void dist_grad_pair(float *restrict ga, const float *restrict a, float *restrict gb, const float *restrict b,
+                           float g, float d, int n, int metric) {
+    if (metric == NS_DIST_CL1) {
+        int h = n / 2;
+        for (int k = 0; k < h; k++) {
+            float x = a[k] - b[k], y = a[h + k] - b[h + k];
+            float c = g / (sqrtf(x * x + y * y) + 1e-30f);
+            ga[k] += c * x, ga[h + k] += c * y;
+            gb[k] -= c * x, gb[h + k] -= c * y;
+        }
+    } else if (metric == NS_DIST_L1) {
+        for (int k = 0; k < n; k++) {
+            float x = a[k] - b[k];
+            float c = x > 0.0f ? g : x < 0.0f ? -g : 0.0f;
+            ga[k] += c, gb[k] -= c;
+        }
+    } else {
+        float c = d > 0.0f ? g / d : 0.0f;
+        for (int k = 0; k < n; k++) {
+            float x = c * (a[k] - b[k]);
+            ga[k] += x, gb[k] -= x;
+        }
+    }
+}
+
+static void dist_grad_impl(float *const *ga, const float *const *a, int na, float *const *gb,
+                           const float *const *b, int nb, const float *g, const float *d, int n, int metric) {
+    for (int i = 0; i < na; i++)
+        for (int j = 0; j < nb; j++) {
+            float gij = g[i * nb + j];
+            if (gij != 0.0f) dist_grad_pair(ga[i], a[i], gb[j], b[j], gij, d[i * nb + j], n, metric);
+        }
+}

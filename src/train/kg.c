@@ -1,0 +1,455 @@
+/*
+ * kg.c - the knowledge-graph trainer: mini-batches of true triples against
+ * corrupted ones, Hogwild threads, Adam or Adagrad on the rows a step
+ * touches, periodic filtered validation with early stopping.
+ *
+ * A step takes `batch` positives from the worker's shuffled pass over the
+ * training triples. Each positive corrupts its tail or its head (1/2 each,
+ * or the relation's Bernoulli probability of the head). The positives of a
+ * side are cut into chunks of `chunk`; a chunk shares k uniformly drawn
+ * entities as its negatives, so its scores are one chunk x k block of dot
+ * products or distances between query vectors and entity rows (kg.h), which
+ * the kernels compute without materialising a chunk x k x dim tensor.
+ *
+ * With z = f (+ gamma for the distance scorers under the margin loss), the
+ * loss of a positive is softplus(-z+) + sum_j w_j softplus(z_j), the step's
+ * loss their sum over 2 batch (the RotatE code's (positive mean + negative
+ * mean) / 2), plus the penalty on the positives' rows over batch. The
+ * gradients of the step are summed per row (a row map per worker) and each
+ * touched row then takes one optimiser update ("lazy" Adam: rows a step
+ * does not touch keep their moments; bias correction uses the global step
+ * count). The learning rate drops to lr/10 after half of all steps.
+ *
+ * Threads race on the rows (Hogwild), the one intentional race; step
+ * counting, loss sums and the stop flag are atomics or under a mutex.
+ */
+#include "negsamp.h"
+
+#include "core/core.h"
+#include "data/triples.h"
+#include "data/vocab.h"
+#include "model/kg.h"
+#include "train/run.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+typedef struct kg_run {
+    ns_kg *m;
+    const ns_triples *train;
+    const ns_kg_opts *o;
+    const ns_kernels *kern;
+    const ns_kg_filter *known;   /* exclude_true: the training triples */
+    double *p_head;              /* per relation */
+    int metric;
+    int chunk;
+    int64_t total;               /* steps in all */
+    int64_t end;                 /* this segment stops at this step */
+    atomic_llong next;           /* the next step to claim */
+    atomic_llong finished;       /* steps completed */
+    atomic_int stop;             /* 1: callback, 2: out of memory, 3: diverged */
+    pthread_mutex_t lock;
+    double loss;                 /* loss sum and positives since the last report */
+    int64_t pos;
+} kg_run;
+
+/* A worker's state: its pass over the triples, its scratch buffers and the
+ * gradient of the current step, row by row. */
+typedef struct kg_worker {
+    kg_run *run;
+    pthread_t thread;
+    ns_rng rng;
+    int64_t *order, at;
+    int32_t *side_list[2];
+    int n_side[2];
+    int32_t *neg;
+    const float **neg_rows;
+    float **neg_grads;
+    float *q, *gq, *cs;           /* chunk x n, chunk x n, chunk x 2 half */
+    const float **q_rows;
+    float **gq_rows;
+    float *raw, *g, *raw_pos, *g_pos, *wt;   /* chunk x k, chunk x k, chunk, chunk, k */
+    int32_t *slot_e, *slot_r;     /* row -> slot in ge/gr, -1 = untouched */
+    int32_t *rows_e, *rows_r;     /* slot -> row */
+    int32_t n_e, n_r, cap_e, cap_r;
+    float *ge, *gr;
+} kg_worker;
+
+static void worker_free(kg_worker *w) {
+    free(w->order), free(w->side_list[0]), free(w->side_list[1]), free(w->neg);
+    free(w->neg_rows), free(w->neg_grads), free(w->q_rows), free(w->gq_rows);
+    ns__free_aligned(w->q), ns__free_aligned(w->gq), ns__free_aligned(w->cs);
+    free(w->raw), free(w->g), free(w->raw_pos), free(w->g_pos), free(w->wt);
+    free(w->slot_e), free(w->slot_r), free(w->rows_e), free(w->rows_r);
+    ns__free_aligned(w->ge), ns__free_aligned(w->gr);
+}
+
+static int worker_init(kg_worker *w, kg_run *r, int id) {
+    const ns_kg *m = r->m;
+    int b = r->o->batch, k = r->o->neg, c = r->chunk;
+    int64_t nt = r->train->n;
+    memset(w, 0, sizeof *w);
+    w->run = r;
+    ns__rng_seed(&w->rng, r->o->seed, 0x6b670000ULL + (uint64_t)id + 1000003ULL * (uint64_t)m->steps_done);
+    w->order = malloc((size_t)nt * sizeof *w->order);
+    w->side_list[0] = malloc((size_t)b * sizeof(int32_t)), w->side_list[1] = malloc((size_t)b * sizeof(int32_t));
+    w->neg = malloc((size_t)k * sizeof *w->neg);
+    w->neg_rows = malloc((size_t)k * sizeof *w->neg_rows), w->neg_grads = malloc((size_t)k * sizeof *w->neg_grads);
+    w->q_rows = malloc((size_t)c * sizeof *w->q_rows), w->gq_rows = malloc((size_t)c * sizeof *w->gq_rows);
+    w->q = ns__alloc_aligned((size_t)c * (size_t)m->n, sizeof(float));
+    w->gq = ns__alloc_aligned((size_t)c * (size_t)m->n, sizeof(float));
+    w->cs = ns__alloc_aligned((size_t)c * 2 * (size_t)(m->half ? m->half : 1), sizeof(float));
+    w->raw = malloc((size_t)c * (size_t)k * sizeof(float)), w->g = malloc((size_t)c * (size_t)k * sizeof(float));
+    w->raw_pos = malloc((size_t)c * sizeof(float)), w->g_pos = malloc((size_t)c * sizeof(float));
+    w->wt = malloc((size_t)k * sizeof(float));
+    /* Rows a step can touch: both entities of each positive and each
+     * chunk's negatives (a side has at most batch / chunk + 1 chunks). */
+    int64_t ce = 2 * (int64_t)b + ((int64_t)b / c + 2) * k;
+    w->cap_e = (int32_t)(ce < m->ne ? ce : m->ne), w->cap_r = b < m->nr ? b : m->nr;
+    w->slot_e = malloc((size_t)m->ne * sizeof(int32_t)), w->slot_r = malloc((size_t)m->nr * sizeof(int32_t));
+    w->rows_e = malloc((size_t)w->cap_e * sizeof(int32_t)), w->rows_r = malloc((size_t)w->cap_r * sizeof(int32_t));
+    w->ge = ns__alloc_aligned((size_t)w->cap_e * (size_t)m->n, sizeof(float));
+    w->gr = ns__alloc_aligned((size_t)w->cap_r * (size_t)m->nrel, sizeof(float));
+    if (!w->order || !w->side_list[0] || !w->side_list[1] || !w->neg || !w->neg_rows || !w->neg_grads || !w->q_rows ||
+        !w->gq_rows || !w->q || !w->gq || !w->cs || !w->raw || !w->g || !w->raw_pos || !w->g_pos || !w->wt || !w->slot_e ||
+        !w->slot_r || !w->rows_e || !w->rows_r || !w->ge || !w->gr)
+        return 0;
+    for (int64_t i = 0; i < nt; i++) w->order[i] = i;
+    w->at = nt; /* shuffled before the first step */
+    for (int32_t i = 0; i < m->ne; i++) w->slot_e[i] = -1;
+    for (int32_t i = 0; i < m->nr; i++) w->slot_r[i] = -1;
+    return 1;
+}
+
+/* The gradient row of entity e (zeroed when first touched this step). */
+static float *grad_ent(kg_worker *w, int32_t e) {
+    int32_t s = w->slot_e[e];
+    if (s < 0) {
+        s = w->slot_e[e] = w->n_e++;
+        w->rows_e[s] = e;
+    }
+    return w->ge + (size_t)s * (size_t)w->run->m->n;
+}
+
+static float *grad_rel(kg_worker *w, int32_t r) {
+    int32_t s = w->slot_r[r];
+    if (s < 0) {
+        s = w->slot_r[r] = w->n_r++;
+        w->rows_r[s] = r;
+    }
+    return w->gr + (size_t)s * (size_t)w->run->m->nrel;
+}
+
+static float softplus(float x) { return x > 0 ? x + log1pf(expf(-x)) : log1pf(expf(x)); }
+static float sigmoid(float x) { return 1.0f / (1.0f + expf(-x)); }
+
+/* The loss coefficients of one chunk: from raw scores (c positives, k
+ * negatives each) to dL/draw in g_pos and g; returns the chunk's loss sum. */
+static double chunk_loss(kg_worker *w, const int32_t *pos, int c, int side, float scale) {
+    kg_run *r = w->run;
+    const ns_kg_opts *o = r->o;
+    const ns_triples *t = r->train;
+    int k = o->neg, metric = r->metric;
+    float shift = metric >= 0 && o->loss == NS_KG_LOSS_MARGIN ? (float)o->gamma : 0.0f;
+    float dz = metric < 0 ? 1.0f : -1.0f; /* dz/draw */
+    double loss = 0;
+    for (int i = 0; i < c; i++) {
+        int64_t p = pos[i];
+        float *raw = w->raw + (size_t)i * k, *g = w->g + (size_t)i * k;
+        int64_t na = 0;
+        const ns_key3 *ans = r->known ? ns__filter_answers(r->known, side, t->r[p], side ? t->t[p] : t->h[p], &na) : NULL;
+        /* z in g for now; masked negatives get -inf. */
+        float zmax = -INFINITY;
+        int live = 0;
+        for (int j = 0; j < k; j++) {
+            float z = ns__kg_f(metric, raw[j]) + shift;
+            if (ans && ns__filter_in(ans, na, w->neg[j])) z = -INFINITY;
+            else live++, zmax = z > zmax ? z : zmax;
+            g[j] = z;
+        }
+        float zp = ns__kg_f(metric, w->raw_pos[i]) + shift;
+        loss += softplus(-zp);
+        w->g_pos[i] = -scale * sigmoid(-zp) * dz;
+        double wsum = 0;
+        float a = (float)o->adv_temperature, *wt = w->wt;
+        for (int j = 0; j < k; j++) /* unnormalised weights */
+            wt[j] = g[j] == -INFINITY ? 0.0f : a > 0 ? expf(a * (g[j] - zmax)) : 1.0f;
+        for (int j = 0; j < k; j++) wsum += wt[j];
+        double norm = live ? (o->loss == NS_KG_LOSS_LOGISTIC ? live : 1) / wsum : 0;
+        for (int j = 0; j < k; j++) {
+            if (g[j] == -INFINITY) {
+                g[j] = 0;
+                continue;
+            }
+            float wj = (float)(wt[j] * norm);
+            loss += wj * softplus(g[j]);
+            g[j] = scale * wj * sigmoid(g[j]) * dz;
+        }
+    }
+    return loss;
+}
+
+/* Forward and backward of one chunk of positives pos[0..c) on one side. */
+static double chunk_step(kg_worker *w, const int32_t *pos, int c, int side, float scale) {
+    kg_run *r = w->run;
+    const ns_kg *m = r->m;
+    const ns_triples *t = r->train;
+    const ns_kernels *kn = r->kern;
+    int k = r->o->neg, n = m->n, metric = r->metric, cw = 2 * (m->half ? m->half : 1);
+    for (int j = 0; j < k; j++) {
+        w->neg[j] = (int32_t)ns__rng_below(&w->rng, (uint32_t)m->ne);
+        w->neg_rows[j] = ns__kg_ent(m, w->neg[j]);
+    }
+    for (int i = 0; i < c; i++) {
+        int64_t p = pos[i];
+        float *q = w->q + (size_t)i * n, *cs = w->cs + (size_t)i * cw;
+        const float *rel = ns__kg_rel(m, t->r[p]), *target = ns__kg_ent(m, side ? t->h[p] : t->t[p]);
+        ns__kg_phases(m, rel, cs);
+        ns__kg_query(m, side, ns__kg_ent(m, side ? t->t[p] : t->h[p]), rel, cs, q);
+        w->q_rows[i] = q;
+        w->gq_rows[i] = memset(w->gq + (size_t)i * n, 0, (size_t)n * sizeof(float));
+        if (metric < 0) w->raw_pos[i] = kn->dot(q, target, n);
+        else kn->dist(&w->q_rows[i], 1, &target, 1, n, metric, &w->raw_pos[i]);
+    }
+    if (metric < 0) kn->scores(w->q_rows, c, w->neg_rows, k, n, w->raw);
+    else kn->dist(w->q_rows, c, w->neg_rows, k, n, metric, w->raw);
+    double loss = chunk_loss(w, pos, c, side, scale);
+    for (int j = 0; j < k; j++) w->neg_grads[j] = grad_ent(w, w->neg[j]);
+    if (metric < 0) {
+        kn->gemm_acc(w->gq_rows, c, w->neg_rows, k, w->g, k, 1, n);
+        kn->gemm_acc(w->neg_grads, k, w->q_rows, c, w->g, 1, k, n);
+    } else {
+        kn->dist_grad(w->gq_rows, w->q_rows, c, w->neg_grads, w->neg_rows, k, w->g, w->raw, n, metric);
+    }
+    for (int i = 0; i < c; i++) {
+        int64_t p = pos[i];
+        int32_t x = side ? t->t[p] : t->h[p], y = side ? t->h[p] : t->t[p];
+        const float *target = ns__kg_ent(m, y);
+        float *gy = grad_ent(w, y);
+        if (metric < 0) {
+            float gp = w->g_pos[i];
+            for (int d = 0; d < n; d++) w->gq_rows[i][d] += gp * target[d], gy[d] += gp * w->q_rows[i][d];
+        } else {
+            kn->dist_grad(&w->gq_rows[i], &w->q_rows[i], 1, &gy, &target, 1, &w->g_pos[i], &w->raw_pos[i], n, metric);
+        }
+        ns__kg_query_back(m, side, ns__kg_ent(m, x), ns__kg_rel(m, t->r[p]), w->cs + (size_t)i * cw, w->gq_rows[i],
+                          grad_ent(w, x), grad_rel(w, t->r[p]));
+    }
+    return loss;
+}
+
+/* d/dx of weight * |x|^p (p = 2 or 3) added to g over n values. */
+static void penalty(float *g, const float *x, int n, int p, float weight) {
+    for (int d = 0; d < n; d++) g[d] += p == 2 ? 2.0f * weight * x[d] : 3.0f * weight * x[d] * fabsf(x[d]);
+}
+
+/* One optimiser update of a row from its gradient, which is zeroed. */
+static void update_row(const kg_run *r, float *x, float *m1, float *m2, float *g, int n, float lr, int64_t step) {
+    if (r->o->optim == NS_KG_ADAGRAD) {
+        for (int d = 0; d < n; d++) {
+            m2[d] += g[d] * g[d];
+            x[d] -= lr * g[d] / (sqrtf(m2[d]) + 1e-10f);
+            g[d] = 0;
+        }
+        return;
+    }
+    const float b1 = 0.9f, b2 = 0.999f, eps = 1e-8f;
+    float c1 = 1.0f / (1.0f - powf(b1, (float)step)), c2 = 1.0f / (1.0f - powf(b2, (float)step));
+    for (int d = 0; d < n; d++) {
+        m1[d] = b1 * m1[d] + (1 - b1) * g[d];
+        m2[d] = b2 * m2[d] + (1 - b2) * g[d] * g[d];
+        x[d] -= lr * (m1[d] * c1) / (sqrtf(m2[d] * c2) + eps);
+        g[d] = 0;
+    }
+}
+
+/* The next batch of positives from the worker's shuffled pass. */
+static void next_batch(kg_worker *w) {
+    kg_run *r = w->run;
+    int64_t nt = r->train->n;
+    w->n_side[0] = w->n_side[1] = 0;
+    for (int i = 0; i < r->o->batch; i++) {
+        if (w->at == nt) {
+            ns__shuffle(w->order, nt, &w->rng);
+            w->at = 0;
+        }
+        int64_t p = w->order[w->at++];
+        double ph = r->p_head ? r->p_head[r->train->r[p]] : 0.5;
+        int side = ns__rng_float(&w->rng) < ph;
+        w->side_list[side][w->n_side[side]++] = (int32_t)p;
+    }
+}
+
+static double one_step(kg_worker *w, int64_t step) {
+    kg_run *r = w->run;
+    ns_kg *m = r->m;
+    const ns_kg_opts *o = r->o;
+    const ns_triples *t = r->train;
+    float scale = 0.5f / (float)o->batch;
+    double loss = 0;
+    next_batch(w);
+    for (int side = 0; side < 2; side++)
+        for (int at = 0; at < w->n_side[side]; at += r->chunk) {
+            int c = w->n_side[side] - at < r->chunk ? w->n_side[side] - at : r->chunk;
+            loss += chunk_step(w, w->side_list[side] + at, c, side, scale);
+        }
+    if (o->reg != NS_KG_REG_NONE && o->reg_weight > 0) {
+        int p = o->reg == NS_KG_REG_L2 ? 2 : 3;
+        float wt = (float)(o->reg_weight / o->batch);
+        for (int side = 0; side < 2; side++)
+            for (int i = 0; i < w->n_side[side]; i++) {
+                int64_t q = w->side_list[side][i];
+                penalty(grad_ent(w, t->h[q]), ns__kg_ent(m, t->h[q]), m->n, p, wt);
+                penalty(grad_ent(w, t->t[q]), ns__kg_ent(m, t->t[q]), m->n, p, wt);
+                penalty(grad_rel(w, t->r[q]), ns__kg_rel(m, t->r[q]), m->nrel, p, wt);
+            }
+    }
+    float lr = (float)(2 * step < r->total ? o->lr : o->lr / 10);
+    int adam = o->optim == NS_KG_ADAM;
+    for (int32_t s = 0; s < w->n_e; s++) {
+        size_t off = (size_t)w->rows_e[s] * (size_t)m->n;
+        update_row(r, m->E + off, adam ? m->E1 + off : NULL, m->E2 + off, w->ge + (size_t)s * m->n, m->n, lr, step + 1);
+        w->slot_e[w->rows_e[s]] = -1;
+    }
+    for (int32_t s = 0; s < w->n_r; s++) {
+        size_t off = (size_t)w->rows_r[s] * (size_t)m->nrel;
+        update_row(r, m->R + off, adam ? m->R1 + off : NULL, m->R2 + off, w->gr + (size_t)s * m->nrel, m->nrel, lr,
+                   step + 1);
+        w->slot_r[w->rows_r[s]] = -1;
+    }
+    w->n_e = w->n_r = 0;
+    return loss;
+}
+
+static void *work(void *arg) {
+    kg_worker *w = arg;
+    kg_run *r = w->run;
+    for (;;) {
+        if (atomic_load_explicit(&r->stop, memory_order_relaxed)) break;
+        int64_t step = atomic_fetch_add(&r->next, 1);
+        if (step >= r->end) break;
+        double loss = one_step(w, step);
+        if (!isfinite(loss)) atomic_store(&r->stop, 3);
+        pthread_mutex_lock(&r->lock);
+        r->loss += loss, r->pos += r->o->batch;
+        pthread_mutex_unlock(&r->lock);
+        atomic_fetch_add(&r->finished, 1);
+    }
+    return NULL;
+}
+
+/* Runs the workers from r->next to r->end, reporting every `interval`. */
+static ns_status run_segment(kg_run *r, kg_worker *w, int nt, ns_kg_progress *pr, double t0, ns_kg_progress_fn cb,
+                             void *user, double interval, ns_error *err) {
+    int started = 0;
+    for (; started < nt; started++)
+        if (pthread_create(&w[started].thread, NULL, work, &w[started]) != 0) break;
+    if (started == 0) return ns__fail(err, NS_ENOMEM, "cannot start a training thread");
+    double last = ns__now();
+    /* Every claimed step below r->end completes, so this ends. */
+    while (atomic_load(&r->finished) < r->end && !atomic_load(&r->stop)) {
+        struct timespec ts = {0, 20 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+        if (!cb || ns__now() - last < interval) continue;
+        last = ns__now();
+        pthread_mutex_lock(&r->lock);
+        pr->loss = r->pos ? r->loss / (double)r->pos : 0;
+        r->loss = 0, r->pos = 0;
+        pthread_mutex_unlock(&r->lock);
+        pr->step = atomic_load(&r->finished);
+        pr->lr = 2 * pr->step < r->total ? r->o->lr : r->o->lr / 10;
+        pr->seconds = ns__now() - t0;
+        if (cb(pr, user)) atomic_store(&r->stop, 1);
+    }
+    for (int t = 0; t < started; t++) pthread_join(w[t].thread, NULL);
+    /* Steps claimed past the end were not run. */
+    atomic_store(&r->next, atomic_load(&r->finished));
+    return NS_OK;
+}
+
+static ns_status check_compatible(const ns_kg *m, const ns_triples *train, const ns_kg_opts *o, ns_error *err) {
+    if (o->model != m->o.model || o->dim != m->o.dim || o->gamma != m->o.gamma || o->optim != m->o.optim)
+        return ns__fail(err, NS_EINVAL,
+                        "the options change the model (%s, dim %d, gamma %g, %s); scorer, dim, gamma and optimiser "
+                        "must stay as they were", ns_kg_model_name(m->o.model), m->o.dim, m->o.gamma,
+                        m->o.optim == NS_KG_ADAM ? "adam" : "adagrad");
+    if (!ns__vocab_same(train->ents, m->ents) || !ns__vocab_same(train->rels, m->rels))
+        return ns__fail(err, NS_EINVAL, "the training triples' entities or relations are not the model's");
+    for (int64_t i = 0; i < train->n; i++)
+        if (train->h[i] < 0 || train->r[i] < 0 || train->t[i] < 0)
+            return ns__fail(err, NS_EINVAL, "training triple %lld names an unknown entity or relation", (long long)i + 1);
+    return NS_OK;
+}
+
+ns_status ns_kg_train(ns_kg *m, const ns_triples *train, const ns_triples *valid, const ns_kg_filter *filter,
+                      const ns_kg_opts *o, ns_kg_progress_fn cb, void *user, double interval, ns_error *err) {
+    ns_status s = ns_kg_opts_check(o, err);
+    if (s == NS_OK) s = check_compatible(m, train, o, err);
+    if (s != NS_OK) return s;
+    kg_run r = {.m = m, .train = train, .o = o, .metric = ns__kg_metric(m)};
+    r.kern = ns__kernels_pick(NULL);
+    r.chunk = o->chunk == 0 || o->chunk > o->batch ? o->batch : o->chunk;
+    r.total = o->steps ? o->steps : o->epochs * ((train->n + o->batch - 1) / o->batch);
+    atomic_init(&r.next, m->steps_done), atomic_init(&r.finished, m->steps_done), atomic_init(&r.stop, 0);
+    pthread_mutex_init(&r.lock, NULL);
+    int nt = o->threads;
+    kg_worker *w = calloc((size_t)nt, sizeof *w);
+    ns_kg_filter *known = NULL;
+    float *best = NULL;
+    size_t ne = (size_t)m->ne * (size_t)m->n, nr = (size_t)m->nr * (size_t)m->nrel;
+    if (!w) s = NS_ENOMEM;
+    if (s == NS_OK && o->exclude_true) s = ns_kg_filter_create(&known, &train, 1, err);
+    r.known = known;
+    if (s == NS_OK && o->bernoulli) {
+        if (!(r.p_head = malloc((size_t)m->nr * sizeof *r.p_head))) s = NS_ENOMEM;
+        else s = ns_triples_bernoulli(train, m->nr, r.p_head);
+    }
+    for (int t = 0; s == NS_OK && t < nt; t++)
+        if (!worker_init(&w[t], &r, t)) s = NS_ENOMEM;
+    int validate = valid && o->valid_every > 0;
+    if (s == NS_OK && validate && !(best = ns__alloc_aligned(ne + nr, sizeof(float)))) s = NS_ENOMEM;
+    ns_kg_progress pr = {.steps = r.total};
+    double t0 = ns__now();
+    int bad = 0;
+    while (s == NS_OK && atomic_load(&r.finished) < r.total && !atomic_load(&r.stop)) {
+        int64_t done = atomic_load(&r.finished);
+        r.end = o->valid_every > 0 ? (done / o->valid_every + 1) * o->valid_every : r.total;
+        if (r.end > r.total) r.end = r.total;
+        s = run_segment(&r, w, nt, &pr, t0, cb, user, interval, err);
+        m->steps_done = atomic_load(&r.finished);
+        if (s != NS_OK || atomic_load(&r.stop) || o->valid_every == 0) break;
+        pr.step = m->steps_done, pr.paused = 1, pr.valid_mrr = 0;
+        if (validate) {
+            ns_kg_report rep;
+            if ((s = ns_kg_eval(m, valid, filter, nt, 0, o->valid_max, &rep, err)) != NS_OK) break;
+            pr.valid_mrr = rep.all.mrr;
+            if (rep.all.mrr > pr.best_mrr) {
+                pr.best_mrr = rep.all.mrr, pr.best_step = m->steps_done, bad = 0;
+                memcpy(best, m->E, ne * sizeof(float)), memcpy(best + ne, m->R, nr * sizeof(float));
+            } else {
+                bad++;
+            }
+        }
+        pr.seconds = ns__now() - t0;
+        if (cb && cb(&pr, user)) atomic_store(&r.stop, 1);
+        pr.paused = 0;
+        if (validate && o->patience && bad >= o->patience) break;
+    }
+    if (s == NS_OK && atomic_load(&r.stop) == 3)
+        s = ns__fail(err, NS_EINVAL, "training diverged (a step's loss is not finite); lower the learning rate");
+    else if (s == NS_OK && atomic_load(&r.stop) == 1)
+        s = NS_ECANCELED;
+    if (best && pr.best_step > 0) /* the best validated parameters */
+        memcpy(m->E, best, ne * sizeof(float)), memcpy(m->R, best + ne, nr * sizeof(float));
+    if (s == NS_OK || s == NS_ECANCELED) m->o = *o;
+    for (int t = 0; w && t < nt; t++) worker_free(&w[t]);
+    free(w), free(r.p_head);
+    ns__free_aligned(best);
+    ns_kg_filter_free(known);
+    pthread_mutex_destroy(&r.lock);
+    return s;
+}
