@@ -5,7 +5,9 @@
  */
 #include "cli.h"
 
+#include <limits.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -76,15 +78,47 @@ static int parse_choice(const char *cmd, const char *opt, const char *v, const c
     return -1;
 }
 
+#define UNSET INT_MIN
+#define UNSET64 INT64_MIN
+#define SET(var, unset, field) ((var) != (unset) ? (void)((field) = (var)) : (void)0)
+
+/* The named choices given on the command line into o; a new model without
+ * -optim and -lr gets the optimiser's default rate. Returns -1 (message
+ * printed) on an unknown name. */
+static int set_kg_opts(ns_kg_opts *o, int resume, const char *model, const char *loss, const char *optim,
+                       const char *reg) {
+    static const char *const losses[] = {"margin", "logistic"}, *const optims[] = {"adam", "adagrad"};
+    static const char *const regs[] = {"none", "l2", "n3"};
+    if (model) {
+        int id = ns_kg_model_parse(model);
+        if (id < 0) {
+            fprintf(stderr, "negsamp kg-train: -model %s is not supported; choose transe, transe-l2, distmult, "
+                    "complex or rotate\n", model);
+            return -1;
+        }
+        o->model = (ns_kg_model)id;
+    }
+    int l = loss ? parse_choice("kg-train", "loss", loss, losses, 2) : (int)o->loss;
+    int op = optim ? parse_choice("kg-train", "optim", optim, optims, 2) : (int)o->optim;
+    int rg = reg ? parse_choice("kg-train", "reg", reg, regs, 3) : (int)o->reg;
+    if (l < 0 || op < 0 || rg < 0) return -1;
+    o->loss = (ns_kg_loss)l, o->reg = (ns_kg_reg)rg;
+    if (!resume && op == NS_KG_ADAGRAD) o->lr = 0.1;
+    o->optim = (ns_kg_optim)op;
+    return 0;
+}
+
 int cmd_kg_train(int argc, char **argv) {
     ns_kg_opts o;
     ns_kg_opts_default(&o);
     const char *train_path = NULL, *valid_path = NULL, *output = NULL, *resume = NULL;
-    const char *model = "rotate", *loss = "margin", *optim = "adam", *reg = "none";
-    int dim = o.dim, batch = o.batch, neg = o.neg, chunk = o.chunk, epochs = o.epochs, threads = o.threads;
-    int bernoulli = 0, exclude = 0, patience = 0, quiet = 0, checkpoint = 0;
-    int64_t steps = 0, valid_every = 0, valid_max = 0, seed = (int64_t)o.seed;
-    double gamma = o.gamma, lr = NAN, reg_weight = 0, adv = 0, interval = -1;
+    /* Unset (NULL, UNSET, UNSET64, NAN): the default, or with -resume the
+     * resumed model's setting. */
+    const char *model = NULL, *loss = NULL, *optim = NULL, *reg = NULL;
+    int dim = UNSET, batch = UNSET, neg = UNSET, chunk = UNSET, epochs = UNSET, threads = UNSET, patience = UNSET;
+    int bernoulli = 0, exclude = 0, quiet = 0, checkpoint = 0;
+    int64_t steps = UNSET64, valid_every = UNSET64, valid_max = UNSET64, seed = UNSET64;
+    double gamma = NAN, lr = NAN, reg_weight = NAN, adv = NAN, interval = -1;
     str_list filters = {{0}, 0};
     const opt opts[] = {
         {"train|input", OPT_STRING, &train_path, "FILE", "'head<TAB>relation<TAB>tail' lines, .gz ok (required)"},
@@ -130,49 +164,48 @@ int cmd_kg_train(int argc, char **argv) {
         fprintf(stderr, "negsamp kg-train: -train and -output are required (see 'negsamp kg-train --help')\n");
         return EXIT_USAGE;
     }
-    int model_id = ns_kg_model_parse(model);
-    if (model_id < 0) {
-        fprintf(stderr, "negsamp kg-train: -model %s is not supported; choose transe, transe-l2, distmult, complex or "
-                "rotate\n", model);
-        return EXIT_USAGE;
-    }
-    static const char *const losses[] = {"margin", "logistic"}, *const optims[] = {"adam", "adagrad"};
-    static const char *const regs[] = {"none", "l2", "n3"};
-    int loss_id = parse_choice("kg-train", "loss", loss, losses, 2);
-    int optim_id = parse_choice("kg-train", "optim", optim, optims, 2);
-    int reg_id = parse_choice("kg-train", "reg", reg, regs, 3);
-    if (loss_id < 0 || optim_id < 0 || reg_id < 0) return EXIT_USAGE;
-    if (isnan(lr)) lr = optim_id == NS_KG_ADAM ? 5e-5 : 0.1;
-    o.model = (ns_kg_model)model_id, o.dim = dim, o.gamma = gamma, o.loss = (ns_kg_loss)loss_id;
-    o.optim = (ns_kg_optim)optim_id, o.lr = lr, o.reg = (ns_kg_reg)reg_id, o.reg_weight = reg_weight;
-    o.batch = batch, o.neg = neg, o.chunk = chunk, o.steps = steps, o.epochs = epochs, o.adv_temperature = adv;
-    o.bernoulli = bernoulli, o.exclude_true = exclude, o.threads = threads, o.seed = (uint64_t)seed;
-    o.valid_every = valid_every, o.patience = patience, o.valid_max = valid_max;
+    ns_kg *m = NULL;
     ns_error err = {{0}};
     ns_status s;
-    if ((s = ns_kg_opts_check(&o, &err)) != NS_OK) {
+    if (resume) {
+        if ((s = ns_kg_load(&m, resume, &err)) != NS_OK) return report_error(s, &err);
+        o = *ns_kg_options(m);
+    }
+    int code = set_kg_opts(&o, resume != NULL, model, loss, optim, reg) ? EXIT_USAGE : 0;
+    SET(dim, UNSET, o.dim), SET(batch, UNSET, o.batch), SET(neg, UNSET, o.neg), SET(chunk, UNSET, o.chunk);
+    SET(epochs, UNSET, o.epochs), SET(threads, UNSET, o.threads), SET(patience, UNSET, o.patience);
+    SET(steps, UNSET64, o.steps), SET(valid_every, UNSET64, o.valid_every), SET(valid_max, UNSET64, o.valid_max);
+    SET(seed, UNSET64, o.seed);
+    if (!isnan(gamma)) o.gamma = gamma;
+    if (!isnan(lr)) o.lr = lr;
+    if (!isnan(reg_weight)) o.reg_weight = reg_weight;
+    if (!isnan(adv)) o.adv_temperature = adv;
+    if (bernoulli) o.bernoulli = 1;
+    if (exclude) o.exclude_true = 1;
+    if (!code && (s = ns_kg_opts_check(&o, &err)) != NS_OK) {
         fprintf(stderr, "negsamp kg-train: %s\n", err.msg);
-        return EXIT_USAGE;
+        code = EXIT_USAGE;
     }
-    if ((valid_every || patience || valid_max) && !valid_path && !checkpoint) {
+    if (!code && (o.valid_every || o.patience || o.valid_max) && !valid_path && !checkpoint) {
         fprintf(stderr, "negsamp kg-train: -valid-every, -patience and -valid-max need -valid (or -checkpoint)\n");
-        return EXIT_USAGE;
+        code = EXIT_USAGE;
     }
-    if (checkpoint && !valid_every) {
+    if (!code && checkpoint && !o.valid_every) {
         fprintf(stderr, "negsamp kg-train: -checkpoint needs -valid-every N (steps between checkpoints)\n");
-        return EXIT_USAGE;
+        code = EXIT_USAGE;
     }
-    ns_kg *m = NULL;
+    if (code) {
+        ns_kg_free(m);
+        return code;
+    }
     ns_triples *train = NULL, *valid = NULL;
     ns_kg_filter *filter = NULL;
     char *path = join(output, ".model");
-    int code = 0;
-    if (!path) return report_error(NS_ENOMEM, NULL);
+    if (!path) {
+        code = report_error(NS_ENOMEM, NULL);
+        goto done;
+    }
     if (resume) {
-        if ((s = ns_kg_load(&m, resume, &err)) != NS_OK) {
-            code = report_error(s, &err);
-            goto done;
-        }
         s = ns_triples_load(&train, train_path, ns_kg_entities(m), ns_kg_relations(m), &err);
         if (s == NS_OK && ns_triples_unknown(train)) {
             fprintf(stderr, "negsamp kg-train: %s: %lld triples name an entity or relation that %s lacks; resuming "

@@ -255,6 +255,60 @@ expect 2 "loss bpr is for recommendation" "$ns" skipgram -input "$toy" -output "
 expect 1 "a recommender model (rec-train)" "$ns" nn "$dir/rec.model" i0
 expect 2 "not a recommender model" "$ns" recommend "$dir/sg.model" u0
 
+# Knowledge graphs: a planted cycle (next: i -> i+1, skip: i -> i+2, mod 16)
+# with CRLF lines and a comment, learnt to filtered MRR ~1 and queried.
+{ echo "# planted"; for i in $(seq 0 15); do
+    printf 'e%d\tnext\te%d\r\ne%d\tskip\te%d\r\n' "$i" $(((i + 1) % 16)) "$i" $(((i + 2) % 16)); done; } > "$dir/kg.train"
+head -9 "$dir/kg.train" | tail -4 > "$dir/kg.valid"
+kg=(-model rotate -dim 16 -gamma 4 -lr 0.05 -batch 16 -neg 8 -steps 600 -quiet)
+expect 0 "" "$ns" kg-train -train "$dir/kg.train" -output "$dir/kg" "${kg[@]}"
+out=$("$ns" kg-eval "$dir/kg.model" -test "$dir/kg.train" -per-relation)
+echo "$out" | awk '$1 == "both" { exit !($4 > 0.95) } END {}' && ok || bad "kg-train did not learn the cycle: $out"
+echo "$out" | grep -q "^next " && echo "$out" | grep -q "^skip " && ok || bad "kg-eval -per-relation lines: $out"
+out=$("$ns" kg-predict "$dir/kg.model" e3 next '?' -k 2)
+[ "$(echo "$out" | head -1 | cut -f1)" = e4 ] && [ "$(echo "$out" | wc -l)" = 2 ] && ok || bad "kg-predict e3 next ?: $out"
+out=$("$ns" kg-predict "$dir/kg.model" '?' skip e3 -k 1)
+[ "$(echo "$out" | cut -f1)" = e1 ] && ok || bad "kg-predict ? skip e3: $out"
+out=$("$ns" kg-predict "$dir/kg.model" e3 next '?' -k 1 -filter "$dir/kg.train")
+[ "$(echo "$out" | cut -f1)" != e4 ] && ok || bad "kg-predict -filter kept a known triple: $out"
+for model in transe distmult complex; do
+  expect 0 "" "$ns" kg-train -train "$dir/kg.train" -output "$dir/kg-$model" "${kg[@]}" -model $model -adv 1 -bernoulli -exclude-true -threads 2
+done
+out=$("$ns" kg-eval "$dir/kg-complex.model" -test "$dir/kg.train" -filter "$dir/kg.train")
+echo "$out" | awk '$1 == "both" { exit !($4 > 0.95) } END {}' && ok || bad "complex did not learn the cycle: $out"
+gzip -c "$dir/kg.train" > "$dir/kg.train.gz"
+expect 0 "" "$ns" kg-train -train "$dir/kg.train.gz" -output "$dir/kgz" "${kg[@]}" -optim adagrad -lr 0.1 -loss logistic -reg n3 -reg-weight 1e-4
+# Validation, checkpoints and resuming.
+expect 0 "valid filtered MRR" "$ns" kg-train -train "$dir/kg.train" -valid "$dir/kg.valid" -output "$dir/kgv" "${kg[@]/-quiet/-progress}" 100 \
+  -valid-every 100 -patience 3 -checkpoint
+expect 0 "wrote $dir/kgr.model (900 steps)" "$ns" kg-train -train "$dir/kg.train" -output "$dir/kgr" -resume "$dir/kg.model" -steps 900 -lr 0.01
+expect 2 "must stay as they were" "$ns" kg-train -train "$dir/kg.train" -output "$dir/kgr" -resume "$dir/kg.model" -steps 900 -dim 8
+printf 'e0\tnext\tnewcomer\n' > "$dir/kg.new"
+expect 1 "1 triples name an entity or relation that" "$ns" kg-train -train "$dir/kg.new" -output "$dir/kgr" -resume "$dir/kg.model"
+printf 'e0\tnext\tnewcomer\ne1\tnext\te2\n' > "$dir/kg.test"
+expect 0 "(1 with an unknown entity or relation)" "$ns" kg-eval "$dir/kg.model" -test "$dir/kg.test" -raw
+# Bad input.
+expect 2 "-train and -output are required" "$ns" kg-train -train "$dir/kg.train"
+expect 2 "-model transh is not supported" "$ns" kg-train -train "$dir/kg.train" -output "$dir/x" -model transh
+expect 2 "-optim sgd is not supported; choose adam or adagrad" "$ns" kg-train -train "$dir/kg.train" -output "$dir/x" -optim sgd
+expect 2 "neg must be in" "$ns" kg-train -train "$dir/kg.train" -output "$dir/x" -neg 0
+expect 2 "need -valid" "$ns" kg-train -train "$dir/kg.train" -output "$dir/x" -patience 3
+printf 'a\tr\tb\na r b\n' > "$dir/kg.bad"
+expect 1 "kg.bad:2: expected 'head<TAB>relation<TAB>tail'" "$ns" kg-train -train "$dir/kg.bad" -output "$dir/x"
+: > "$dir/kg.empty"
+expect 1 "no 'head<TAB>relation<TAB>tail' line" "$ns" kg-train -train "$dir/kg.empty" -output "$dir/x"
+expect 1 "kg.bad:2:" "$ns" kg-eval "$dir/kg.model" -test "$dir/kg.bad"
+expect 2 "-test is required" "$ns" kg-eval "$dir/kg.model"
+expect 2 "-raw and -filter exclude each other" "$ns" kg-eval "$dir/kg.model" -test "$dir/kg.train" -raw -filter "$dir/kg.train"
+expect 1 "not a knowledge-graph model" "$ns" kg-eval "$dir/sg.model" -test "$dir/kg.train"
+expect 1 "a knowledge-graph model (kg-train)" "$ns" nn "$dir/kg.model" e1
+expect 2 "exactly one of HEAD and TAIL must be '?'" "$ns" kg-predict "$dir/kg.model" e1 next e2
+expect 1 "entity 'nobody' is not in" "$ns" kg-predict "$dir/kg.model" nobody next '?'
+expect 1 "relation 'likes' is not in" "$ns" kg-predict "$dir/kg.model" e1 likes '?'
+sum=$(cksum < "$dir/kg.model")
+expect 1 "" "$ns" kg-train -train "$dir/kg.bad" -output "$dir/kg"
+[ "$(cksum < "$dir/kg.model")" = "$sum" ] && ok || bad "failed kg-train changed kg.model"
+
 # A failed run never replaces a good output.
 sum=$(cksum < "$dir/sg.vec")
 expect 1 "" "$ns" skipgram -input "$dir/missing.txt" -output "$dir/sg"

@@ -50,14 +50,98 @@ static void check_variant(const ns_kernels *k) {
     printf("kernels: %s matches scalar\n", k->name);
 }
 
+/* The distance in double precision, straight from its definition. */
+static double dist_ref(const float *a, const float *b, int n, int metric) {
+    double s = 0;
+    if (metric == NS_DIST_CL1) {
+        for (int k = 0; k < n / 2; k++) s += hypot((double)a[k] - b[k], (double)a[n / 2 + k] - b[n / 2 + k]);
+        return s;
+    }
+    for (int k = 0; k < n; k++) {
+        double x = (double)a[k] - b[k];
+        s += metric == NS_DIST_L1 ? fabs(x) : x * x;
+    }
+    return metric == NS_DIST_L1 ? s : sqrt(s);
+}
+
+/* The scalar distances against their definition, their gradients against
+ * central differences, and a variant against the scalar ones. */
+static void check_dist(const ns_kernels *k) {
+    const ns_kernels *ref = &ns__kernels_scalar;
+    ns_rng r;
+    ns__rng_seed(&r, 7, 1);
+    enum { MAXN = 272, NA = 3, NB = 5 };
+    float *buf = ns__alloc_aligned((size_t)(NA + NB) * 3 * MAXN, sizeof(float));
+    for (int metric = 0; metric < 3; metric++)
+        for (int n = 16; n <= MAXN; n += 16) {
+            const float *a[NA], *b[NB];
+            float *ga1[NA], *ga2[NA], *gb1[NB], *gb2[NB], s1[NA * NB], s2[NA * NB], g[NA * NB];
+            for (int i = 0; i < NA + NB; i++) {
+                float *row = buf + (size_t)i * 3 * MAXN;
+                fill(row, n, &r);
+                memset(row + MAXN, 0, 2 * MAXN * sizeof(float));
+                if (i < NA) a[i] = row, ga1[i] = row + MAXN, ga2[i] = row + 2 * MAXN;
+                else b[i - NA] = row, gb1[i - NA] = row + MAXN, gb2[i - NA] = row + 2 * MAXN;
+            }
+            fill(g, NA * NB, &r);
+            ref->dist(a, NA, b, NB, n, metric, s1);
+            k->dist(a, NA, b, NB, n, metric, s2);
+            for (int t = 0; t < NA * NB; t++) {
+                CHECK_NEAR(s1[t], dist_ref(a[t / NB], b[t % NB], n, metric), 1e-5 * n);
+                CHECK_NEAR(s2[t], s1[t], 1e-5 * n);
+            }
+            ref->dist_grad(ga1, a, NA, gb1, b, NB, g, s1, n, metric);
+            k->dist_grad(ga2, a, NA, gb2, b, NB, g, s2, n, metric);
+            for (int i = 0; i < NA; i++)
+                for (int d = 0; d < n; d++) CHECK_NEAR(ga2[i][d], ga1[i][d], 1e-5);
+            for (int j = 0; j < NB; j++)
+                for (int d = 0; d < n; d++) CHECK_NEAR(gb2[j][d], gb1[j][d], 1e-5);
+            if (k != ref || n > 64) continue;
+            /* ga_i[d] = sum_j g_ij dd_ij/da_i[d]: central differences in double. */
+            for (int i = 0; i < NA; i++)
+                for (int d = 0; d < n; d += 3) {
+                    float *ai = (float *)a[i], keep = ai[d];
+                    double fd = 0, h = 1e-3;
+                    int kink = 0; /* L1 has none within h of a difference 0 */
+                    for (int j = 0; j < NB; j++) kink |= metric == NS_DIST_L1 && fabs(keep - b[j][d]) < 2 * h;
+                    for (int j = 0; j < NB && !kink; j++) {
+                        ai[d] = keep + (float)h;
+                        double up = dist_ref(ai, b[j], n, metric);
+                        ai[d] = keep - (float)h;
+                        fd += g[i * NB + j] * (up - dist_ref(ai, b[j], n, metric)) / (2 * h);
+                    }
+                    ai[d] = keep;
+                    if (!kink) CHECK_NEAR(ga1[i][d], fd, 2e-3);
+                }
+            for (int j = 0; j < NB; j++) /* gb_j[d] = sum_i g_ij dd_ij/db_j[d] */
+                for (int d = 1; d < n; d += 3) {
+                    float *bj = (float *)b[j], keep = bj[d];
+                    double fd = 0, h = 1e-3;
+                    int kink = 0;
+                    for (int i = 0; i < NA; i++) kink |= metric == NS_DIST_L1 && fabs(keep - a[i][d]) < 2 * h;
+                    for (int i = 0; i < NA && !kink; i++) {
+                        bj[d] = keep + (float)h;
+                        double up = dist_ref(a[i], bj, n, metric);
+                        bj[d] = keep - (float)h;
+                        fd += g[i * NB + j] * (up - dist_ref(a[i], bj, n, metric)) / (2 * h);
+                    }
+                    bj[d] = keep;
+                    if (!kink) CHECK_NEAR(gb1[j][d], fd, 2e-3);
+                }
+        }
+    ns__free_aligned(buf);
+    printf("kernels: %s distances match%s\n", k->name, k == ref ? " their definition and central differences" : " scalar");
+}
+
 int main(void) {
+    check_dist(&ns__kernels_scalar);
     CHECK(ns__kernels_pick(NULL) != NULL);
     CHECK(ns__kernels_pick("scalar") == &ns__kernels_scalar);
     CHECK(ns__kernels_pick("no-such-kernel") == NULL);
     const char *names[] = {"avx2", "avx512"};
     for (int i = 0; i < 2; i++) {
         const ns_kernels *k = ns__kernels_pick(names[i]);
-        if (k) check_variant(k);
+        if (k) check_variant(k), check_dist(k);
         else printf("kernels: %s not supported by this CPU, skipped\n", names[i]);
     }
     return check_exit("test_kernels");

@@ -11,6 +11,7 @@
 #include "emb.h"
 
 #include "core/core.h"
+#include "io/io.h"
 #include "data/vocab.h"
 #include "model/model.h"
 
@@ -274,7 +275,7 @@ ns_status ns_emb_load(ns_emb **out, const char *path, ns_error *err) {
     if (!f) return ns__fail(err, NS_EIO, "%s: cannot open: %s", path, strerror(errno));
     char magic[8];
     size_t got = fread(magic, 1, 8, f);
-    if (got == 8 && memcmp(magic, "NSMODEL1", 8) == 0) {
+    if (got == 8 && (memcmp(magic, NS_MODEL_MAGIC, 8) == 0 || memcmp(magic, NS_KG_MAGIC, 8) == 0)) {
         fclose(f);
         ns_model *m;
         ns_status s = ns_model_load(&m, path, err);

@@ -181,7 +181,7 @@ static ns_status load(ns_model **out, ns_rec *rec, const char *path, ns_error *e
     ns_train_opts_default(&o, NS_TASK_SKIPGRAM); /* fields the file does not hold */
     int has_magic = x.left >= 8 && ns__hget(&x, magic, 8);
     if (!has_magic || memcmp(magic, NS_MODEL_MAGIC, 8) != 0) {
-        s = has_magic && memcmp(magic, "NSKGMOD1", 8) == 0
+        s = has_magic && memcmp(magic, NS_KG_MAGIC, 8) == 0
                 ? ns__fail(err, NS_EFORMAT, "%s: a knowledge-graph model (kg-train): use kg-eval or kg-predict", path)
                 : ns__fail(err, NS_EFORMAT, "%s: not a negsamp model file (bad magic)", path);
         goto fail;

@@ -41,6 +41,7 @@ void ns__hput_vocab(ns_hashed *x, const ns_vocab *v);
 ns_status ns__hget_vocab(ns_hashed *x, const char *path, ns_vocab **out, ns_error *err);
 
 #define NS_MODEL_MAGIC "NSMODEL1"
+#define NS_KG_MAGIC "NSKGMOD1" /* kgfile.c */
 #define NS_MODEL_VERSION 3u
 
 #endif

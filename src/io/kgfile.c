@@ -27,7 +27,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define KG_MAGIC "NSKGMOD1"
 #define KG_VERSION 1u
 
 /* The tables in file order, with their sizes in floats. */
@@ -53,7 +52,7 @@ ns_status ns_kg_save(const ns_kg *m, const char *path, ns_error *err) {
                      o->neg, o->chunk, o->epochs, o->threads, o->bernoulli, o->exclude_true, o->patience};
     double d[4] = {o->gamma, o->lr, o->reg_weight, o->adv_temperature};
     int64_t l[4] = {o->steps, o->valid_every, o->valid_max, m->steps_done};
-    ns__hput(&x, KG_MAGIC, 8);
+    ns__hput(&x, NS_KG_MAGIC, 8);
     ns__hput(&x, u, sizeof u);
     ns__hput(&x, i, sizeof i);
     ns__hput(&x, d, sizeof d);
@@ -94,7 +93,7 @@ ns_status ns_kg_load(ns_kg **out, const char *path, ns_error *err) {
     if (memcmp(magic, NS_MODEL_MAGIC, 8) == 0)
         BAD(NS_EFORMAT, "%s: a word, pair or recommender model, not a knowledge-graph model (kg-train writes those)",
             path);
-    if (memcmp(magic, KG_MAGIC, 8) != 0) BAD(NS_EFORMAT, "%s: not a negsamp model file (bad magic)", path);
+    if (memcmp(magic, NS_KG_MAGIC, 8) != 0) BAD(NS_EFORMAT, "%s: not a negsamp model file (bad magic)", path);
     if (!ns__hget(&x, u, sizeof u) || !ns__hget(&x, i, sizeof i) || !ns__hget(&x, d, sizeof d) ||
         !ns__hget(&x, l, sizeof l))
         BAD(NS_EFORMAT, "%s: truncated model file (while reading the header)", path);

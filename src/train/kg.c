@@ -29,6 +29,7 @@
 #include "data/triples.h"
 #include "data/vocab.h"
 #include "model/kg.h"
+#include "train/kg.h"
 #include "train/run.h"
 
 #include <math.h>
@@ -147,6 +148,17 @@ static float *grad_rel(kg_worker *w, int32_t r) {
 static float softplus(float x) { return x > 0 ? x + log1pf(expf(-x)) : log1pf(expf(x)); }
 static float sigmoid(float x) { return 1.0f / (1.0f + expf(-x)); }
 
+void ns__kg_neg_weights(const float *z, int k, float a, float *w) {
+    float zmax = -INFINITY;
+    for (int j = 0; j < k; j++) zmax = z[j] > zmax ? z[j] : zmax;
+    double sum = 0;
+    for (int j = 0; j < k; j++) {
+        w[j] = z[j] == -INFINITY ? 0.0f : a > 0 ? expf(a * (z[j] - zmax)) : 1.0f;
+        sum += w[j];
+    }
+    for (int j = 0; j < k; j++) w[j] = sum > 0 ? (float)(w[j] / sum) : 0.0f;
+}
+
 /* The loss coefficients of one chunk: from raw scores (c positives, k
  * negatives each) to dL/draw in g_pos and g; returns the chunk's loss sum. */
 static double chunk_loss(kg_worker *w, const int32_t *pos, int c, int side, float scale) {
@@ -163,29 +175,23 @@ static double chunk_loss(kg_worker *w, const int32_t *pos, int c, int side, floa
         int64_t na = 0;
         const ns_key3 *ans = r->known ? ns__filter_answers(r->known, side, t->r[p], side ? t->t[p] : t->h[p], &na) : NULL;
         /* z in g for now; masked negatives get -inf. */
-        float zmax = -INFINITY;
         int live = 0;
         for (int j = 0; j < k; j++) {
-            float z = ns__kg_f(metric, raw[j]) + shift;
-            if (ans && ns__filter_in(ans, na, w->neg[j])) z = -INFINITY;
-            else live++, zmax = z > zmax ? z : zmax;
-            g[j] = z;
+            int masked = ans && ns__filter_in(ans, na, w->neg[j]);
+            g[j] = masked ? -INFINITY : ns__kg_f(metric, raw[j]) + shift;
+            live += !masked;
         }
         float zp = ns__kg_f(metric, w->raw_pos[i]) + shift;
         loss += softplus(-zp);
         w->g_pos[i] = -scale * sigmoid(-zp) * dz;
-        double wsum = 0;
-        float a = (float)o->adv_temperature, *wt = w->wt;
-        for (int j = 0; j < k; j++) /* unnormalised weights */
-            wt[j] = g[j] == -INFINITY ? 0.0f : a > 0 ? expf(a * (g[j] - zmax)) : 1.0f;
-        for (int j = 0; j < k; j++) wsum += wt[j];
-        double norm = live ? (o->loss == NS_KG_LOSS_LOGISTIC ? live : 1) / wsum : 0;
+        ns__kg_neg_weights(g, k, (float)o->adv_temperature, w->wt);
+        float *wt = w->wt, mult = o->loss == NS_KG_LOSS_LOGISTIC ? (float)live : 1.0f;
         for (int j = 0; j < k; j++) {
             if (g[j] == -INFINITY) {
                 g[j] = 0;
                 continue;
             }
-            float wj = (float)(wt[j] * norm);
+            float wj = wt[j] * mult;
             loss += wj * softplus(g[j]);
             g[j] = scale * wj * sigmoid(g[j]) * dz;
         }
@@ -193,17 +199,15 @@ static double chunk_loss(kg_worker *w, const int32_t *pos, int c, int side, floa
     return loss;
 }
 
-/* Forward and backward of one chunk of positives pos[0..c) on one side. */
+/* Forward and backward of one chunk of positives pos[0..c) on one side
+ * against the negatives in w->neg; the gradients go to the worker's rows. */
 static double chunk_step(kg_worker *w, const int32_t *pos, int c, int side, float scale) {
     kg_run *r = w->run;
     const ns_kg *m = r->m;
     const ns_triples *t = r->train;
     const ns_kernels *kn = r->kern;
     int k = r->o->neg, n = m->n, metric = r->metric, cw = 2 * (m->half ? m->half : 1);
-    for (int j = 0; j < k; j++) {
-        w->neg[j] = (int32_t)ns__rng_below(&w->rng, (uint32_t)m->ne);
-        w->neg_rows[j] = ns__kg_ent(m, w->neg[j]);
-    }
+    for (int j = 0; j < k; j++) w->neg_rows[j] = ns__kg_ent(m, w->neg[j]);
     for (int i = 0; i < c; i++) {
         int64_t p = pos[i];
         float *q = w->q + (size_t)i * n, *cs = w->cs + (size_t)i * cw;
@@ -295,6 +299,7 @@ static double one_step(kg_worker *w, int64_t step) {
     for (int side = 0; side < 2; side++)
         for (int at = 0; at < w->n_side[side]; at += r->chunk) {
             int c = w->n_side[side] - at < r->chunk ? w->n_side[side] - at : r->chunk;
+            for (int j = 0; j < o->neg; j++) w->neg[j] = (int32_t)ns__rng_below(&w->rng, (uint32_t)m->ne);
             loss += chunk_step(w, w->side_list[side] + at, c, side, scale);
         }
     if (o->reg != NS_KG_REG_NONE && o->reg_weight > 0) {
@@ -452,4 +457,26 @@ ns_status ns_kg_train(ns_kg *m, const ns_triples *train, const ns_triples *valid
     ns_kg_filter_free(known);
     pthread_mutex_destroy(&r.lock);
     return s;
+}
+
+double ns__kg_chunk_grad(ns_kg *m, const ns_triples *train, const ns_kg_opts *o, const int32_t *pos, int c,
+                         int side, const int32_t *neg, float scale, float *gE, float *gR) {
+    kg_run r = {.m = m, .train = train, .o = o, .metric = ns__kg_metric(m), .chunk = c};
+    r.kern = ns__kernels_pick(NULL);
+    ns_kg_filter *known = NULL;
+    kg_worker w;
+    double loss = NAN;
+    if (o->exclude_true && ns_kg_filter_create(&known, &train, 1, NULL) != NS_OK) return NAN;
+    r.known = known;
+    if (worker_init(&w, &r, 0)) {
+        memcpy(w.neg, neg, (size_t)o->neg * sizeof *neg);
+        loss = chunk_step(&w, pos, c, side, scale);
+        for (int32_t s = 0; s < w.n_e; s++)
+            for (int d = 0; d < m->n; d++) gE[(size_t)w.rows_e[s] * m->n + d] += w.ge[(size_t)s * m->n + d];
+        for (int32_t s = 0; s < w.n_r; s++)
+            for (int d = 0; d < m->nrel; d++) gR[(size_t)w.rows_r[s] * m->nrel + d] += w.gr[(size_t)s * m->nrel + d];
+    }
+    worker_free(&w);
+    ns_kg_filter_free(known);
+    return loss;
 }
