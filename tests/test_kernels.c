@@ -70,10 +70,10 @@ static void check_dist(const ns_kernels *k) {
     const ns_kernels *ref = &ns__kernels_scalar;
     ns_rng r;
     ns__rng_seed(&r, 7, 1);
-    enum { MAXN = 272, NA = 3, NB = 5 };
+    enum { MAXN = 272, NA = 3, NB = 19 }; /* NB > DIST_BLOCK: two blocks */
     float *buf = ns__alloc_aligned((size_t)(NA + NB) * 3 * MAXN, sizeof(float));
     for (int metric = 0; metric < 3; metric++)
-        for (int n = 16; n <= MAXN; n += 16) {
+        for (int n = metric == NS_DIST_CL1 ? 32 : 16; n <= MAXN; n += metric == NS_DIST_CL1 ? 32 : 16) {
             const float *a[NA], *b[NB];
             float *ga1[NA], *ga2[NA], *gb1[NB], *gb2[NB], s1[NA * NB], s2[NA * NB], g[NA * NB];
             for (int i = 0; i < NA + NB; i++) {

@@ -83,4 +83,63 @@ static void gemm_acc_avx2(float *const *y, int ny, const float *const *x, int nx
 
 #include "dist_impl.h"
 
-const ns_kernels ns__kernels_avx2 = {"avx2", dot_avx2, scores_avx2, gemm_acc_avx2, dist_scores_impl, dist_grad_impl};
+/* 1/sqrt(s) from rsqrt (12 bits) and one Newton step, r (1.5 - 0.5 s r^2):
+ * about 2^-22 relative error. s is floored at 1e-30, so s = 0 gives
+ * s r = 0. */
+static inline __m256 rsqrt_nr256(__m256 s) {
+    s = _mm256_max_ps(s, _mm256_set1_ps(1e-30f));
+    __m256 r = _mm256_rsqrt_ps(s);
+    __m256 t = _mm256_mul_ps(_mm256_mul_ps(s, r), r);
+    return _mm256_mul_ps(r, _mm256_fnmadd_ps(_mm256_set1_ps(0.5f), t, _mm256_set1_ps(1.5f)));
+}
+
+/* Squared moduli of a - b at complex positions k..k+7 (h = n / 2). */
+static inline __m256 cl1_sq256(const float *a, const float *b, int h, int k, __m256 *x, __m256 *y) {
+    *x = _mm256_sub_ps(_mm256_loadu_ps(a + k), _mm256_loadu_ps(b + k));
+    *y = _mm256_sub_ps(_mm256_loadu_ps(a + h + k), _mm256_loadu_ps(b + h + k));
+    return _mm256_fmadd_ps(*x, *x, _mm256_mul_ps(*y, *y));
+}
+
+static void dist_avx2(const float *const *a, int na, const float *const *b, int nb, int n, int metric, float *s) {
+    if (metric != NS_DIST_CL1) {
+        dist_scores_impl(a, na, b, nb, n, metric, s);
+        return;
+    }
+    int h = n / 2;
+    for (int j0 = 0; j0 < nb; j0 += DIST_BLOCK)
+        for (int i = 0; i < na; i++)
+            for (int j = j0; j < nb && j < j0 + DIST_BLOCK; j++) {
+                __m256 acc = _mm256_setzero_ps(), x, y;
+                for (int k = 0; k < h; k += 8) {
+                    __m256 q = cl1_sq256(a[i], b[j], h, k, &x, &y);
+                    acc = _mm256_fmadd_ps(q, rsqrt_nr256(q), acc);
+                }
+                s[i * nb + j] = hsum256(acc);
+            }
+}
+
+static void dist_grad_avx2(float *const *ga, const float *const *a, int na, float *const *gb, const float *const *b,
+                           int nb, const float *g, const float *d, int n, int metric) {
+    if (metric != NS_DIST_CL1) {
+        dist_grad_impl(ga, a, na, gb, b, nb, g, d, n, metric);
+        return;
+    }
+    int h = n / 2;
+    for (int j0 = 0; j0 < nb; j0 += DIST_BLOCK)
+        for (int i = 0; i < na; i++)
+            for (int j = j0; j < nb && j < j0 + DIST_BLOCK; j++) {
+                if (g[i * nb + j] == 0.0f) continue;
+                __m256 gij = _mm256_set1_ps(g[i * nb + j]), x, y;
+                float *gai = ga[i], *gbj = gb[j];
+                for (int k = 0; k < h; k += 8) {
+                    __m256 c = _mm256_mul_ps(gij, rsqrt_nr256(cl1_sq256(a[i], b[j], h, k, &x, &y)));
+                    __m256 cx = _mm256_mul_ps(c, x), cy = _mm256_mul_ps(c, y);
+                    _mm256_storeu_ps(gai + k, _mm256_add_ps(_mm256_loadu_ps(gai + k), cx));
+                    _mm256_storeu_ps(gai + h + k, _mm256_add_ps(_mm256_loadu_ps(gai + h + k), cy));
+                    _mm256_storeu_ps(gbj + k, _mm256_sub_ps(_mm256_loadu_ps(gbj + k), cx));
+                    _mm256_storeu_ps(gbj + h + k, _mm256_sub_ps(_mm256_loadu_ps(gbj + h + k), cy));
+                }
+            }
+}
+
+const ns_kernels ns__kernels_avx2 = {"avx2", dot_avx2, scores_avx2, gemm_acc_avx2, dist_avx2, dist_grad_avx2};

@@ -86,4 +86,62 @@ static void gemm_acc_avx512(float *const *y, int ny, const float *const *x, int 
 
 #include "dist_impl.h"
 
-const ns_kernels ns__kernels_avx512 = {"avx512", dot_avx512, scores_avx512, gemm_acc_avx512, dist_scores_impl, dist_grad_impl};
+/* 1/sqrt(s) from rsqrt14 and one Newton step, r (1.5 - 0.5 s r^2): about
+ * 2^-23 relative error. s is floored at 1e-30, so s = 0 gives s r = 0. */
+static inline __m512 rsqrt_nr512(__m512 s) {
+    s = _mm512_max_ps(s, _mm512_set1_ps(1e-30f));
+    __m512 r = _mm512_rsqrt14_ps(s);
+    __m512 t = _mm512_mul_ps(_mm512_mul_ps(s, r), r);
+    return _mm512_mul_ps(r, _mm512_fnmadd_ps(_mm512_set1_ps(0.5f), t, _mm512_set1_ps(1.5f)));
+}
+
+/* Squared moduli of a - b at complex positions k..k+15 (h = n / 2). */
+static inline __m512 cl1_sq512(const float *a, const float *b, int h, int k, __m512 *x, __m512 *y) {
+    *x = _mm512_sub_ps(_mm512_loadu_ps(a + k), _mm512_loadu_ps(b + k));
+    *y = _mm512_sub_ps(_mm512_loadu_ps(a + h + k), _mm512_loadu_ps(b + h + k));
+    return _mm512_fmadd_ps(*x, *x, _mm512_mul_ps(*y, *y));
+}
+
+static void dist_avx512(const float *const *a, int na, const float *const *b, int nb, int n, int metric, float *s) {
+    if (metric != NS_DIST_CL1) {
+        dist_scores_impl(a, na, b, nb, n, metric, s);
+        return;
+    }
+    int h = n / 2;
+    for (int j0 = 0; j0 < nb; j0 += DIST_BLOCK)
+        for (int i = 0; i < na; i++)
+            for (int j = j0; j < nb && j < j0 + DIST_BLOCK; j++) {
+                __m512 acc = _mm512_setzero_ps(), x, y;
+                for (int k = 0; k < h; k += 16) {
+                    __m512 q = cl1_sq512(a[i], b[j], h, k, &x, &y);
+                    acc = _mm512_fmadd_ps(q, rsqrt_nr512(q), acc);
+                }
+                s[i * nb + j] = _mm512_reduce_add_ps(acc);
+            }
+}
+
+static void dist_grad_avx512(float *const *ga, const float *const *a, int na, float *const *gb, const float *const *b,
+                             int nb, const float *g, const float *d, int n, int metric) {
+    if (metric != NS_DIST_CL1) {
+        dist_grad_impl(ga, a, na, gb, b, nb, g, d, n, metric);
+        return;
+    }
+    int h = n / 2;
+    for (int j0 = 0; j0 < nb; j0 += DIST_BLOCK)
+        for (int i = 0; i < na; i++)
+            for (int j = j0; j < nb && j < j0 + DIST_BLOCK; j++) {
+                if (g[i * nb + j] == 0.0f) continue;
+                __m512 gij = _mm512_set1_ps(g[i * nb + j]), x, y;
+                float *gai = ga[i], *gbj = gb[j];
+                for (int k = 0; k < h; k += 16) {
+                    __m512 c = _mm512_mul_ps(gij, rsqrt_nr512(cl1_sq512(a[i], b[j], h, k, &x, &y)));
+                    __m512 cx = _mm512_mul_ps(c, x), cy = _mm512_mul_ps(c, y);
+                    _mm512_storeu_ps(gai + k, _mm512_add_ps(_mm512_loadu_ps(gai + k), cx));
+                    _mm512_storeu_ps(gai + h + k, _mm512_add_ps(_mm512_loadu_ps(gai + h + k), cy));
+                    _mm512_storeu_ps(gbj + k, _mm512_sub_ps(_mm512_loadu_ps(gbj + k), cx));
+                    _mm512_storeu_ps(gbj + h + k, _mm512_sub_ps(_mm512_loadu_ps(gbj + h + k), cy));
+                }
+            }
+}
+
+const ns_kernels ns__kernels_avx512 = {"avx512", dot_avx512, scores_avx512, gemm_acc_avx512, dist_avx512, dist_grad_avx512};

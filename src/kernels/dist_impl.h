@@ -4,8 +4,12 @@
  * include it, so one source is built for each instruction set (with
  * -fno-math-errno, so that sqrtf becomes a vector instruction) and every
  * variant adds in the same order: 8 partial sums over k mod 8, combined
- * pairwise at the end. Rows have n floats, n a multiple of 16 (CL1: the
- * real parts in [0, n/2), the imaginary parts in [n/2, n)).
+ * pairwise at the end. Rows have n floats, n a multiple of 16 (CL1: of 32;
+ * the real parts in [0, n/2), the imaginary parts in [n/2, n)). Pairs are
+ * visited in blocks of DIST_BLOCK B rows, so that a block stays in cache
+ * while every A row passes over it. avx2.c and avx512.c replace CL1, whose
+ * square roots and divisions bound its speed, by intrinsics with a refined
+ * reciprocal square root.
  *
  *   L1:  d = sum_k |a_k - b_k|
  *   L2:  d = sqrt(sum_k (a_k - b_k)^2)
@@ -47,10 +51,13 @@ static float dist_one(const float *a, const float *b, int n, int metric) {
     return sqrtf(dist_reduce(acc));
 }
 
+#define DIST_BLOCK 16
+
 static void dist_scores_impl(const float *const *a, int na, const float *const *b, int nb, int n, int metric,
                              float *s) {
-    for (int i = 0; i < na; i++)
-        for (int j = 0; j < nb; j++) s[i * nb + j] = dist_one(a[i], b[j], n, metric);
+    for (int j0 = 0; j0 < nb; j0 += DIST_BLOCK)
+        for (int i = 0; i < na; i++)
+            for (int j = j0; j < nb && j < j0 + DIST_BLOCK; j++) s[i * nb + j] = dist_one(a[i], b[j], n, metric);
 }
 
 static void dist_grad_pair(float *restrict ga, const float *restrict a, float *restrict gb, const float *restrict b,
@@ -80,9 +87,10 @@ static void dist_grad_pair(float *restrict ga, const float *restrict a, float *r
 
 static void dist_grad_impl(float *const *ga, const float *const *a, int na, float *const *gb,
                            const float *const *b, int nb, const float *g, const float *d, int n, int metric) {
-    for (int i = 0; i < na; i++)
-        for (int j = 0; j < nb; j++) {
-            float gij = g[i * nb + j];
-            if (gij != 0.0f) dist_grad_pair(ga[i], a[i], gb[j], b[j], gij, d[i * nb + j], n, metric);
-        }
+    for (int j0 = 0; j0 < nb; j0 += DIST_BLOCK)
+        for (int i = 0; i < na; i++)
+            for (int j = j0; j < nb && j < j0 + DIST_BLOCK; j++) {
+                float gij = g[i * nb + j];
+                if (gij != 0.0f) dist_grad_pair(ga[i], a[i], gb[j], b[j], gij, d[i * nb + j], n, metric);
+            }
 }

@@ -23,7 +23,7 @@ typedef void (*ns_gemm_acc_fn)(float *const *y, int ny, const float *const *x, i
                                const float *g, int gy, int gx, int n);
 
 /* Distances of the knowledge-graph scorers (see dist_impl.h); n must be a
- * multiple of 16. */
+ * multiple of 16, for CL1 of 32. */
 enum { NS_DIST_L1 = 0, NS_DIST_L2 = 1, NS_DIST_CL1 = 2 };
 /* S[i*nb + j] = d(A_i, B_j). */
 typedef void (*ns_dist_fn)(const float *const *a, int na, const float *const *b, int nb, int n, int metric,

@@ -101,7 +101,7 @@ ns_status ns__kg_alloc(ns_kg **out, ns_vocab *ents, ns_vocab *rels, const ns_kg_
     m->o = *o, m->ents = ents, m->rels = rels;
     m->ne = ns_vocab_size(ents), m->nr = ns_vocab_size(rels);
     if (is_complex(o->model)) {
-        m->half = (o->dim + 7) / 8 * 8;
+        m->half = (o->dim + 15) / 16 * 16;
         m->n = 2 * m->half;
         m->nrel = o->model == NS_KG_ROTATE ? m->half : m->n;
     } else {

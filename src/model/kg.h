@@ -5,7 +5,7 @@
  * Entity rows hold n floats (n a multiple of 16, 64-byte aligned): dim
  * reals rounded up to 16, or for ComplEx and RotatE the real parts in
  * [0, half) and the imaginary parts in [half, 2 half), half = dim rounded
- * up to 8. Relation rows hold nrel floats (RotatE: half phases; otherwise
+ * up to 16. Relation rows hold nrel floats (RotatE: half phases; otherwise
  * n). Padding is zero and stays zero (every gradient there is zero).
  *
  * Every scorer is a query vector q against a candidate entity e:
