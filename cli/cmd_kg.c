@@ -309,7 +309,10 @@ int cmd_kg_eval(int argc, char **argv) {
         goto done;
     }
     printf("# %s on %s: %lld triples (%lld with an unknown entity or relation), %s, %.2fs\n", pos[0], test_path,
-           (long long)rep.triples, (long long)rep.unknown, raw ? "raw" : "filtered", rep.seconds);
+           (long long)rep.triples, (long long)rep.unknown,
+           raw ? "raw" : filters.n ? "filtered" : "filtered by the test triples only", rep.seconds);
+    if (!raw && !filters.n)
+        fprintf(stderr, "negsamp kg-eval: note: the standard filtered setting also needs -filter TRAIN -filter VALID\n");
     printf("%-12s %8s %10s %7s %7s %7s %7s\n", "side", "rankings", "MR", "MRR", "H@1", "H@3", "H@10");
     print_row("both", &rep.all);
     print_row("tail", &rep.tail);
