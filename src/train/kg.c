@@ -58,8 +58,41 @@ typedef struct kg_run {
     int64_t pos;
 } kg_run;
 
+/* The gradient of a step for one table, row by row: slot[id] is the id's
+ * row in g (-1: not touched this step), rows[s] the id of slot s. The rows
+ * of g are zero when a step starts (applying them clears them). */
+typedef struct step_grad {
+    int32_t *slot, *rows;
+    int32_t n;
+    int len;   /* floats a row */
+    float *g;
+} step_grad;
+
+static int grad_init(step_grad *x, int32_t ids, int32_t cap, int len) {
+    x->n = 0, x->len = len;
+    x->slot = malloc((size_t)ids * sizeof *x->slot), x->rows = malloc((size_t)cap * sizeof *x->rows);
+    x->g = ns__alloc_aligned((size_t)cap * (size_t)len, sizeof(float));
+    if (!x->slot || !x->rows || !x->g) return 0;
+    for (int32_t i = 0; i < ids; i++) x->slot[i] = -1;
+    return 1;
+}
+
+static void grad_free(step_grad *x) {
+    free(x->slot), free(x->rows);
+    ns__free_aligned(x->g);
+}
+
+static float *grad_row(step_grad *x, int32_t id) {
+    int32_t s = x->slot[id];
+    if (s < 0) {
+        s = x->slot[id] = x->n++;
+        x->rows[s] = id;
+    }
+    return x->g + (size_t)s * (size_t)x->len;
+}
+
 /* A worker's state: its pass over the triples, its scratch buffers and the
- * gradient of the current step, row by row. */
+ * gradient of the current step. */
 typedef struct kg_worker {
     kg_run *run;
     pthread_t thread;
@@ -74,10 +107,7 @@ typedef struct kg_worker {
     const float **q_rows;
     float **gq_rows;
     float *raw, *g, *raw_pos, *g_pos, *wt;   /* chunk x k, chunk x k, chunk, chunk, k */
-    int32_t *slot_e, *slot_r;     /* row -> slot in ge/gr, -1 = untouched */
-    int32_t *rows_e, *rows_r;     /* slot -> row */
-    int32_t n_e, n_r, cap_e, cap_r;
-    float *ge, *gr;
+    step_grad ent, rel;
 } kg_worker;
 
 static void worker_free(kg_worker *w) {
@@ -85,8 +115,7 @@ static void worker_free(kg_worker *w) {
     free(w->neg_rows), free(w->neg_grads), free(w->q_rows), free(w->gq_rows);
     ns__free_aligned(w->q), ns__free_aligned(w->gq), ns__free_aligned(w->cs);
     free(w->raw), free(w->g), free(w->raw_pos), free(w->g_pos), free(w->wt);
-    free(w->slot_e), free(w->slot_r), free(w->rows_e), free(w->rows_r);
-    ns__free_aligned(w->ge), ns__free_aligned(w->gr);
+    grad_free(&w->ent), grad_free(&w->rel);
 }
 
 static int worker_init(kg_worker *w, kg_run *r, int id) {
@@ -110,39 +139,14 @@ static int worker_init(kg_worker *w, kg_run *r, int id) {
     /* Rows a step can touch: both entities of each positive and each
      * chunk's negatives (a side has at most batch / chunk + 1 chunks). */
     int64_t ce = 2 * (int64_t)b + ((int64_t)b / c + 2) * k;
-    w->cap_e = (int32_t)(ce < m->ne ? ce : m->ne), w->cap_r = b < m->nr ? b : m->nr;
-    w->slot_e = malloc((size_t)m->ne * sizeof(int32_t)), w->slot_r = malloc((size_t)m->nr * sizeof(int32_t));
-    w->rows_e = malloc((size_t)w->cap_e * sizeof(int32_t)), w->rows_r = malloc((size_t)w->cap_r * sizeof(int32_t));
-    w->ge = ns__alloc_aligned((size_t)w->cap_e * (size_t)m->n, sizeof(float));
-    w->gr = ns__alloc_aligned((size_t)w->cap_r * (size_t)m->nrel, sizeof(float));
+    int grads = grad_init(&w->ent, m->ne, (int32_t)(ce < m->ne ? ce : m->ne), m->n) &&
+                grad_init(&w->rel, m->nr, b < m->nr ? b : m->nr, m->nrel);
     if (!w->order || !w->side_list[0] || !w->side_list[1] || !w->neg || !w->neg_rows || !w->neg_grads || !w->q_rows ||
-        !w->gq_rows || !w->q || !w->gq || !w->cs || !w->raw || !w->g || !w->raw_pos || !w->g_pos || !w->wt || !w->slot_e ||
-        !w->slot_r || !w->rows_e || !w->rows_r || !w->ge || !w->gr)
+        !w->gq_rows || !w->q || !w->gq || !w->cs || !w->raw || !w->g || !w->raw_pos || !w->g_pos || !w->wt || !grads)
         return 0;
     for (int64_t i = 0; i < nt; i++) w->order[i] = i;
     w->at = nt; /* shuffled before the first step */
-    for (int32_t i = 0; i < m->ne; i++) w->slot_e[i] = -1;
-    for (int32_t i = 0; i < m->nr; i++) w->slot_r[i] = -1;
     return 1;
-}
-
-/* The gradient row of entity e (zeroed when first touched this step). */
-static float *grad_ent(kg_worker *w, int32_t e) {
-    int32_t s = w->slot_e[e];
-    if (s < 0) {
-        s = w->slot_e[e] = w->n_e++;
-        w->rows_e[s] = e;
-    }
-    return w->ge + (size_t)s * (size_t)w->run->m->n;
-}
-
-static float *grad_rel(kg_worker *w, int32_t r) {
-    int32_t s = w->slot_r[r];
-    if (s < 0) {
-        s = w->slot_r[r] = w->n_r++;
-        w->rows_r[s] = r;
-    }
-    return w->gr + (size_t)s * (size_t)w->run->m->nrel;
 }
 
 static float softplus(float x) { return x > 0 ? x + log1pf(expf(-x)) : log1pf(expf(x)); }
@@ -222,7 +226,7 @@ static double chunk_step(kg_worker *w, const int32_t *pos, int c, int side, floa
     if (metric < 0) kn->scores(w->q_rows, c, w->neg_rows, k, n, w->raw);
     else kn->dist(w->q_rows, c, w->neg_rows, k, n, metric, w->raw);
     double loss = chunk_loss(w, pos, c, side, scale);
-    for (int j = 0; j < k; j++) w->neg_grads[j] = grad_ent(w, w->neg[j]);
+    for (int j = 0; j < k; j++) w->neg_grads[j] = grad_row(&w->ent, w->neg[j]);
     if (metric < 0) {
         kn->gemm_acc(w->gq_rows, c, w->neg_rows, k, w->g, k, 1, n);
         kn->gemm_acc(w->neg_grads, k, w->q_rows, c, w->g, 1, k, n);
@@ -233,7 +237,7 @@ static double chunk_step(kg_worker *w, const int32_t *pos, int c, int side, floa
         int64_t p = pos[i];
         int32_t x = side ? t->t[p] : t->h[p], y = side ? t->h[p] : t->t[p];
         const float *target = ns__kg_ent(m, y);
-        float *gy = grad_ent(w, y);
+        float *gy = grad_row(&w->ent, y);
         if (metric < 0) {
             float gp = w->g_pos[i];
             for (int d = 0; d < n; d++) w->gq_rows[i][d] += gp * target[d], gy[d] += gp * w->q_rows[i][d];
@@ -241,7 +245,7 @@ static double chunk_step(kg_worker *w, const int32_t *pos, int c, int side, floa
             kn->dist_grad(&w->gq_rows[i], &w->q_rows[i], 1, &gy, &target, 1, &w->g_pos[i], &w->raw_pos[i], n, metric);
         }
         ns__kg_query_back(m, side, ns__kg_ent(m, x), ns__kg_rel(m, t->r[p]), w->cs + (size_t)i * cw, w->gq_rows[i],
-                          grad_ent(w, x), grad_rel(w, t->r[p]));
+                          grad_row(&w->ent, x), grad_row(&w->rel, t->r[p]));
     }
     return loss;
 }
@@ -269,6 +273,17 @@ static void update_row(const kg_run *r, float *x, float *m1, float *m2, float *g
         x[d] -= lr * (m1[d] * c1) / (sqrtf(m2[d] * c2) + eps);
         g[d] = 0;
     }
+}
+
+/* Updates every row the step touched (table, moments: same layout as g)
+ * and empties the map. */
+static void grad_apply(const kg_run *r, step_grad *x, float *tab, float *m1, float *m2, float lr, int64_t step) {
+    for (int32_t s = 0; s < x->n; s++) {
+        size_t off = (size_t)x->rows[s] * (size_t)x->len;
+        update_row(r, tab + off, m1 ? m1 + off : NULL, m2 + off, x->g + (size_t)s * x->len, x->len, lr, step);
+        x->slot[x->rows[s]] = -1;
+    }
+    x->n = 0;
 }
 
 /* The next batch of positives from the worker's shuffled pass. */
@@ -308,25 +323,15 @@ static double one_step(kg_worker *w, int64_t step) {
         for (int side = 0; side < 2; side++)
             for (int i = 0; i < w->n_side[side]; i++) {
                 int64_t q = w->side_list[side][i];
-                penalty(grad_ent(w, t->h[q]), ns__kg_ent(m, t->h[q]), m->n, p, wt);
-                penalty(grad_ent(w, t->t[q]), ns__kg_ent(m, t->t[q]), m->n, p, wt);
-                penalty(grad_rel(w, t->r[q]), ns__kg_rel(m, t->r[q]), m->nrel, p, wt);
+                penalty(grad_row(&w->ent, t->h[q]), ns__kg_ent(m, t->h[q]), m->n, p, wt);
+                penalty(grad_row(&w->ent, t->t[q]), ns__kg_ent(m, t->t[q]), m->n, p, wt);
+                penalty(grad_row(&w->rel, t->r[q]), ns__kg_rel(m, t->r[q]), m->nrel, p, wt);
             }
     }
     float lr = (float)(2 * step < r->total ? o->lr : o->lr / 10);
     int adam = o->optim == NS_KG_ADAM;
-    for (int32_t s = 0; s < w->n_e; s++) {
-        size_t off = (size_t)w->rows_e[s] * (size_t)m->n;
-        update_row(r, m->E + off, adam ? m->E1 + off : NULL, m->E2 + off, w->ge + (size_t)s * m->n, m->n, lr, step + 1);
-        w->slot_e[w->rows_e[s]] = -1;
-    }
-    for (int32_t s = 0; s < w->n_r; s++) {
-        size_t off = (size_t)w->rows_r[s] * (size_t)m->nrel;
-        update_row(r, m->R + off, adam ? m->R1 + off : NULL, m->R2 + off, w->gr + (size_t)s * m->nrel, m->nrel, lr,
-                   step + 1);
-        w->slot_r[w->rows_r[s]] = -1;
-    }
-    w->n_e = w->n_r = 0;
+    grad_apply(r, &w->ent, m->E, adam ? m->E1 : NULL, m->E2, lr, step + 1);
+    grad_apply(r, &w->rel, m->R, adam ? m->R1 : NULL, m->R2, lr, step + 1);
     return loss;
 }
 
@@ -471,10 +476,12 @@ double ns__kg_chunk_grad(ns_kg *m, const ns_triples *train, const ns_kg_opts *o,
     if (worker_init(&w, &r, 0)) {
         memcpy(w.neg, neg, (size_t)o->neg * sizeof *neg);
         loss = chunk_step(&w, pos, c, side, scale);
-        for (int32_t s = 0; s < w.n_e; s++)
-            for (int d = 0; d < m->n; d++) gE[(size_t)w.rows_e[s] * m->n + d] += w.ge[(size_t)s * m->n + d];
-        for (int32_t s = 0; s < w.n_r; s++)
-            for (int d = 0; d < m->nrel; d++) gR[(size_t)w.rows_r[s] * m->nrel + d] += w.gr[(size_t)s * m->nrel + d];
+        for (int tab = 0; tab < 2; tab++) {
+            const step_grad *x = tab ? &w.rel : &w.ent;
+            float *dense = tab ? gR : gE;
+            for (int32_t s = 0; s < x->n; s++)
+                for (int d = 0; d < x->len; d++) dense[(size_t)x->rows[s] * x->len + d] += x->g[(size_t)s * x->len + d];
+        }
     }
     worker_free(&w);
     ns_kg_filter_free(known);
