@@ -7,8 +7,12 @@
 # The settings are the RotatE paper's (Sun et al., ICLR 2019, its code's
 # best_config.sh): WN18RR batch 512, 1024 negatives, 80,000 steps;
 # FB15k-237 batch 1024, 256 negatives, 100,000 steps; Adam, lr 5e-5 for the
-# distance scorers, 1e-3 / 2e-3 for DistMult and ComplEx. A full run takes
-# hours per model on 2 cores; STEPS scales them down (same steps for all).
+# distance scorers, 1e-3 / 2e-3 for DistMult and ComplEx; negatives that
+# form training triples are dropped (-exclude-true: the RotatE code filters
+# its negatives the same way). negsamp shares a chunk's negatives (the
+# batch's, per corrupted side); the RotatE code draws them per positive
+# (-chunk 1 here, much slower). A full run takes about an hour per model on
+# 2 cores; STEPS scales them down (same steps for all).
 #
 #   DATA=../shared/data bench/kg.sh
 #   STEPS=5000 SETS=wn18rr MODELS=rotate NEGS=adv THREADS=2 bench/kg.sh
@@ -53,7 +57,8 @@ for set in $SETS; do
       name=$set-$model-$negs
       t0=$(now)
       # shellcheck disable=SC2086
-      "$ns" kg-train -train "$train" -output "$work/$name" -model "$model" $opts -adv "$a" -threads "$THREADS" -quiet
+      "$ns" kg-train -train "$train" -output "$work/$name" -model "$model" $opts -adv "$a" -exclude-true \
+        -threads "$THREADS" -quiet
       t1=$(now)
       out=$("$ns" kg-eval "$work/$name.model" -test "$dir/test.txt" -filter "$train" -filter "$dir/valid.txt" \
               -threads "$THREADS")

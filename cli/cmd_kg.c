@@ -186,7 +186,10 @@ int cmd_kg_train(int argc, char **argv) {
         fprintf(stderr, "negsamp kg-train: %s\n", err.msg);
         code = EXIT_USAGE;
     }
-    if (!code && (o.valid_every || o.patience || o.valid_max) && !valid_path && !checkpoint) {
+    /* The options given here, not those a resumed model brings along. */
+    int wants_valid = (valid_every != UNSET64 && valid_every) || (patience != UNSET && patience) ||
+                      (valid_max != UNSET64 && valid_max);
+    if (!code && wants_valid && !valid_path && !checkpoint) {
         fprintf(stderr, "negsamp kg-train: -valid-every, -patience and -valid-max need -valid (or -checkpoint)\n");
         code = EXIT_USAGE;
     }

@@ -281,6 +281,7 @@ expect 0 "" "$ns" kg-train -train "$dir/kg.train.gz" -output "$dir/kgz" "${kg[@]
 # Validation, checkpoints and resuming.
 expect 0 "valid filtered MRR" "$ns" kg-train -train "$dir/kg.train" -valid "$dir/kg.valid" -output "$dir/kgv" "${kg[@]/-quiet/-progress}" 100 \
   -valid-every 100 -patience 3 -checkpoint
+expect 0 "wrote $dir/kgv2.model (800 steps)" "$ns" kg-train -train "$dir/kg.train" -output "$dir/kgv2" -resume "$dir/kgv.model" -steps 800 -progress 100
 expect 0 "wrote $dir/kgr.model (900 steps)" "$ns" kg-train -train "$dir/kg.train" -output "$dir/kgr" -resume "$dir/kg.model" -steps 900 -lr 0.01
 expect 2 "must stay as they were" "$ns" kg-train -train "$dir/kg.train" -output "$dir/kgr" -resume "$dir/kg.model" -steps 900 -dim 8
 printf 'e0\tnext\tnewcomer\n' > "$dir/kg.new"
