@@ -446,7 +446,7 @@ ns_status ns_kg_train(ns_kg *m, const ns_triples *train, const ns_triples *valid
         }
         pr.seconds = ns__now() - t0;
         if (cb && cb(&pr, user)) atomic_store(&r.stop, 1);
-        pr.paused = 0;
+        pr.paused = 0, pr.valid_mrr = 0; /* the next reports are plain progress */
         if (validate && o->patience && bad >= o->patience) break;
     }
     if (s == NS_OK && atomic_load(&r.stop) == 3)
