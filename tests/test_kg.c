@@ -48,6 +48,7 @@ static void reading(void) {
     ns_triples_free(load_text("kg.bad1", "a\tr\tb\na r b\n", NULL, NULL, NS_EFORMAT, "kg.bad1:2: expected 'head<TAB>relation<TAB>tail'"));
     ns_triples_free(load_text("kg.bad2", "a\tr\tb\tc\n", NULL, NULL, NS_EFORMAT, "kg.bad2:1:"));
     ns_triples_free(load_text("kg.bad3", "a\t\tb\n", NULL, NULL, NS_EFORMAT, "kg.bad3:1:"));
+    ns_triples_free(load_text("kg.bad4", "# c\n \t \n\na\tr\tb\na b c\n", NULL, NULL, NS_EFORMAT, "kg.bad4:5:"));
     ns_triples_free(load_text("kg.empty", "# nothing\n\n", NULL, NULL, NS_EEMPTY, "no 'head<TAB>relation<TAB>tail' line"));
     ns_error err = {{0}};
     CHECK_EQ(ns_triples_load(&t, tmp_path("kg.missing"), NULL, NULL, &err), NS_EIO);

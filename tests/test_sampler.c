@@ -152,6 +152,10 @@ static void noise_module(void) {
     write_file(path, "a 1\nb -2\n", strlen("a 1\nb -2\n"));
     CHECK_EQ(ns_noise_weights_load(v, path, &w, &unknown, &err), NS_EFORMAT);
     CHECK_CONTAINS(err.msg, "noise_weights.txt:2: expected 'token weight'");
+    /* Line numbers count the comment, blank and whitespace-only lines skipped. */
+    write_file(path, "a 1\n# c\n\n \t\nb -2\n", strlen("a 1\n# c\n\n \t\nb -2\n"));
+    CHECK_EQ(ns_noise_weights_load(v, path, &w, &unknown, &err), NS_EFORMAT);
+    CHECK_CONTAINS(err.msg, "noise_weights.txt:5: expected 'token weight'");
     write_file(path, "zz 1\nb 0\n", strlen("zz 1\nb 0\n"));
     CHECK_EQ(ns_noise_weights_load(v, path, &w, &unknown, &err), NS_EINVAL);
     CHECK_CONTAINS(err.msg, "no word of the vocabulary has a positive weight");

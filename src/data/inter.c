@@ -229,11 +229,9 @@ static ns_status read_lines(ns_inter *x, const char *path, const ns_inter_opts *
     int need = o->user_col > o->item_col ? o->user_col : o->item_col;
     char *line, *f[MAX_FIELDS];
     size_t len;
-    long long no = 0;
     int got, header = o->header;
-    while (s == NS_OK && (got = ns__lines_next(&lr, &line, &len, err)) > 0) {
-        no++;
-        if (len == 0 || line[0] == '#' || strspn(line, " \t") == len) continue;
+    while (s == NS_OK && (got = ns__lines_next_data(&lr, &line, &len, err)) > 0) {
+        long long no = lr.no;
         if (header) {
             header = 0;
             continue;

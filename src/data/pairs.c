@@ -155,11 +155,8 @@ ns_status ns_pairs_load(ns_pairs **out, const char *path, const ns_pairs_opts *o
     }
     char *line;
     size_t len;
-    long long no = 0;
     int got = 0;
-    while (s == NS_OK && (got = ns__lines_next(&lr, &line, &len, err)) > 0) {
-        no++;
-        if (len == 0 || line[0] == '#') continue;
+    while (s == NS_OK && (got = ns__lines_next_data(&lr, &line, &len, err)) > 0) {
         int nf = split_fields(line, &fields, &fcap);
         if (nf == -2) {
             s = NS_ENOMEM;
@@ -167,7 +164,7 @@ ns_status ns_pairs_load(ns_pairs **out, const char *path, const ns_pairs_opts *o
         }
         if (nf < 2) {
             s = ns__fail(err, NS_EFORMAT, "%s:%lld: expected 'left<TAB>right[<TAB>negative...]' with "
-                         "non-empty items without spaces (a space would break the .vec output)", path, no);
+                         "non-empty items without spaces (a space would break the .vec output)", path, lr.no);
             break;
         }
         /* Field f's id: looked up in the model's vocabularies (-1 if

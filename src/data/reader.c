@@ -163,5 +163,13 @@ int ns__lines_next(ns_lines *lr, char **out, size_t *len, ns_error *err) {
 done:
     if (n > 0 && lr->line[n - 1] == '\r') lr->line[--n] = '\0';
     *out = lr->line, *len = n;
+    lr->no++;
     return 1;
+}
+
+int ns__lines_next_data(ns_lines *lr, char **out, size_t *len, ns_error *err) {
+    int got;
+    while ((got = ns__lines_next(lr, out, len, err)) > 0)
+        if (**out != '#' && strspn(*out, " \t") != *len) break;
+    return got;
 }

@@ -23,12 +23,17 @@ typedef struct ns_lines {
     char *buf, *line;
     size_t cap, start, end, line_cap;
     int eof;
+    long long no;   /* lines returned so far: the current line's number */
 } ns_lines;
 
 ns_status ns__lines_open(ns_lines *lr, const char *path, ns_error *err);
 /* 1: a line in *out (NUL-terminated, length *len, owned by lr until the
  * next call); 0: end; -1: read error (message in err); -2: out of memory. */
 int ns__lines_next(ns_lines *lr, char **out, size_t *len, ns_error *err);
+/* The same, skipping the lines every data file may hold: empty ones, ones
+ * of spaces and tabs only, and comments (starting with '#'); lr->no still
+ * counts every line, for messages. */
+int ns__lines_next_data(ns_lines *lr, char **out, size_t *len, ns_error *err);
 void ns__lines_close(ns_lines *lr);
 
 #endif

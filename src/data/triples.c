@@ -61,14 +61,11 @@ ns_status ns_triples_load(ns_triples **out, const char *path, const ns_vocab *en
     t->ents = ents ? ents : t->own_ents, t->rels = rels ? rels : t->own_rels;
     char *line, *f[3];
     size_t len;
-    long long no = 0;
     int got = 0;
-    while (s == NS_OK && (got = ns__lines_next(&lr, &line, &len, err)) > 0) {
-        no++;
-        if (len == 0 || line[0] == '#') continue;
+    while (s == NS_OK && (got = ns__lines_next_data(&lr, &line, &len, err)) > 0) {
         if (!split3(line, f)) {
             s = ns__fail(err, NS_EFORMAT, "%s:%lld: expected 'head<TAB>relation<TAB>tail' (three non-empty "
-                         "tab-separated fields)", path, no);
+                         "tab-separated fields)", path, lr.no);
             break;
         }
         int32_t id[3];

@@ -6,8 +6,8 @@
 #include "sample.h"
 
 #include "core/core.h"
+#include "data/reader.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,33 +63,30 @@ int ns__noise_draw(const ns_noise *nz, ns_rng *r, int k, const int32_t *exclude,
 
 ns_status ns_noise_weights_load(const ns_vocab *v, const char *path, double **out,
                                 int64_t *unknown, ns_error *err) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return ns__fail(err, NS_EIO, "%s: cannot open: %s", path, strerror(errno));
+    ns_lines lr = {0};
+    ns_status s = ns__lines_open(&lr, path, err);
+    if (s != NS_OK) return s;
     int32_t n = ns_vocab_size(v);
     double *w = calloc((size_t)(n ? n : 1), sizeof *w);
-    char *line = NULL;
-    size_t cap = 0;
-    long long no = 0;
-    ssize_t len;
-    ns_status s = w ? NS_OK : NS_ENOMEM;
+    char *line;
+    size_t len;
+    int more = 0;
+    if (!w) s = NS_ENOMEM;
     *unknown = 0;
-    while (s == NS_OK && (len = getline(&line, &cap, f)) >= 0) {
-        no++;
+    while (s == NS_OK && (more = ns__lines_next_data(&lr, &line, &len, err)) > 0) {
         char word[4096], extra;
         double x;
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) line[--len] = '\0';
-        if (len == 0 || line[0] == '#') continue;
         int got = sscanf(line, "%4095s %lf %c", word, &x, &extra);
         if (got != 2 || !isfinite(x) || x < 0) {
-            s = ns__fail(err, NS_EFORMAT, "%s:%lld: expected 'token weight' with a weight >= 0", path, no);
+            s = ns__fail(err, NS_EFORMAT, "%s:%lld: expected 'token weight' with a weight >= 0", path, lr.no);
             break;
         }
         int32_t id = ns_vocab_find(v, word, strlen(word));
         if (id < 0) (*unknown)++;
         else w[id] = x;
     }
-    free(line);
-    fclose(f);
+    if (s == NS_OK && more < 0) s = more == -1 ? NS_EIO : NS_ENOMEM;
+    ns__lines_close(&lr);
     double sum = 0;
     for (int32_t i = 0; s == NS_OK && i < n; i++) sum += w[i];
     if (s == NS_OK && !(sum > 0))
