@@ -255,32 +255,47 @@ static void penalty(float *g, const float *x, int n, int p, float weight) {
     for (int d = 0; d < n; d++) g[d] += p == 2 ? 2.0f * weight * x[d] : 3.0f * weight * x[d] * fabsf(x[d]);
 }
 
+/* The learning rate of a step: lr, lr/10 from half of all steps on. */
+static double lr_at(const kg_run *r, int64_t step) { return 2 * step < r->total ? r->o->lr : r->o->lr / 10; }
+
+#define ADAM_B1 0.9f
+#define ADAM_B2 0.999f
+
+/* A step's update: Adam (m1 != NULL) x -= lr m1 / (sqrt(m2) + eps) with the
+ * bias corrections of step t folded into lr and eps, once a step:
+ * lr = lr0 sqrt(1 - b2^t) / (1 - b1^t), eps = 1e-8 sqrt(1 - b2^t).
+ * Adagrad: m2 += g^2, x -= lr g / (sqrt(m2) + 1e-10). */
+typedef struct step_rule {
+    float lr, eps;
+} step_rule;
+
+static step_rule rule_at(const kg_run *r, int64_t step) {
+    float lr = (float)lr_at(r, step);
+    if (r->o->optim == NS_KG_ADAGRAD) return (step_rule){lr, 1e-10f};
+    double t = (double)step + 1, c2 = sqrt(1 - pow(ADAM_B2, t));
+    return (step_rule){(float)(lr * c2 / (1 - pow(ADAM_B1, t))), (float)(1e-8 * c2)};
+}
+
 /* One optimiser update of a row from its gradient, which is zeroed. */
-static void update_row(const kg_run *r, float *x, float *m1, float *m2, float *g, int n, float lr, int64_t step) {
-    if (r->o->optim == NS_KG_ADAGRAD) {
-        for (int d = 0; d < n; d++) {
-            m2[d] += g[d] * g[d];
-            x[d] -= lr * g[d] / (sqrtf(m2[d]) + 1e-10f);
-            g[d] = 0;
-        }
-        return;
-    }
-    const float b1 = 0.9f, b2 = 0.999f, eps = 1e-8f;
-    float c1 = 1.0f / (1.0f - powf(b1, (float)step)), c2 = 1.0f / (1.0f - powf(b2, (float)step));
+static void update_row(step_rule u, float *x, float *m1, float *m2, float *g, int n) {
     for (int d = 0; d < n; d++) {
-        m1[d] = b1 * m1[d] + (1 - b1) * g[d];
-        m2[d] = b2 * m2[d] + (1 - b2) * g[d] * g[d];
-        x[d] -= lr * (m1[d] * c1) / (sqrtf(m2[d] * c2) + eps);
+        if (m1) {
+            m1[d] = ADAM_B1 * m1[d] + (1 - ADAM_B1) * g[d];
+            m2[d] = ADAM_B2 * m2[d] + (1 - ADAM_B2) * g[d] * g[d];
+        } else {
+            m2[d] += g[d] * g[d];
+        }
+        x[d] -= u.lr * (m1 ? m1[d] : g[d]) / (sqrtf(m2[d]) + u.eps);
         g[d] = 0;
     }
 }
 
 /* Updates every row the step touched (table, moments: same layout as g)
  * and empties the map. */
-static void grad_apply(const kg_run *r, step_grad *x, float *tab, float *m1, float *m2, float lr, int64_t step) {
+static void grad_apply(step_rule u, step_grad *x, float *tab, float *m1, float *m2) {
     for (int32_t s = 0; s < x->n; s++) {
         size_t off = (size_t)x->rows[s] * (size_t)x->len;
-        update_row(r, tab + off, m1 ? m1 + off : NULL, m2 + off, x->g + (size_t)s * x->len, x->len, lr, step);
+        update_row(u, tab + off, m1 ? m1 + off : NULL, m2 + off, x->g + (size_t)s * x->len, x->len);
         x->slot[x->rows[s]] = -1;
     }
     x->n = 0;
@@ -328,10 +343,9 @@ static double one_step(kg_worker *w, int64_t step) {
                 penalty(grad_row(&w->rel, t->r[q]), ns__kg_rel(m, t->r[q]), m->nrel, p, wt);
             }
     }
-    float lr = (float)(2 * step < r->total ? o->lr : o->lr / 10);
-    int adam = o->optim == NS_KG_ADAM;
-    grad_apply(r, &w->ent, m->E, adam ? m->E1 : NULL, m->E2, lr, step + 1);
-    grad_apply(r, &w->rel, m->R, adam ? m->R1 : NULL, m->R2, lr, step + 1);
+    step_rule u = rule_at(r, step);
+    grad_apply(u, &w->ent, m->E, m->E1, m->E2);
+    grad_apply(u, &w->rel, m->R, m->R1, m->R2);
     return loss;
 }
 
@@ -353,7 +367,7 @@ static void *work(void *arg) {
 }
 
 /* Runs the workers from r->next to r->end, reporting every `interval`. */
-static ns_status run_segment(kg_run *r, kg_worker *w, int nt, ns_kg_progress *pr, double t0, ns_kg_progress_fn cb,
+static ns_status run_segment(kg_run *r, kg_worker *w, int nt, const ns_kg_progress *pr, double t0, ns_kg_progress_fn cb,
                              void *user, double interval, ns_error *err) {
     int started = 0;
     for (; started < nt; started++)
@@ -366,14 +380,16 @@ static ns_status run_segment(kg_run *r, kg_worker *w, int nt, ns_kg_progress *pr
         nanosleep(&ts, NULL);
         if (!cb || ns__now() - last < interval) continue;
         last = ns__now();
+        ns_kg_progress p = *pr; /* the best validation so far, nothing of a pause */
+        p.paused = 0, p.valid_mrr = 0;
         pthread_mutex_lock(&r->lock);
-        pr->loss = r->pos ? r->loss / (double)r->pos : 0;
+        p.loss = r->pos ? r->loss / (double)r->pos : 0;
         r->loss = 0, r->pos = 0;
         pthread_mutex_unlock(&r->lock);
-        pr->step = atomic_load(&r->finished);
-        pr->lr = 2 * pr->step < r->total ? r->o->lr : r->o->lr / 10;
-        pr->seconds = ns__now() - t0;
-        if (cb(pr, user)) atomic_store(&r->stop, 1);
+        p.step = atomic_load(&r->finished);
+        p.lr = lr_at(r, p.step);
+        p.seconds = ns__now() - t0;
+        if (cb(&p, user)) atomic_store(&r->stop, 1);
     }
     for (int t = 0; t < started; t++) pthread_join(w[t].thread, NULL);
     /* Steps claimed past the end were not run. */
@@ -432,7 +448,7 @@ ns_status ns_kg_train(ns_kg *m, const ns_triples *train, const ns_triples *valid
         s = run_segment(&r, w, nt, &pr, t0, cb, user, interval, err);
         m->steps_done = atomic_load(&r.finished);
         if (s != NS_OK || atomic_load(&r.stop) || o->valid_every == 0) break;
-        pr.step = m->steps_done, pr.paused = 1, pr.valid_mrr = 0;
+        pr.step = m->steps_done, pr.lr = lr_at(&r, pr.step), pr.paused = 1, pr.valid_mrr = 0;
         if (validate) {
             ns_kg_report rep;
             if ((s = ns_kg_eval(m, valid, filter, nt, 0, o->valid_max, &rep, err)) != NS_OK) break;
@@ -446,7 +462,6 @@ ns_status ns_kg_train(ns_kg *m, const ns_triples *train, const ns_triples *valid
         }
         pr.seconds = ns__now() - t0;
         if (cb && cb(&pr, user)) atomic_store(&r.stop, 1);
-        pr.paused = 0, pr.valid_mrr = 0; /* the next reports are plain progress */
         if (validate && o->patience && bad >= o->patience) break;
     }
     if (s == NS_OK && atomic_load(&r.stop) == 3)
