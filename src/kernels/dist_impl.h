@@ -3,8 +3,9 @@
  * plain C that the compiler vectorises. scalar.c, avx2.c and avx512.c each
  * include it, so one source is built for each instruction set (with
  * -fno-math-errno, so that sqrtf becomes a vector instruction) and every
- * variant adds in the same order: 8 partial sums over k mod 8, combined
- * pairwise at the end. Rows have n floats, n a multiple of 16 (CL1: of 32;
+ * variant adds in the same order: 16 partial sums over k mod 16 (two AVX2
+ * registers, so two independent addition chains), combined pairwise at
+ * the end. Rows have n floats, n a multiple of 16 (CL1: of 32;
  * the real parts in [0, n/2), the imaginary parts in [n/2, n)). Pairs are
  * visited in blocks of DIST_BLOCK B rows, so that a block stays in cache
  * while every A row passes over it. avx2.c and avx512.c replace CL1, whose
@@ -21,10 +22,13 @@
  */
 #include <math.h>
 
-#define DIST_LANES 8
+#define DIST_LANES 16
 
+/* Pairwise: lanes l and l + 8, then 0..7 as a tree. */
 static float dist_reduce(const float acc[DIST_LANES]) {
-    return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+    float a[8];
+    for (int l = 0; l < 8; l++) a[l] = acc[l] + acc[l + 8];
+    return ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
 }
 
 static float dist_one(const float *a, const float *b, int n, int metric) {
