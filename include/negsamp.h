@@ -742,7 +742,8 @@ const ns_vocab *ns_kg_relations(const ns_kg *m);
 const ns_kg_opts *ns_kg_options(const ns_kg *m);
 /* Optimiser steps taken so far (across resumed runs). */
 int64_t ns_kg_steps_done(const ns_kg *m);
-/* The score f of a triple (see ns_kg_model); ids must be in range. */
+/* The score f of a triple (see ns_kg_model); ids must be in range. NAN if
+ * out of memory (it allocates a query row). */
 float ns_kg_score(const ns_kg *m, int32_t head, int32_t rel, int32_t tail);
 /* Borrowed rows (entity: 2 * dim floats for ComplEx and RotatE, else dim;
  * relation: dim floats). */
