@@ -87,7 +87,7 @@ static int parse_choice(const char *cmd, const char *opt, const char *v, const c
  * printed) on an unknown name. */
 static int set_kg_opts(ns_kg_opts *o, int resume, const char *model, const char *loss, const char *optim,
                        const char *reg) {
-    static const char *const losses[] = {"margin", "logistic"}, *const optims[] = {"adam", "adagrad"};
+    static const char *const losses[] = {"margin", "logistic"}, *const optims[] = {"adam", "adagrad", "lazy-adam"};
     static const char *const regs[] = {"none", "l2", "n3"};
     if (model) {
         int id = ns_kg_model_parse(model);
@@ -99,7 +99,7 @@ static int set_kg_opts(ns_kg_opts *o, int resume, const char *model, const char 
         o->model = (ns_kg_model)id;
     }
     int l = loss ? parse_choice("kg-train", "loss", loss, losses, 2) : (int)o->loss;
-    int op = optim ? parse_choice("kg-train", "optim", optim, optims, 2) : (int)o->optim;
+    int op = optim ? parse_choice("kg-train", "optim", optim, optims, 3) : (int)o->optim;
     int rg = reg ? parse_choice("kg-train", "reg", reg, regs, 3) : (int)o->reg;
     if (l < 0 || op < 0 || rg < 0) return -1;
     o->loss = (ns_kg_loss)l, o->reg = (ns_kg_reg)rg;
@@ -129,7 +129,7 @@ int cmd_kg_train(int argc, char **argv) {
         {"dim|size", OPT_INT, &dim, "N", "entity dimension; complex and rotate: N complex numbers (2N floats) [500]"},
         {"gamma|margin", OPT_DOUBLE, &gamma, "G", "margin of the distance scorers; also sets the initialisation range (G+2)/dim [6]"},
         {"loss", OPT_STRING, &loss, "NAME", "margin (RotatE paper: -log s(G+f) - sum w log s(-G-f')) or logistic (softplus per triple, no margin) [margin]"},
-        {"optim", OPT_STRING, &optim, "NAME", "adam or adagrad [adam]"},
+        {"optim", OPT_STRING, &optim, "NAME", "adam, adagrad or lazy-adam (Adam on touched rows only) [adam]"},
         {"lr", OPT_DOUBLE, &lr, "LR", "learning rate, divided by 10 after half the steps [5e-5 adam, 0.1 adagrad]"},
         {"reg", OPT_STRING, &reg, "NAME", "none, l2 or n3: penalty W*sum x^2 or W*sum |x|^3 on each positive's rows [none]"},
         {"reg-weight", OPT_DOUBLE, &reg_weight, "W", "weight of -reg [0]"},

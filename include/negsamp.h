@@ -681,7 +681,12 @@ typedef enum ns_kg_model {
  * w_j is uniform, or with adv_temperature a > 0 the self-adversarial
  * softmax(a f_j) over the negatives, taken as constants (no gradient). */
 typedef enum ns_kg_loss { NS_KG_LOSS_MARGIN = 0, NS_KG_LOSS_LOGISTIC = 1 } ns_kg_loss;
-typedef enum ns_kg_optim { NS_KG_ADAM = 0, NS_KG_ADAGRAD = 1 } ns_kg_optim;
+/* ADAM: Adam as on dense tables (PyTorch's Adam, which the published
+ * settings assume): a row a step does not touch still moves along its
+ * decaying first moment; computed lazily, when the row is next touched.
+ * LAZY_ADAM: rows a step does not touch keep their moments and values
+ * (PyTorch's SparseAdam); the bias correction uses the global step. */
+typedef enum ns_kg_optim { NS_KG_ADAM = 0, NS_KG_ADAGRAD = 1, NS_KG_LAZY_ADAM = 2 } ns_kg_optim;
 /* Penalty on the rows of each positive triple (h, r, t), divided by the
  * batch size: L2 weight * sum x^2, N3 weight * sum |x|^3. */
 typedef enum ns_kg_reg { NS_KG_REG_NONE = 0, NS_KG_REG_L2 = 1, NS_KG_REG_N3 = 2 } ns_kg_reg;

@@ -276,6 +276,9 @@ for model in transe distmult complex; do
 done
 out=$("$ns" kg-eval "$dir/kg-complex.model" -test "$dir/kg.train" -filter "$dir/kg.train")
 echo "$out" | awk '$1 == "both" { exit !($4 > 0.95) } END {}' && ok || bad "complex did not learn the cycle: $out"
+expect 0 "" "$ns" kg-train -train "$dir/kg.train" -output "$dir/kg-lazy" "${kg[@]}" -optim lazy-adam
+out=$("$ns" kg-eval "$dir/kg-lazy.model" -test "$dir/kg.train" -filter "$dir/kg.train")
+echo "$out" | awk '$1 == "both" { exit !($4 > 0.95) } END {}' && ok || bad "lazy-adam did not learn the cycle: $out"
 gzip -c "$dir/kg.train" > "$dir/kg.train.gz"
 expect 0 "" "$ns" kg-train -train "$dir/kg.train.gz" -output "$dir/kgz" "${kg[@]}" -optim adagrad -lr 0.1 -loss logistic -reg n3 -reg-weight 1e-4
 # Validation, checkpoints and resuming.
@@ -284,6 +287,8 @@ expect 0 "valid filtered MRR" "$ns" kg-train -train "$dir/kg.train" -valid "$dir
 expect 0 "wrote $dir/kgv2.model (800 steps)" "$ns" kg-train -train "$dir/kg.train" -output "$dir/kgv2" -resume "$dir/kgv.model" -steps 800 -progress 100
 expect 0 "wrote $dir/kgr.model (900 steps)" "$ns" kg-train -train "$dir/kg.train" -output "$dir/kgr" -resume "$dir/kg.model" -steps 900 -lr 0.01
 expect 2 "must stay as they were" "$ns" kg-train -train "$dir/kg.train" -output "$dir/kgr" -resume "$dir/kg.model" -steps 900 -dim 8
+expect 2 "must stay as they were" "$ns" kg-train -train "$dir/kg.train" -output "$dir/kgr" -resume "$dir/kg.model" -steps 900 -optim adagrad
+expect 0 "wrote $dir/kgr.model (900 steps)" "$ns" kg-train -train "$dir/kg.train" -output "$dir/kgr" -resume "$dir/kg.model" -steps 900 -optim lazy-adam
 printf 'e0\tnext\tnewcomer\n' > "$dir/kg.new"
 expect 1 "1 triples name an entity or relation that" "$ns" kg-train -train "$dir/kg.new" -output "$dir/kgr" -resume "$dir/kg.model"
 printf 'e0\tnext\tnewcomer\ne1\tnext\te2\n' > "$dir/kg.test"
@@ -291,7 +296,7 @@ expect 0 "(1 with an unknown entity or relation)" "$ns" kg-eval "$dir/kg.model" 
 # Bad input.
 expect 2 "-train and -output are required" "$ns" kg-train -train "$dir/kg.train"
 expect 2 "-model transh is not supported" "$ns" kg-train -train "$dir/kg.train" -output "$dir/x" -model transh
-expect 2 "-optim sgd is not supported; choose adam or adagrad" "$ns" kg-train -train "$dir/kg.train" -output "$dir/x" -optim sgd
+expect 2 "-optim sgd is not supported; choose adam, adagrad or lazy-adam" "$ns" kg-train -train "$dir/kg.train" -output "$dir/x" -optim sgd
 expect 2 "neg must be in" "$ns" kg-train -train "$dir/kg.train" -output "$dir/x" -neg 0
 expect 2 "need -valid" "$ns" kg-train -train "$dir/kg.train" -output "$dir/x" -patience 3
 printf 'a\tr\tb\na r b\n' > "$dir/kg.bad"

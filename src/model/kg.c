@@ -54,7 +54,7 @@ ns_status ns_kg_opts_check(const ns_kg_opts *o, ns_error *err) {
     if (o->dim < 1 || o->dim > 65536) return ns__fail(err, NS_EINVAL, "dim must be in 1..65536 (got %d)", o->dim);
     if (!(o->gamma >= 0 && o->gamma < 1e6)) return ns__fail(err, NS_EINVAL, "gamma must be in [0, 1e6) (got %g)", o->gamma);
     if ((unsigned)o->loss > NS_KG_LOSS_LOGISTIC) return ns__fail(err, NS_EINVAL, "unknown loss %d", (int)o->loss);
-    if ((unsigned)o->optim > NS_KG_ADAGRAD) return ns__fail(err, NS_EINVAL, "unknown optimiser %d", (int)o->optim);
+    if ((unsigned)o->optim > NS_KG_LAZY_ADAM) return ns__fail(err, NS_EINVAL, "unknown optimiser %d", (int)o->optim);
     if (!(o->lr > 0 && o->lr <= 10)) return ns__fail(err, NS_EINVAL, "lr must be in (0, 10] (got %g)", o->lr);
     if ((unsigned)o->reg > NS_KG_REG_N3) return ns__fail(err, NS_EINVAL, "unknown regulariser %d", (int)o->reg);
     if (!(o->reg_weight >= 0 && o->reg_weight < 1e6))
@@ -109,7 +109,7 @@ ns_status ns__kg_alloc(ns_kg **out, ns_vocab *ents, ns_vocab *rels, const ns_kg_
     }
     m->range = (float)((o->gamma + 2.0) / o->dim);
     size_t ne = (size_t)m->ne * (size_t)m->n, nr = (size_t)m->nr * (size_t)m->nrel;
-    int adam = o->optim == NS_KG_ADAM;
+    int adam = o->optim != NS_KG_ADAGRAD;
     m->E = ns__alloc_aligned(ne, sizeof(float)), m->R = ns__alloc_aligned(nr, sizeof(float));
     m->E2 = ns__alloc_aligned(ne, sizeof(float)), m->R2 = ns__alloc_aligned(nr, sizeof(float));
     if (adam) m->E1 = ns__alloc_aligned(ne, sizeof(float)), m->R1 = ns__alloc_aligned(nr, sizeof(float));

@@ -16,9 +16,12 @@
  * loss their sum over 2 batch (the RotatE code's (positive mean + negative
  * mean) / 2), plus the penalty on the positives' rows over batch. The
  * gradients of the step are summed per row (a row map per worker) and each
- * touched row then takes one optimiser update ("lazy" Adam: rows a step
- * does not touch keep their moments; bias correction uses the global step
- * count). The learning rate drops to lr/10 after half of all steps.
+ * touched row then takes one optimiser update. Adam is that of dense
+ * tables: a row keeps moving along its decaying first moment in the steps
+ * that do not touch it; those updates are taken in one go when it is next
+ * touched, or at the end of a segment (ns__kg_adam_skip; each row's counter
+ * says which step it is up to). Lazy Adam leaves untouched rows alone. The
+ * learning rate drops to lr/10 after half of all steps.
  *
  * Threads race on the rows (Hogwild), the one intentional race; step
  * counting, loss sums and the stop flag are atomics or under a mutex.
@@ -39,6 +42,16 @@
 #include <string.h>
 #include <time.h>
 
+/* One table of the model with its optimiser state: moments in the layout of
+ * the table; under dense Adam, at[id] is the step row id is up to (the
+ * updates of all steps before it taken). */
+typedef struct kg_table {
+    float *x, *m1, *m2;
+    atomic_llong *at;
+    int32_t rows;
+    int len;
+} kg_table;
+
 typedef struct kg_run {
     ns_kg *m;
     const ns_triples *train;
@@ -49,6 +62,8 @@ typedef struct kg_run {
     int metric;
     int chunk;
     int64_t total;               /* steps in all */
+    ns__kg_rule *rules;          /* the update rule of each step */
+    kg_table ent, rel;
     int64_t end;                 /* this segment stops at this step */
     atomic_llong next;           /* the next step to claim */
     atomic_llong finished;       /* steps completed */
@@ -258,30 +273,62 @@ static void penalty(float *g, const float *x, int n, int p, float weight) {
 /* The learning rate of a step: lr, lr/10 from half of all steps on. */
 static double lr_at(const kg_run *r, int64_t step) { return 2 * step < r->total ? r->o->lr : r->o->lr / 10; }
 
-#define ADAM_B1 0.9f
-#define ADAM_B2 0.999f
-
-/* A step's update: Adam (m1 != NULL) x -= lr m1 / (sqrt(m2) + eps) with the
- * bias corrections of step t folded into lr and eps, once a step:
+/* A step's update: Adam x -= lr m1 / (sqrt(m2) + eps) with the bias
+ * corrections of step t folded into lr and eps, once a step:
  * lr = lr0 sqrt(1 - b2^t) / (1 - b1^t), eps = 1e-8 sqrt(1 - b2^t).
  * Adagrad: m2 += g^2, x -= lr g / (sqrt(m2) + 1e-10). */
-typedef struct step_rule {
-    float lr, eps;
-} step_rule;
-
-static step_rule rule_at(const kg_run *r, int64_t step) {
+static ns__kg_rule rule_at(const kg_run *r, int64_t step) {
     float lr = (float)lr_at(r, step);
-    if (r->o->optim == NS_KG_ADAGRAD) return (step_rule){lr, 1e-10f};
-    double t = (double)step + 1, c2 = sqrt(1 - pow(ADAM_B2, t));
-    return (step_rule){(float)(lr * c2 / (1 - pow(ADAM_B1, t))), (float)(1e-8 * c2)};
+    if (r->o->optim == NS_KG_ADAGRAD) return (ns__kg_rule){lr, 1e-10f, 0};
+    double t = (double)step + 1, c2 = sqrt(1 - pow(NS_KG_ADAM_B2, t));
+    return (ns__kg_rule){(float)(lr * c2 / (1 - pow(NS_KG_ADAM_B1, t))), (float)(1e-8 * c2), 0};
+}
+
+void ns__kg_rules_ahead(ns__kg_rule *rules, int64_t from, int64_t total) {
+    const double q = NS_KG_ADAM_B1 / sqrt(NS_KG_ADAM_B2);
+    rules[total].lr = 0, rules[total].ahead = 0;
+    for (int64_t j = total - 1; j >= from; j--) rules[j].ahead = q * (rules[j].lr + rules[j + 1].ahead);
+}
+
+void ns__kg_adam_skip(const ns__kg_rule *rules, int64_t a, int64_t s, float *x, float *m1, float *m2, int n) {
+    double d1 = pow(NS_KG_ADAM_B1, (double)(s - a)), d2 = pow(NS_KG_ADAM_B2, (double)(s - a));
+    double f = rules[a].ahead - d1 / sqrt(d2) * rules[s].ahead;
+    float eps = rules[a].eps;
+    for (int d = 0; d < n; d++) {
+        x[d] -= (float)f * m1[d] / (sqrtf(m2[d]) + eps);
+        m1[d] *= (float)d1, m2[d] *= (float)d2;
+    }
+}
+
+/* Dense Adam: brings a row up to step s before step s reads it. Where
+ * another thread moved the row's counter meanwhile, that thread took the
+ * updates (Hogwild). */
+static void row_fresh(const kg_run *r, kg_table tab, int32_t id, int64_t s) {
+    if (!tab.at) return;
+    long long a = atomic_load_explicit(&tab.at[id], memory_order_relaxed);
+    if (a >= s || !atomic_compare_exchange_strong_explicit(&tab.at[id], &a, s, memory_order_relaxed,
+                                                           memory_order_relaxed))
+        return;
+    size_t off = (size_t)id * (size_t)tab.len;
+    ns__kg_adam_skip(r->rules, a, s, tab.x + off, tab.m1 + off, tab.m2 + off, tab.len);
+}
+
+/* Dense Adam: marks a row as up to step s + 1 after step s updated it (the
+ * counter never goes back: a later step of another thread may be ahead). */
+static void row_done(kg_table tab, int32_t id, int64_t s) {
+    if (!tab.at) return;
+    long long seen = atomic_load_explicit(&tab.at[id], memory_order_relaxed);
+    while (seen < s + 1 && !atomic_compare_exchange_weak_explicit(&tab.at[id], &seen, s + 1, memory_order_relaxed,
+                                                                   memory_order_relaxed)) {
+    }
 }
 
 /* One optimiser update of a row from its gradient, which is zeroed. */
-static void update_row(step_rule u, float *x, float *m1, float *m2, float *g, int n) {
+static void update_row(ns__kg_rule u, float *x, float *m1, float *m2, float *g, int n) {
     for (int d = 0; d < n; d++) {
         if (m1) {
-            m1[d] = ADAM_B1 * m1[d] + (1 - ADAM_B1) * g[d];
-            m2[d] = ADAM_B2 * m2[d] + (1 - ADAM_B2) * g[d] * g[d];
+            m1[d] = NS_KG_ADAM_B1 * m1[d] + (1 - NS_KG_ADAM_B1) * g[d];
+            m2[d] = NS_KG_ADAM_B2 * m2[d] + (1 - NS_KG_ADAM_B2) * g[d] * g[d];
         } else {
             m2[d] += g[d] * g[d];
         }
@@ -290,15 +337,23 @@ static void update_row(step_rule u, float *x, float *m1, float *m2, float *g, in
     }
 }
 
-/* Updates every row the step touched (table, moments: same layout as g)
- * and empties the map. */
-static void grad_apply(step_rule u, step_grad *x, float *tab, float *m1, float *m2) {
-    for (int32_t s = 0; s < x->n; s++) {
-        size_t off = (size_t)x->rows[s] * (size_t)x->len;
-        update_row(u, tab + off, m1 ? m1 + off : NULL, m2 + off, x->g + (size_t)s * x->len, x->len);
-        x->slot[x->rows[s]] = -1;
+/* Updates every row that step s touched and empties the map. */
+static void grad_apply(const kg_run *r, int64_t s, step_grad *x, kg_table tab) {
+    for (int32_t i = 0; i < x->n; i++) {
+        int32_t id = x->rows[i];
+        size_t off = (size_t)id * (size_t)x->len;
+        update_row(r->rules[s], tab.x + off, tab.m1 ? tab.m1 + off : NULL, tab.m2 + off, x->g + (size_t)i * x->len,
+                   x->len);
+        row_done(tab, id, s);
+        x->slot[id] = -1;
     }
     x->n = 0;
+}
+
+/* Dense Adam: brings every row of a table up to step s (between segments,
+ * no worker running). */
+static void catch_up(const kg_run *r, kg_table tab, int64_t s) {
+    for (int32_t id = 0; tab.at && id < tab.rows; id++) row_fresh(r, tab, id, s);
 }
 
 /* The next batch of positives from the worker's shuffled pass. */
@@ -327,9 +382,18 @@ static double one_step(kg_worker *w, int64_t step) {
     double loss = 0;
     next_batch(w);
     for (int side = 0; side < 2; side++)
+        for (int i = 0; i < w->n_side[side]; i++) {
+            int64_t p = w->side_list[side][i];
+            row_fresh(r, r->ent, t->h[p], step), row_fresh(r, r->ent, t->t[p], step);
+            row_fresh(r, r->rel, t->r[p], step);
+        }
+    for (int side = 0; side < 2; side++)
         for (int at = 0; at < w->n_side[side]; at += r->chunk) {
             int c = w->n_side[side] - at < r->chunk ? w->n_side[side] - at : r->chunk;
-            for (int j = 0; j < o->neg; j++) w->neg[j] = (int32_t)ns__rng_below(&w->rng, (uint32_t)m->ne);
+            for (int j = 0; j < o->neg; j++) {
+                w->neg[j] = (int32_t)ns__rng_below(&w->rng, (uint32_t)m->ne);
+                row_fresh(r, r->ent, w->neg[j], step);
+            }
             loss += chunk_step(w, w->side_list[side] + at, c, side, scale);
         }
     if (o->reg != NS_KG_REG_NONE && o->reg_weight > 0) {
@@ -343,9 +407,8 @@ static double one_step(kg_worker *w, int64_t step) {
                 penalty(grad_row(&w->rel, t->r[q]), ns__kg_rel(m, t->r[q]), m->nrel, p, wt);
             }
     }
-    step_rule u = rule_at(r, step);
-    grad_apply(u, &w->ent, m->E, m->E1, m->E2);
-    grad_apply(u, &w->rel, m->R, m->R1, m->R2);
+    grad_apply(r, step, &w->ent, r->ent);
+    grad_apply(r, step, &w->rel, r->rel);
     return loss;
 }
 
@@ -397,12 +460,32 @@ static ns_status run_segment(kg_run *r, kg_worker *w, int nt, const ns_kg_progre
     return NS_OK;
 }
 
+/* The rule of every step and, under dense Adam, the rows' step counters
+ * (all rows are up to date when a run starts). */
+static ns_status setup_optimiser(kg_run *r, ns_error *err) {
+    ns_kg *m = r->m;
+    r->ent = (kg_table){m->E, m->E1, m->E2, NULL, m->ne, m->n};
+    r->rel = (kg_table){m->R, m->R1, m->R2, NULL, m->nr, m->nrel};
+    int64_t from = m->steps_done < r->total ? m->steps_done : r->total;
+    if (!(r->rules = malloc((size_t)(r->total + 1) * sizeof *r->rules)))
+        return ns__fail(err, NS_ENOMEM, "cannot allocate the schedule of %lld steps", (long long)r->total);
+    for (int64_t j = from; j < r->total; j++) r->rules[j] = rule_at(r, j);
+    ns__kg_rules_ahead(r->rules, from, r->total);
+    if (r->o->optim != NS_KG_ADAM) return NS_OK;
+    r->ent.at = malloc((size_t)m->ne * sizeof *r->ent.at), r->rel.at = malloc((size_t)m->nr * sizeof *r->rel.at);
+    if (!r->ent.at || !r->rel.at) return ns__fail(err, NS_ENOMEM, "cannot allocate the rows' step counters");
+    for (int32_t i = 0; i < m->ne; i++) atomic_init(&r->ent.at[i], m->steps_done);
+    for (int32_t i = 0; i < m->nr; i++) atomic_init(&r->rel.at[i], m->steps_done);
+    return NS_OK;
+}
+
 static ns_status check_compatible(const ns_kg *m, const ns_triples *train, const ns_kg_opts *o, ns_error *err) {
-    if (o->model != m->o.model || o->dim != m->o.dim || o->gamma != m->o.gamma || o->optim != m->o.optim)
+    int adagrad = m->o.optim == NS_KG_ADAGRAD;
+    if (o->model != m->o.model || o->dim != m->o.dim || o->gamma != m->o.gamma || (o->optim == NS_KG_ADAGRAD) != adagrad)
         return ns__fail(err, NS_EINVAL,
                         "the options change the model (%s, dim %d, gamma %g, %s); scorer, dim, gamma and optimiser "
-                        "must stay as they were", ns_kg_model_name(m->o.model), m->o.dim, m->o.gamma,
-                        m->o.optim == NS_KG_ADAM ? "adam" : "adagrad");
+                        "(Adam or Adagrad) must stay as they were", ns_kg_model_name(m->o.model), m->o.dim,
+                        m->o.gamma, adagrad ? "adagrad" : "adam");
     if (!ns__vocab_same(train->ents, m->ents) || !ns__vocab_same(train->rels, m->rels))
         return ns__fail(err, NS_EINVAL, "the training triples' entities or relations are not the model's");
     for (int64_t i = 0; i < train->n; i++)
@@ -430,6 +513,7 @@ ns_status ns_kg_train(ns_kg *m, const ns_triples *train, const ns_triples *valid
     if (!w) s = NS_ENOMEM;
     if (s == NS_OK && o->exclude_true) s = ns_kg_filter_create(&known, &train, 1, err);
     r.known = known;
+    if (s == NS_OK) s = setup_optimiser(&r, err);
     if (s == NS_OK && o->bernoulli) {
         if (!(r.p_head = malloc((size_t)m->nr * sizeof *r.p_head))) s = NS_ENOMEM;
         else s = ns_triples_bernoulli(train, m->nr, r.p_head);
@@ -447,6 +531,7 @@ ns_status ns_kg_train(ns_kg *m, const ns_triples *train, const ns_triples *valid
         if (r.end > r.total) r.end = r.total;
         s = run_segment(&r, w, nt, &pr, t0, cb, user, interval, err);
         m->steps_done = atomic_load(&r.finished);
+        catch_up(&r, r.ent, m->steps_done), catch_up(&r, r.rel, m->steps_done);
         if (s != NS_OK || atomic_load(&r.stop) || o->valid_every == 0) break;
         pr.step = m->steps_done, pr.lr = lr_at(&r, pr.step), pr.paused = 1, pr.valid_mrr = 0;
         if (validate) {
@@ -472,7 +557,7 @@ ns_status ns_kg_train(ns_kg *m, const ns_triples *train, const ns_triples *valid
         memcpy(m->E, best, ne * sizeof(float)), memcpy(m->R, best + ne, nr * sizeof(float));
     if (s == NS_OK || s == NS_ECANCELED) m->o = *o;
     for (int t = 0; w && t < nt; t++) worker_free(&w[t]);
-    free(w), free(r.p_head);
+    free(w), free(r.p_head), free(r.rules), free(r.ent.at), free(r.rel.at);
     ns__free_aligned(best);
     ns_kg_filter_free(known);
     pthread_mutex_destroy(&r.lock);

@@ -21,4 +21,27 @@ void ns__kg_neg_weights(const float *z, int k, float a, float *w);
 double ns__kg_chunk_grad(ns_kg *m, const ns_triples *train, const ns_kg_opts *o, const int32_t *pos, int c,
                          int side, const int32_t *neg, float scale, float *gE, float *gR);
 
+#define NS_KG_ADAM_B1 0.9f
+#define NS_KG_ADAM_B2 0.999f
+
+/* A step's update rule: Adam's learning rate and epsilon with the step's
+ * bias corrections folded in, or Adagrad's; `ahead` is
+ * sum_(j >= this step) lr_j q^(j - this step + 1), q = b1 / sqrt(b2). */
+typedef struct ns__kg_rule {
+    float lr, eps;
+    double ahead;
+} ns__kg_rule;
+
+/* Fills `ahead` of rules[from..total] from their lr; rules[total] is the
+ * end (lr 0). */
+void ns__kg_rules_ahead(ns__kg_rule *rules, int64_t from, int64_t total);
+
+/* Adam's updates of steps a..s-1 (a < s <= total) on a row of n values
+ * whose gradient was zero in all of them, as dense Adam takes them: the
+ * moments decay (m1 b1^(s-a), m2 b2^(s-a)) and x moves along the decaying
+ * m1, x -= sum_k lr_(a+k-1) b1^k m1 / (b2^(k/2) sqrt(m2) + eps), k = 1..s-a,
+ * computed as one factor a row, ahead_a - q^(s-a) ahead_s (eps taken out of
+ * the decay). */
+void ns__kg_adam_skip(const ns__kg_rule *rules, int64_t a, int64_t s, float *x, float *m1, float *m2, int n);
+
 #endif
