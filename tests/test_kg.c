@@ -3,7 +3,8 @@
  * file and line, unknown ids), the Bernoulli probabilities of a toy graph,
  * every scorer's loss gradient against central differences on both sides
  * and under both losses, the self-adversarial weights, exclusion of true
- * triples, RotatE's rotations keeping moduli, filtered ranking and
+ * triples, RotatE's rotations keeping moduli, dense Adam's skipped steps
+ * (in one go against step by step, and through the trainer), filtered ranking and
  * prediction against values worked out by hand, planted relations learnt
  * to MRR ~1, validation keeping the best parameters, one-thread
  * determinism, and the model file (round trip, corruption, resume).
