@@ -15,10 +15,9 @@
 # and ComplEx (5e-6 WN18RR, 1e-5 FB15k-237) multiplies the norm of the whole
 # tables, added to a mean loss; negsamp's -reg-weight multiplies each
 # positive's rows, divided by the batch, so the weights here are the code's
-# times the batch (2.5e-3, 1e-2): with the code's own figure DistMult
-# overfits (FB15k-237 validation MRR 0.173 at 5,000 steps, 0.158 at 10,000,
-# loss 0.0015). A full run takes about an hour per model on
-# 2 cores; STEPS scales them down (same steps for all).
+# times the batch (2.5e-3, 1e-2); with the code's own figures DistMult and
+# ComplEx overfit (docs/knowledge-graphs.md). A full run takes about an hour
+# per model on 2 cores; STEPS scales them down (same steps for all).
 #
 #   DATA=../shared/data bench/kg.sh
 #   STEPS=5000 SETS=wn18rr MODELS=rotate NEGS=adv THREADS=2 bench/kg.sh
