@@ -323,7 +323,10 @@ static void learning(void) {
     CHECK(learn(NS_KG_ROTATE, 0, 1.0, 2, NULL) >= 0.95);
     CHECK(learn(NS_KG_COMPLEX, 0, 0, 2, NULL) >= 0.95);
     CHECK(learn(NS_KG_TRANSE_L1, 1, 0, 2, NULL) >= 0.9);
-    CHECK(learn(NS_KG_TRANSE_L2, 1, 0, 2, NULL) >= 0.9);
+    /* One thread: two Hogwild threads on this 15-triple chain depend on
+     * their interleaving (0.899 once under TSan on a loaded machine, 1.000
+     * in 60 runs otherwise); one thread and the seed make it reproducible. */
+    CHECK(learn(NS_KG_TRANSE_L2, 1, 0, 1, NULL) >= 0.9);
     CHECK(learn(NS_KG_DISTMULT, 2, 0, 2, NULL) >= 0.9);
     /* DistMult scores (h, r, t) and (t, r, h) alike: it cannot learn the
      * one-way cycle. */
