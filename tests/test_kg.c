@@ -11,9 +11,9 @@
  */
 #include "check.h"
 #include "core/core.h"
-#include "data/triples.h"
-#include "model/kg.h"
-#include "train/kg.h"
+#include "tasks/kg/triples.h"
+#include "tasks/kg/kg.h"
+#include "tasks/kg/train.h"
 
 static int32_t id_of(const ns_vocab *v, const char *w) { return ns_vocab_find(v, w, strlen(w)); }
 

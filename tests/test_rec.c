@@ -9,7 +9,7 @@
 #include "check.h"
 #include <unistd.h>
 #include "core/core.h"
-#include "model/rec.h"
+#include "tasks/rec/rec.h"
 
 static int32_t id_of(const ns_vocab *v, const char *w) { return ns_vocab_find(v, w, strlen(w)); }
 

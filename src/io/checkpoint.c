@@ -32,7 +32,7 @@
 #include "core/core.h"
 #include "data/vocab.h"
 #include "model/model.h"
-#include "model/rec.h"
+#include "tasks/rec/rec.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -7,7 +7,7 @@
 
 #include "negsamp.h"
 
-#include "data/inter.h"
+#include "tasks/rec/inter.h"
 #include "kernels/kernels.h"
 #include "model/model.h"
 #include "sample/sample.h"

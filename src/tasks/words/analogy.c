@@ -12,7 +12,7 @@
  * costs restrict_n additions instead of 3 restrict_n dot products. Where
  * that cache would pass 1 GiB, the three rows are computed per question.
  */
-#include "emb.h"
+#include "eval/emb.h"
 
 #include "core/core.h"
 #include "data/vocab.h"

@@ -15,8 +15,8 @@
 #include "negsamp.h"
 
 #include "core/core.h"
-#include "data/triples.h"
-#include "model/kg.h"
+#include "tasks/kg/triples.h"
+#include "tasks/kg/kg.h"
 
 #include <math.h>
 #include <pthread.h>

@@ -3,7 +3,7 @@
  * probabilities, and the sorted set of known triples used to filter
  * rankings and to drop true triples from the negatives.
  */
-#include "data/triples.h"
+#include "tasks/kg/triples.h"
 
 #include "core/core.h"
 #include "data/reader.h"

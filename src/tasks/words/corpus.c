@@ -14,7 +14,7 @@
 #include "core/core.h"
 #include "data/reader.h"
 #include "data/vocab.h"
-#include "data/corpus.h"
+#include "tasks/words/corpus.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -17,10 +17,10 @@
  * Loading checks the magic, version, byte order, the options, the sizes
  * against the file's and the checksum.
  */
-#include "io.h"
+#include "io/io.h"
 
 #include "core/core.h"
-#include "model/kg.h"
+#include "tasks/kg/kg.h"
 
 #include <errno.h>
 #include <stdlib.h>

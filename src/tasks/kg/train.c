@@ -29,11 +29,11 @@
 #include "negsamp.h"
 
 #include "core/core.h"
-#include "data/triples.h"
+#include "tasks/kg/triples.h"
 #include "data/vocab.h"
-#include "model/kg.h"
-#include "train/kg.h"
-#include "train/run.h"
+#include "tasks/kg/kg.h"
+#include "tasks/kg/train.h"
+#include "engine/run.h"
 
 #include <math.h>
 #include <pthread.h>

@@ -9,10 +9,10 @@
  * RotatE: |h r - t| = |h - conj(r) t| since |r| = 1, so the head side uses
  * q = conj(r) t. A phase theta = pi x / range; dtheta/dx = pi / range.
  */
-#include "model/kg.h"
+#include "tasks/kg/kg.h"
 
 #include "core/core.h"
-#include "data/triples.h"
+#include "tasks/kg/triples.h"
 #include "data/vocab.h"
 
 #include <math.h>

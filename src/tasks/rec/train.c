@@ -19,10 +19,10 @@
 #include "negsamp.h"
 
 #include "core/core.h"
-#include "data/corpus.h"
+#include "tasks/words/corpus.h"
 #include "data/vocab.h"
-#include "model/rec.h"
-#include "run.h"
+#include "tasks/rec/rec.h"
+#include "engine/run.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -12,7 +12,7 @@
  * items with a positive left (ordered by count). The CSR tables come from a
  * final sort by (user, time, line).
  */
-#include "inter.h"
+#include "tasks/rec/inter.h"
 
 #include "core/core.h"
 #include "data/reader.h"

@@ -3,7 +3,7 @@
  * Spearman's rho between human scores and cosines, with average ranks for
  * ties; pairs with an unknown word are counted and left out.
  */
-#include "emb.h"
+#include "eval/emb.h"
 
 #include "core/core.h"
 

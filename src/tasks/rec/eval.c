@@ -11,7 +11,7 @@
  */
 #include "core/core.h"
 #include "data/vocab.h"
-#include "model/rec.h"
+#include "tasks/rec/rec.h"
 
 #include <math.h>
 #include <stdlib.h>

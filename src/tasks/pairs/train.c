@@ -22,7 +22,7 @@
 #include "core/core.h"
 #include "data/vocab.h"
 #include "model/model.h"
-#include "run.h"
+#include "engine/run.h"
 #include "sample/sample.h"
 
 #include <stdlib.h>
