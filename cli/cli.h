@@ -9,7 +9,9 @@
 
 #include <stdio.h>
 
-enum { EXIT_DATA = 1, EXIT_USAGE = 2 };
+/* Exit codes: bad data or a failed read/write, a usage error, a diverged
+ * training run. */
+enum { EXIT_DATA = 1, EXIT_USAGE = 2, EXIT_DIVERGED = 3 };
 
 typedef enum opt_kind { OPT_INT, OPT_I64, OPT_DOUBLE, OPT_STRING, OPT_FLAG, OPT_REJECT, OPT_LIST } opt_kind;
 
@@ -61,6 +63,9 @@ int on_progress(const ns_progress *p, void *user);
 int parse_ks(const char *s, int32_t *ks, int max);
 /* prefix + ext, malloc'ed (NULL when out of memory). */
 char *join(const char *prefix, const char *ext);
+/* Checks that prefix + exts[i] can each be written (ns_output_check),
+ * before the work; returns 0 or the exit code (message printed). */
+int check_outputs(const char *prefix, const char *const *exts, int n);
 
 int cmd_train(ns_task task, int argc, char **argv);
 int cmd_pairs_train(int argc, char **argv);

@@ -167,6 +167,9 @@ int cmd_kg_train(int argc, char **argv) {
     ns_kg *m = NULL;
     ns_error err = {{0}};
     ns_status s;
+    const char *ext[1] = {".model"};
+    int early = check_outputs(output, ext, 1);
+    if (early) return early;
     if (resume) {
         if ((s = ns_kg_load(&m, resume, &err)) != NS_OK) return report_error(s, &err);
         o = *ns_kg_options(m);
@@ -374,9 +377,9 @@ int cmd_kg_predict(int argc, char **argv) {
         code = report_error(NS_ENOMEM, NULL);
         goto done;
     }
-    int32_t n = ns_kg_predict(m, qh ? -1 : x, rel, qh ? x : -1, filter, k, hits);
-    if (n < 0) {
-        code = report_error(NS_ENOMEM, NULL);
+    int32_t n;
+    if ((s = ns_kg_predict(m, qh ? -1 : x, rel, qh ? x : -1, filter, k, hits, &n, &err)) != NS_OK) {
+        code = report_error(s, &err);
         goto done;
     }
     for (int32_t i = 0; i < n; i++) printf("%s\t%.6g\n", ns_vocab_word(ents, hits[i].id), hits[i].score);

@@ -81,7 +81,9 @@ int cmd_pairs_train(int argc, char **argv) {
     ns_pairs *p = NULL;
     ns_model *m = NULL;
     double *noise = NULL;
-    int code = 0;
+    const char *exts[3] = {".model", ".vec", ".right.vec"};
+    int code = check_outputs(output, exts, 3);
+    if (code) return code;
     if ((s = ns_pairs_load(&p, input, &po, NULL, &err)) != NS_OK) return report_error(s, &err);
     const ns_vocab *vl = ns_pairs_left_vocab(p), *vr = ns_pairs_right_vocab(p);
     if (!quiet)
@@ -108,7 +110,6 @@ int cmd_pairs_train(int argc, char **argv) {
         code = report_error(s, &err);
         goto done;
     }
-    const char *exts[3] = {".model", ".vec", ".right.vec"};
     for (int i = 0; i < 3 && code == 0; i++) {
         char *path = join(output, exts[i]);
         if (!path) {

@@ -29,17 +29,19 @@ static int32_t find(const ns_emb *e, char *w) {
     return id;
 }
 
-static void print_neighbours(const ns_emb *e, char *word, int k) {
-    int32_t id = find(e, word);
+/* Prints a word's neighbours; returns 0 or an exit code (an unknown word
+ * is reported and skipped). */
+static int print_neighbours(const ns_emb *e, char *word, int k, ns_hit *hits) {
+    int32_t id = find(e, word), n;
     if (id < 0) {
         fprintf(stderr, "negsamp nn: '%s' is not in the vocabulary\n", word);
-        return;
+        return 0;
     }
-    ns_hit *hits = malloc((size_t)k * sizeof *hits);
-    if (!hits) return;
-    int32_t n = ns_emb_nearest(e, ns_emb_row(e, id), k, &id, 1, hits);
+    ns_error err;
+    ns_status s = ns_emb_nearest(e, ns_emb_row(e, id), k, &id, 1, hits, &n, &err);
+    if (s != NS_OK) return report_error(s, &err);
     for (int32_t i = 0; i < n; i++) printf("%s\t%s\t%.4f\n", word, ns_emb_word(e, hits[i].id), hits[i].score);
-    free(hits);
+    return 0;
 }
 
 int cmd_nn(int argc, char **argv) {
@@ -63,17 +65,20 @@ int cmd_nn(int argc, char **argv) {
         free(pos);
         return code;
     }
-    for (int i = 1; i < npos; i++) print_neighbours(e, pos[i], k);
+    ns_hit *hits = malloc((size_t)k * sizeof *hits);
+    code = hits ? 0 : report_error(NS_ENOMEM, NULL);
+    for (int i = 1; i < npos && !code; i++) code = print_neighbours(e, pos[i], k, hits);
     if (npos == 1) {
         char word[4096];
-        while (scanf("%4095s", word) == 1) {
-            print_neighbours(e, word, k);
+        while (!code && scanf("%4095s", word) == 1) {
+            code = print_neighbours(e, word, k, hits);
             fflush(stdout);
         }
     }
+    free(hits);
     ns_emb_free(e);
     free(pos);
-    return 0;
+    return code;
 }
 
 int cmd_analogy(int argc, char **argv) {
@@ -103,13 +108,16 @@ int cmd_analogy(int argc, char **argv) {
             return EXIT_DATA;
         }
     ns_hit *hits = malloc((size_t)k * sizeof *hits);
-    int32_t n = hits ? ns_emb_analogy(e, id[0], id[1], id[2],
-                                      strcmp(method, "mul") ? NS_ANALOGY_ADD : NS_ANALOGY_MUL, 0, k, hits)
-                     : 0;
+    ns_error err;
+    int32_t n = 0;
+    ns_status s = hits ? ns_emb_analogy(e, id[0], id[1], id[2], strcmp(method, "mul") ? NS_ANALOGY_ADD : NS_ANALOGY_MUL,
+                                        0, k, hits, &n, &err)
+                       : NS_ENOMEM;
+    code = s == NS_OK ? 0 : report_error(s, hits ? &err : NULL);
     for (int32_t i = 0; i < n; i++) printf("%s\t%.4f\n", ns_emb_word(e, hits[i].id), hits[i].score);
     free(hits);
     ns_emb_free(e);
-    return 0;
+    return code;
 }
 
 static void print_row(const ns_analogy_section *s) {

@@ -162,6 +162,9 @@ int cmd_rec_train(int argc, char **argv) {
     }
     ns_inter *all = NULL, *train = NULL, *test = NULL;
     ns_rec *rec = NULL;
+    const char *exts[3] = {".model", ".items.vec", ".users.vec"};
+    int code = check_outputs(output, exts, item2vec ? 2 : 3);
+    if (code) return code;
     if ((s = ns_inter_load(&all, input, &io, NULL, &err)) != NS_OK) return report_error(s, &err);
     if (!quiet) print_stats(input, all);
     if (split) {
@@ -176,8 +179,6 @@ int cmd_rec_train(int argc, char **argv) {
     if (interval <= 0) interval = ps.tty ? 1.0 : 10.0;
     if ((s = ns_rec_train(&rec, train, test, &o, on_progress, &ps, interval, &err)) != NS_OK)
         return report_error(s, &err);
-    int code = 0;
-    const char *exts[3] = {".model", ".items.vec", ".users.vec"};
     for (int i = 0; i < (item2vec ? 2 : 3) && code == 0; i++) {
         char *path = join(output, exts[i]);
         if (!path) {
@@ -287,8 +288,10 @@ done:
 static int recommend_one(const ns_rec *rec, const char *user, int32_t k, ns_hit *hits) {
     int32_t u = ns_vocab_find(ns_inter_user_vocab(ns_rec_train_data(rec)), user, strlen(user));
     if (u < 0) fprintf(stderr, "negsamp recommend: user '%s' has no training positive: the most popular items\n", user);
-    int32_t n = ns_rec_recommend(rec, u, k, hits);
-    if (n < 0) return report_error(NS_ENOMEM, NULL);
+    int32_t n;
+    ns_error err;
+    ns_status s = ns_rec_recommend(rec, u, k, hits, &n, &err);
+    if (s != NS_OK) return report_error(s, &err);
     const ns_vocab *items = ns_inter_item_vocab(ns_rec_train_data(rec));
     for (int32_t i = 0; i < n; i++) printf("%s\t%s\t%.6g\n", user, ns_vocab_word(items, hits[i].id), hits[i].score);
     return 0;

@@ -86,6 +86,9 @@ int cmd_pmi(int argc, char **argv) {
     char *pos[2];
     int npos, r = parse_opts(&spec, argc, argv, pos, &npos);
     if (r) return r > 0 ? 0 : EXIT_USAGE;
+    const char *none[1] = {""};
+    int early = csv ? check_outputs(csv, none, 1) : 0;
+    if (early) return early;
     ns_error err = {{0}};
     ns_model *m;
     ns_status s = ns_model_load(&m, pos[0], &err);

@@ -43,6 +43,17 @@ char *join(const char *prefix, const char *ext) {
     return s;
 }
 
+int check_outputs(const char *prefix, const char *const *exts, int n) {
+    for (int i = 0; i < n; i++) {
+        char *path = join(prefix, exts[i]);
+        ns_error err;
+        ns_status s = path ? ns_output_check(path, &err) : NS_ENOMEM;
+        free(path);
+        if (s != NS_OK) return report_error(s, path ? &err : NULL);
+    }
+    return 0;
+}
+
 int cmd_train(ns_task task, int argc, char **argv) {
     ns_train_opts o;
     ns_train_opts_default(&o, task);
@@ -135,7 +146,10 @@ int cmd_train(ns_task task, int argc, char **argv) {
     ns_status s;
     ns_model *m = NULL;
     ns_corpus *c = NULL;
-    int code = 0;
+    const char *exts[4] = {".model", ".vec", ".bin", ""};
+    int code = check_outputs(output, exts, bin ? 3 : 2);
+    if (!code && save_vocab) code = check_outputs(save_vocab, exts + 3, 1);
+    if (code) return code;
     if (init) {
         if ((s = ns_model_load(&m, init, &err)) != NS_OK) return report_error(s, &err);
         if (ns_model_opts(m)->task == NS_TASK_PAIRS) {
@@ -204,7 +218,6 @@ int cmd_train(ns_task task, int argc, char **argv) {
         }
         if (!quiet) fprintf(stderr, "wrote %s\n", save_vocab);
     }
-    const char *exts[3] = {".model", ".vec", ".bin"};
     for (int i = 0; i < (bin ? 3 : 2) && code == 0; i++) {
         char *path = join(output, exts[i]);
         if (!path) {

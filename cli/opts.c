@@ -152,7 +152,7 @@ void print_help(const cmd_spec *c, FILE *f) {
 int report_error(ns_status s, const ns_error *err) {
     if (err && err->msg[0]) fprintf(stderr, "negsamp: %s\n", err->msg);
     else fprintf(stderr, "negsamp: %s\n", ns_status_str(s));
-    return s == NS_EINVAL ? EXIT_USAGE : EXIT_DATA;
+    return s == NS_EINVAL ? EXIT_USAGE : s == NS_EDIVERGED ? EXIT_DIVERGED : EXIT_DATA;
 }
 
 int parse_ks(const char *s, int32_t *ks, int max) {

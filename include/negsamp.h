@@ -37,7 +37,8 @@ typedef enum ns_status {
     NS_EIO = -3,       /* a file could not be opened, read or written */
     NS_EFORMAT = -4,   /* a file is malformed, truncated or of another kind */
     NS_EEMPTY = -5,    /* nothing to work on (empty corpus, no word kept) */
-    NS_ECANCELED = -6  /* the progress callback asked to stop */
+    NS_ECANCELED = -6, /* the progress callback asked to stop */
+    NS_EDIVERGED = -7  /* training diverged: a loss that is not finite */
 } ns_status;
 
 /* A short constant name for a status ("invalid argument", ...). */
@@ -54,12 +55,13 @@ typedef struct ns_error {
  * they are ordered by count (descending, ties by byte order). */
 typedef struct ns_vocab ns_vocab;
 
-ns_status ns_vocab_create(ns_vocab **out);
+ns_status ns_vocab_create(ns_vocab **out, ns_error *err);
 void ns_vocab_free(ns_vocab *v);
-/* Adds `count` to the word (len bytes, need not be NUL-terminated), creating
- * it if needed; *id_out (optional) receives its id. */
-ns_status ns_vocab_add(ns_vocab *v, const char *word, size_t len, int64_t count,
-                       int32_t *id_out);
+/* Adds `count` (>= 0) to the word (1 or more bytes, need not be
+ * NUL-terminated), creating it if needed; *id_out (optional) receives its
+ * id. */
+ns_status ns_vocab_add(ns_vocab *v, const char *word, size_t len, int64_t count, int32_t *id_out,
+                       ns_error *err);
 /* The id of a word, or -1. */
 int32_t ns_vocab_find(const ns_vocab *v, const char *word, size_t len);
 int32_t ns_vocab_size(const ns_vocab *v);
@@ -362,6 +364,12 @@ ns_status ns_train_pairs(ns_model *m, const ns_pairs *p, const ns_train_opts *o,
 
 /* ---- files ------------------------------------------------------------ */
 
+/* Whether `path` can be written the way every output is (a temporary file
+ * beside it, renamed over it at the end): creates and removes such a file.
+ * Call it before long work whose result goes there; NS_EIO with the reason
+ * otherwise (no such folder, no permission, a directory of that name). */
+ns_status ns_output_check(const char *path, ns_error *err);
+
 /* Checkpoint: magic, version, options, vocabulary with counts, both tables,
  * checksum. Written to a temporary file, then renamed over `path`. */
 ns_status ns_model_save(const ns_model *m, const char *path, ns_error *err);
@@ -382,7 +390,7 @@ typedef struct ns_emb ns_emb;
 
 ns_status ns_emb_load(ns_emb **out, const char *path, ns_error *err);
 /* Wraps a model's input vectors (copied and normalised). */
-ns_status ns_emb_from_model(ns_emb **out, const ns_model *m);
+ns_status ns_emb_from_model(ns_emb **out, const ns_model *m, ns_error *err);
 void ns_emb_free(ns_emb *e);
 int32_t ns_emb_size(const ns_emb *e);
 int32_t ns_emb_dim(const ns_emb *e);
@@ -396,11 +404,11 @@ typedef struct ns_hit {
     float score;
 } ns_hit;
 
-/* The k words closest by cosine to `query` (dim floats, need not be
- * normalised), best first, skipping the ids in exclude[0..n_exclude).
- * Writes min(k, available) hits and returns their number. */
-int32_t ns_emb_nearest(const ns_emb *e, const float *query, int32_t k,
-                       const int32_t *exclude, int32_t n_exclude, ns_hit *hits);
+/* The k (>= 1) words closest by cosine to `query` (dim floats, need not be
+ * normalised), best first, skipping the ids in exclude[0..n_exclude):
+ * min(k, available) hits, *n their number. */
+ns_status ns_emb_nearest(const ns_emb *e, const float *query, int32_t k, const int32_t *exclude, int32_t n_exclude,
+                         ns_hit *hits, int32_t *n, ns_error *err);
 
 typedef enum ns_analogy_method {
     NS_ANALOGY_ADD = 0,  /* 3CosAdd: argmax cos(d, b - a + c) */
@@ -408,9 +416,9 @@ typedef enum ns_analogy_method {
 } ns_analogy_method;
 
 /* a : b :: c : ?  among the first `restrict_n` words (0 = all), a, b and c
- * excluded. Returns the number of hits written (at most k). */
-int32_t ns_emb_analogy(const ns_emb *e, int32_t a, int32_t b, int32_t c,
-                       ns_analogy_method method, int32_t restrict_n, int32_t k, ns_hit *hits);
+ * excluded: at most k (>= 1) hits, best first, *n their number. */
+ns_status ns_emb_analogy(const ns_emb *e, int32_t a, int32_t b, int32_t c, ns_analogy_method method,
+                         int32_t restrict_n, int32_t k, ns_hit *hits, int32_t *n, ns_error *err);
 
 typedef struct ns_analogy_section {
     char name[64];
@@ -550,10 +558,11 @@ void ns_fn_opts_default(ns_fn_opts *o);
  * fraction of negatives in the positive's class. */
 ns_status ns_false_negatives(const char *labels, const ns_fn_opts *o, ns_fn_report *out, ns_error *err);
 
-/* Spearman rank correlation with average ranks for ties (NAN if n < 2 or a
- * side is constant). */
-double ns_spearman(const double *x, const double *y, int64_t n);
-double ns_pearson(const double *x, const double *y, int64_t n);
+/* Spearman rank correlation with average ranks for ties, and Pearson's;
+ * *out is NAN where the correlation is undefined (n < 2, or a side
+ * constant). */
+ns_status ns_spearman(const double *x, const double *y, int64_t n, double *out, ns_error *err);
+ns_status ns_pearson(const double *x, const double *y, int64_t n, double *out, ns_error *err);
 
 /* ---- recommendation ---------------------------------------------------- */
 
@@ -590,12 +599,11 @@ ns_status ns_rec_load(ns_rec **out, const char *path, ns_error *err);
 
 /* User u's score for every item into scores[items]; u < 0: popularity
  * (training positive counts). NS_EINVAL if u is not a user id. */
-ns_status ns_rec_scores(const ns_rec *r, int32_t u, float *scores);
-/* The k best items for user u (u < 0: the most popular) that are not its
- * training positives, best first (ties: lower item id first, i.e. the more
- * popular); returns how many were written, -1 if u is not a user id, k < 1
- * or out of memory. */
-int32_t ns_rec_recommend(const ns_rec *r, int32_t u, int32_t k, ns_hit *hits);
+ns_status ns_rec_scores(const ns_rec *r, int32_t u, float *scores, ns_error *err);
+/* The k (>= 1) best items for user u (u < 0: the most popular) that are
+ * not its training positives, best first (ties: lower item id first, i.e.
+ * the more popular): *n of them (fewer than k when fewer items are left). */
+ns_status ns_rec_recommend(const ns_rec *r, int32_t u, int32_t k, ns_hit *hits, int32_t *n, ns_error *err);
 
 #define NS_REC_MAX_K 8
 
@@ -651,7 +659,7 @@ const ns_vocab *ns_triples_relations(const ns_triples *t);
  * p_head[r] = tph / (tph + hph), the probability of corrupting the head,
  * where tph is r's mean number of tails per head and hph its mean number of
  * heads per tail; 0.5 for a relation without triples. */
-ns_status ns_triples_bernoulli(const ns_triples *t, int32_t nrel, double *p_head);
+ns_status ns_triples_bernoulli(const ns_triples *t, int32_t nrel, double *p_head, ns_error *err);
 
 /* Scorers over entity vectors h, t and relation vector r, with dim d
  * (ComplEx and RotatE: d complex numbers, stored as d real parts then d
@@ -747,9 +755,8 @@ const ns_vocab *ns_kg_relations(const ns_kg *m);
 const ns_kg_opts *ns_kg_options(const ns_kg *m);
 /* Optimiser steps taken so far (across resumed runs). */
 int64_t ns_kg_steps_done(const ns_kg *m);
-/* The score f of a triple (see ns_kg_model); ids must be in range. NAN if
- * out of memory (it allocates a query row). */
-float ns_kg_score(const ns_kg *m, int32_t head, int32_t rel, int32_t tail);
+/* The score f of a triple (see ns_kg_model) into *out. */
+ns_status ns_kg_score(const ns_kg *m, int32_t head, int32_t rel, int32_t tail, float *out, ns_error *err);
 /* Borrowed rows (entity: 2 * dim floats for ComplEx and RotatE, else dim;
  * relation: dim floats). */
 float *ns_kg_entity(ns_kg *m, int32_t id);
@@ -792,13 +799,12 @@ ns_status ns_kg_eval(const ns_kg *m, const ns_triples *test, const ns_kg_filter 
                      int per_relation, int64_t max, ns_kg_report *out, ns_error *err);
 void ns_kg_report_free(ns_kg_report *r);
 
-/* The k best answers of (head, rel, ?) when tail < 0, or of (?, rel, tail)
- * when head < 0 (exactly one must be < 0), best first, ties to the lower
- * id; answers that make a triple of `filter` (may be NULL) are left out.
- * Returns how many were written (<= k), -1 on bad ids, k < 1 or out of
- * memory. */
-int32_t ns_kg_predict(const ns_kg *m, int32_t head, int32_t rel, int32_t tail, const ns_kg_filter *filter, int32_t k,
-                      ns_hit *hits);
+/* The k (>= 1) best answers of (head, rel, ?) when tail < 0, or of
+ * (?, rel, tail) when head < 0 (exactly one must be < 0), best first, ties
+ * to the lower id; answers that make a triple of `filter` (may be NULL) are
+ * left out. *n receives how many were written (<= k). */
+ns_status ns_kg_predict(const ns_kg *m, int32_t head, int32_t rel, int32_t tail, const ns_kg_filter *filter,
+                        int32_t k, ns_hit *hits, int32_t *n, ns_error *err);
 
 typedef struct ns_kg_progress {
     int64_t step, steps;   /* optimiser steps done (all threads) and in all */

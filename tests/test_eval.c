@@ -9,13 +9,17 @@
 
 int main(void) {
     /* Spearman: x ranks 1 2 3 4, y ranks 1.5 1.5 3 4 -> rho = 0.9486833 */
-    double x[] = {1, 2, 3, 4}, y[] = {5, 5, 7, 9};
-    CHECK_NEAR(ns_spearman(x, y, 4), 0.9486833, 1e-6);
+    double x[] = {1, 2, 3, 4}, y[] = {5, 5, 7, 9}, rho;
+    CHECK_EQ(ns_spearman(x, y, 4, &rho, NULL), NS_OK);
+    CHECK_NEAR(rho, 0.9486833, 1e-6);
     double z[] = {4, 3, 2, 1};
-    CHECK_NEAR(ns_spearman(x, z, 4), -1.0, 1e-12);
+    CHECK_EQ(ns_spearman(x, z, 4, &rho, NULL), NS_OK);
+    CHECK_NEAR(rho, -1.0, 1e-12);
     double c[] = {1, 1, 1, 1};
-    CHECK(isnan(ns_spearman(x, c, 4)));
-    CHECK_NEAR(ns_pearson(x, y, 4), 0.9438798, 1e-6);
+    CHECK_EQ(ns_spearman(x, c, 4, &rho, NULL), NS_OK);
+    CHECK(isnan(rho));
+    CHECK_EQ(ns_pearson(x, y, 4, &rho, NULL), NS_OK);
+    CHECK_NEAR(rho, 0.9438798, 1e-6);
 
     /* Vectors where king - man + woman = queen by construction
      * (dims: royal, male, female, fruit, young). */
@@ -30,13 +34,22 @@ int main(void) {
     CHECK_EQ(ns_emb_load(&e, p, &err), NS_OK);
     int32_t king = ns_emb_find(e, "king"), man = ns_emb_find(e, "man"), woman = ns_emb_find(e, "woman");
     ns_hit h[3];
-    CHECK_EQ(ns_emb_nearest(e, ns_emb_row(e, king), 2, &king, 1, h), 2);
+    int32_t nh;
+    CHECK_EQ(ns_emb_nearest(e, ns_emb_row(e, king), 2, &king, 1, h, &nh, &err), NS_OK);
+    CHECK_EQ(nh, 2);
     CHECK(strcmp(ns_emb_word(e, h[0].id), "prince") == 0);
     CHECK(h[0].score >= h[1].score);
-    CHECK_EQ(ns_emb_analogy(e, man, king, woman, NS_ANALOGY_ADD, 0, 1, h), 1);
+    CHECK_EQ(ns_emb_analogy(e, man, king, woman, NS_ANALOGY_ADD, 0, 1, h, &nh, &err), NS_OK);
+    CHECK_EQ(nh, 1);
     CHECK(strcmp(ns_emb_word(e, h[0].id), "queen") == 0);
-    CHECK_EQ(ns_emb_analogy(e, man, king, woman, NS_ANALOGY_MUL, 0, 1, h), 1);
+    CHECK_EQ(ns_emb_analogy(e, man, king, woman, NS_ANALOGY_MUL, 0, 1, h, &nh, &err), NS_OK);
+    CHECK_EQ(nh, 1);
     CHECK(strcmp(ns_emb_word(e, h[0].id), "queen") == 0);
+    /* Bad arguments are errors with a message, not a count of 0 or -1. */
+    CHECK_EQ(ns_emb_nearest(e, ns_emb_row(e, king), 0, NULL, 0, h, &nh, &err), NS_EINVAL);
+    CHECK_CONTAINS(err.msg, "k must be >= 1");
+    CHECK_EQ(ns_emb_analogy(e, man, 99, woman, NS_ANALOGY_ADD, 0, 1, h, &nh, &err), NS_EINVAL);
+    CHECK_CONTAINS(err.msg, "word ids");
 
     /* Analogy file: 3 questions, one with an unknown word, one outside restrict. */
     const char *q =

@@ -11,9 +11,9 @@
 
 static ns_model *small_model(void) {
     ns_vocab *v;
-    ns_vocab_create(&v);
+    ns_vocab_create(&v, NULL);
     const char *w[] = {"alpha", "beta", "gamma", "delta"};
-    for (int i = 0; i < 4; i++) ns_vocab_add(v, w[i], strlen(w[i]), 10 - i, NULL);
+    for (int i = 0; i < 4; i++) ns_vocab_add(v, w[i], strlen(w[i]), 10 - i, NULL, NULL);
     ns_train_opts o;
     ns_train_opts_default(&o, NS_TASK_CBOW);
     o.dim = 10;
@@ -103,7 +103,7 @@ static void vectors_round_trip(ns_model *m, int binary) {
     CHECK_EQ(binary ? ns_model_export_bin(m, p, &err) : ns_model_export_vec(m, p, &err), NS_OK);
     ns_emb *e, *ref;
     CHECK_EQ(ns_emb_load(&e, p, &err), NS_OK);
-    CHECK_EQ(ns_emb_from_model(&ref, m), NS_OK);
+    CHECK_EQ(ns_emb_from_model(&ref, m, NULL), NS_OK);
     CHECK_EQ(ns_emb_size(e), 4);
     CHECK_EQ(ns_emb_dim(e), 10);
     for (int r = 0; r < 4; r++) {
@@ -134,10 +134,17 @@ static void bad_text_vectors(void) {
     write_file(p, t2, strlen(t2));
     CHECK_EQ(ns_emb_load(&e, p, &err), NS_EFORMAT);
     CHECK_CONTAINS(err.msg, "io_bad.vec:3: value 2 of 'y' is not a finite number");
-    const char *t3 = "3 3\nx 1 2 3\ny 1 2 3\n";
+    /* A file that could hold the header's rows but ends early. */
+    const char *t3 = "3 3\nx 1.0000 2.0000 3.0000\ny 1.0000 2.0000 3.0000\n";
     write_file(p, t3, strlen(t3));
     CHECK_EQ(ns_emb_load(&e, p, &err), NS_EFORMAT);
-    CHECK_CONTAINS(err.msg, "header says 3 rows");
+    CHECK_CONTAINS(err.msg, "header says 3 rows, file ends after 2");
+    /* A header that no file of this size can satisfy is refused before
+     * anything is allocated for it (3 million rows of 300 values). */
+    const char *t6 = "3000000 300\nx 1 2\n";
+    write_file(p, t6, strlen(t6));
+    CHECK_EQ(ns_emb_load(&e, p, &err), NS_EFORMAT);
+    CHECK_CONTAINS(err.msg, "io_bad.vec:1: the header announces 3000000 rows of 300 values, more than the file's 18 bytes");
     const char *t4 = "2 3\nx 1 2 3\nx 1 2 3\n";
     write_file(p, t4, strlen(t4));
     CHECK_EQ(ns_emb_load(&e, p, &err), NS_EFORMAT);
@@ -159,11 +166,11 @@ static void bad_text_vectors(void) {
 /* The .vec writer's own float formatting agrees with printf's %.7g. */
 static void vec_text_matches_printf(void) {
     ns_vocab *v;
-    ns_vocab_create(&v);
+    ns_vocab_create(&v, NULL);
     char w[16];
     for (int i = 0; i < 500; i++) {
         snprintf(w, sizeof w, "w%d", i);
-        ns_vocab_add(v, w, strlen(w), 1, NULL);
+        ns_vocab_add(v, w, strlen(w), 1, NULL, NULL);
     }
     ns_train_opts o;
     ns_train_opts_default(&o, NS_TASK_SKIPGRAM);
@@ -205,9 +212,9 @@ static void vec_text_matches_printf(void) {
 /* Biases and l2 survive the checkpoint; a cut inside the biases is caught. */
 static void bias_round_trip(void) {
     ns_vocab *v;
-    ns_vocab_create(&v);
-    ns_vocab_add(v, "x", 1, 3, NULL);
-    ns_vocab_add(v, "y", 1, 2, NULL);
+    ns_vocab_create(&v, NULL);
+    ns_vocab_add(v, "x", 1, 3, NULL, NULL);
+    ns_vocab_add(v, "y", 1, 2, NULL, NULL);
     ns_train_opts o;
     ns_train_opts_default(&o, NS_TASK_SKIPGRAM);
     o.dim = 4, o.bias = 1, o.l2 = 0.125, o.loss = NS_LOSS_NCE;

@@ -64,7 +64,7 @@ static void bernoulli(void) {
                               "a\tr1\td\nb\tr1\td\nc\tr1\td\n"
                               "a\tr2\tb\nc\tr2\td\n", NULL, NULL, NS_OK, NULL);
     double p[4];
-    CHECK_EQ(ns_triples_bernoulli(t, 4, p), NS_OK);
+    CHECK_EQ(ns_triples_bernoulli(t, 4, p, NULL), NS_OK);
     CHECK_NEAR(p[0], 0.75, 1e-12);
     CHECK_NEAR(p[1], 0.25, 1e-12);
     CHECK_NEAR(p[2], 0.5, 1e-12);
@@ -221,7 +221,9 @@ static void ranking(void) {
     float val[5] = {1, 3, 2, 2, 0.5f};
     for (int i = 0; i < 5; i++) ns_kg_entity(m, id_of(e, names[i]))[0] = val[i];
     ns_kg_relation(m, 0)[0] = 1;
-    CHECK_NEAR(ns_kg_score(m, id_of(e, "b"), 0, id_of(e, "c")), 6.0, 1e-6);
+    float score;
+    CHECK_EQ(ns_kg_score(m, id_of(e, "b"), 0, id_of(e, "c"), &score, NULL), NS_OK);
+    CHECK_NEAR(score, 6.0, 1e-6);
     /* Test (a, r, c): tail scores 1 3 2 2 0.5 for a..e: b higher, d equal ->
      * raw rank 2.5; head scores 2 6 4 4 1: b, c, d higher -> rank 4. */
     ns_triples *test = load_text("kg.rank.test", "a\tr\tc\nzz\tr\ta\n", e, rv, NS_OK, NULL);
@@ -258,16 +260,25 @@ static void ranking(void) {
     for (int i = 0; i < 5; i++) ns_kg_entity(m, id_of(e, names[i]))[0] = val[i];
     /* Prediction: (a, r, ?) = b 3, c 2, d 2 (ties to the lower id), a 1. */
     ns_hit hits[5];
-    CHECK_EQ(ns_kg_predict(m, id_of(e, "a"), 0, -1, NULL, 3, hits), 3);
+    int32_t nh;
+    ns_error perr;
+    CHECK_EQ(ns_kg_predict(m, id_of(e, "a"), 0, -1, NULL, 3, hits, &nh, &perr), NS_OK);
+    CHECK_EQ(nh, 3);
     CHECK(hits[0].id == id_of(e, "b") && hits[1].id == id_of(e, "c") && hits[2].id == id_of(e, "d"));
     CHECK_NEAR(hits[0].score, 3, 1e-6);
-    CHECK_EQ(ns_kg_predict(m, id_of(e, "a"), 0, -1, f, 5, hits), 3); /* b and c filtered */
+    CHECK_EQ(ns_kg_predict(m, id_of(e, "a"), 0, -1, f, 5, hits, &nh, &perr), NS_OK);
+    CHECK_EQ(nh, 3); /* b and c filtered */
     CHECK(hits[0].id == id_of(e, "d") && hits[1].id == id_of(e, "a") && hits[2].id == id_of(e, "e"));
-    CHECK_EQ(ns_kg_predict(m, -1, 0, id_of(e, "c"), f, 2, hits), 2); /* (?, r, c): b 6, c 4 (d filtered) */
+    CHECK_EQ(ns_kg_predict(m, -1, 0, id_of(e, "c"), f, 2, hits, &nh, &perr), NS_OK);
+    CHECK_EQ(nh, 2); /* (?, r, c): b 6, c 4 (d filtered) */
     CHECK(hits[0].id == id_of(e, "b") && hits[1].id == id_of(e, "c"));
-    CHECK_EQ(ns_kg_predict(m, -1, 0, -1, NULL, 2, hits), -1);
-    CHECK_EQ(ns_kg_predict(m, 0, 5, -1, NULL, 2, hits), -1);
-    CHECK_EQ(ns_kg_predict(m, 0, 0, -1, NULL, 0, hits), -1);
+    CHECK_EQ(ns_kg_predict(m, -1, 0, -1, NULL, 2, hits, &nh, &perr), NS_EINVAL);
+    CHECK_CONTAINS(perr.msg, "exactly one of head and tail");
+    CHECK_EQ(ns_kg_predict(m, 0, 5, -1, NULL, 2, hits, &nh, &perr), NS_EINVAL);
+    CHECK_CONTAINS(perr.msg, "out of range");
+    CHECK_EQ(ns_kg_predict(m, 0, 0, -1, NULL, 0, hits, &nh, &perr), NS_EINVAL);
+    CHECK_CONTAINS(perr.msg, "k must be >= 1");
+    CHECK_EQ(ns_kg_score(m, 0, 0, 99, &score, &perr), NS_EINVAL);
     ns_kg_filter_free(f);
     ns_triples_free(known), ns_triples_free(test), ns_triples_free(t);
     ns_kg_free(m);
@@ -405,7 +416,10 @@ static void model_file(void) {
     CHECK(b && memcmp(m->E, b->E, ne) == 0 && memcmp(m->R, b->R, nr) == 0);
     CHECK(b && memcmp(m->E1, b->E1, ne) == 0 && memcmp(m->E2, b->E2, ne) == 0 && memcmp(m->R2, b->R2, nr) == 0);
     CHECK_EQ(ns_kg_steps_done(b), 600);
-    CHECK_EQ(ns_kg_score(m, 1, 0, 2), ns_kg_score(b, 1, 0, 2));
+    float s1 = 0, s2 = 1;
+    CHECK_EQ(ns_kg_score(m, 1, 0, 2, &s1, NULL), NS_OK);
+    CHECK(b && ns_kg_score(b, 1, 0, 2, &s2, NULL) == NS_OK);
+    CHECK_EQ(s1, s2);
     /* Resume: 600 more steps, on top of the loaded state. */
     const char *tp = planted("kg.planted", 16, 0);
     ns_triples *t;

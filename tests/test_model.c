@@ -5,9 +5,9 @@
 
 int main(void) {
     ns_vocab *v;
-    ns_vocab_create(&v);
-    ns_vocab_add(v, "a", 1, 5, NULL);
-    ns_vocab_add(v, "b", 1, 3, NULL);
+    ns_vocab_create(&v, NULL);
+    ns_vocab_add(v, "a", 1, 5, NULL, NULL);
+    ns_vocab_add(v, "b", 1, 3, NULL, NULL);
     ns_train_opts o;
     ns_train_opts_default(&o, NS_TASK_SKIPGRAM);
     o.dim = 20;
@@ -32,7 +32,7 @@ int main(void) {
     memcpy(keep, ns_model_row(m, 0, 1), sizeof keep);
     ns_model_row(m, 1, 1)[3] = 7.0f;
     /* Grow by one word; old rows unchanged, the new one initialised. */
-    ns_vocab_add(v, "c", 1, 1, NULL);
+    ns_vocab_add(v, "c", 1, 1, NULL, NULL);
     CHECK_EQ(ns_model_extend(m, v, &err), NS_OK);
     CHECK_EQ(ns_vocab_size(ns_model_vocab(m)), 3);
     CHECK(memcmp(keep, ns_model_row(m, 0, 1), sizeof keep) == 0);
@@ -40,10 +40,10 @@ int main(void) {
     CHECK(ns_model_row(m, 0, 2)[0] != 0.0f);
     /* A vocabulary that reorders the model's words is refused. */
     ns_vocab *w;
-    ns_vocab_create(&w);
-    ns_vocab_add(w, "b", 1, 1, NULL);
-    ns_vocab_add(w, "a", 1, 1, NULL);
-    ns_vocab_add(w, "c", 1, 1, NULL);
+    ns_vocab_create(&w, NULL);
+    ns_vocab_add(w, "b", 1, 1, NULL, NULL);
+    ns_vocab_add(w, "a", 1, 1, NULL, NULL);
+    ns_vocab_add(w, "c", 1, 1, NULL, NULL);
     CHECK_EQ(ns_model_extend(m, w, &err), NS_EINVAL);
     CHECK_CONTAINS(err.msg, "differs");
     /* A text over the same number of words in another order is refused by
@@ -73,7 +73,7 @@ int main(void) {
     CHECK(mb->bias != NULL);
     CHECK_NEAR(mb->bias[2], -log(7.0), 1e-6);
     mb->bias[0] = 3.0f;
-    ns_vocab_add(v, "d", 1, 1, NULL);
+    ns_vocab_add(v, "d", 1, 1, NULL, NULL);
     CHECK_EQ(ns_model_extend(mb, v, &err), NS_OK);
     CHECK_NEAR(mb->bias[0], 3.0, 0);
     CHECK_NEAR(mb->bias[3], -log(7.0), 1e-6);

@@ -239,7 +239,7 @@ static void recovery(void) {
                 float a[100], b[100];
                 int same = 1;
                 for (int32_t u = 0; u < 100; u += 7) {
-                    ns_rec_scores(rec, u, a), ns_rec_scores(back, u, b);
+                    ns_rec_scores(rec, u, a, NULL), ns_rec_scores(back, u, b, NULL);
                     same &= !memcmp(a, b, sizeof a);
                 }
                 CHECK(same);
@@ -373,14 +373,22 @@ static void metrics(void) {
     CHECK_NEAR(rep.popularity.mrr, (0.5 + 1 + 1 + 0.2) / 4, 1e-12);
     /* Recommendations leave out the user's training positives. */
     ns_hit hits[3];
-    CHECK_EQ(ns_rec_recommend(rec, id_of(U, "u1"), 3, hits), 3);
+    int32_t nh;
+    ns_error rerr;
+    CHECK_EQ(ns_rec_recommend(rec, id_of(U, "u1"), 3, hits, &nh, &rerr), NS_OK);
+    CHECK_EQ(nh, 3);
     CHECK(hits[0].id == id_of(I, "F") && hits[1].id == id_of(I, "E") && hits[2].id == id_of(I, "D"));
-    CHECK_EQ(ns_rec_recommend(rec, id_of(U, "u4"), 3, hits), 3);
+    CHECK_EQ(ns_rec_recommend(rec, id_of(U, "u4"), 3, hits, &nh, &rerr), NS_OK);
+    CHECK_EQ(nh, 3);
     CHECK(hits[0].id == id_of(I, "E"));
     float sc[6];
-    CHECK_EQ(ns_rec_scores(rec, 5, sc), NS_EINVAL); /* users 0..4 */
-    CHECK_EQ(ns_rec_recommend(rec, 5, 3, hits), -1);
-    CHECK_EQ(ns_rec_recommend(rec, -1, 2, hits), 2);
+    CHECK_EQ(ns_rec_scores(rec, 5, sc, &rerr), NS_EINVAL); /* users 0..4 */
+    CHECK_CONTAINS(rerr.msg, "user id 5 is not in 0..4");
+    CHECK_EQ(ns_rec_recommend(rec, 5, 3, hits, &nh, &rerr), NS_EINVAL);
+    CHECK_EQ(ns_rec_recommend(rec, 0, 0, hits, &nh, &rerr), NS_EINVAL);
+    CHECK_CONTAINS(rerr.msg, "k must be >= 1");
+    CHECK_EQ(ns_rec_recommend(rec, -1, 2, hits, &nh, &rerr), NS_OK);
+    CHECK_EQ(nh, 2);
     CHECK(hits[0].id == id_of(I, "A") && hits[1].id == id_of(I, "B"));
     ns_inter_free(t);
     ns_rec_free(rec);

@@ -104,9 +104,9 @@ static void window_shrink(void) {
 /* The training noise: user weights, exclusions, the NCE shift. */
 static void noise_module(void) {
     ns_vocab *v;
-    ns_vocab_create(&v);
+    ns_vocab_create(&v, NULL);
     const char *words[] = {"a", "b", "c", "d"};
-    for (int i = 0; i < 4; i++) ns_vocab_add(v, words[i], 1, 100 - i, NULL);
+    for (int i = 0; i < 4; i++) ns_vocab_add(v, words[i], 1, 100 - i, NULL, NULL);
     const char *path = tmp_path("noise_weights.txt");
     const char *text = "# weights\na 1\r\nc 3\nzz 5\nd 0\n";
     write_file(path, text, strlen(text));

@@ -59,7 +59,7 @@ static double analogy_accuracy(const ns_model *m, const char *questions) {
     ns_emb *e;
     ns_analogy_report rep;
     ns_error err;
-    if (ns_emb_from_model(&e, m) != NS_OK) return -1;
+    if (ns_emb_from_model(&e, m, NULL) != NS_OK) return -1;
     double acc = -1;
     if (ns_eval_analogy(e, questions, 0, 0, &rep, &err) == NS_OK) {
         acc = rep.total.covered ? (double)rep.total.correct_add / (double)rep.total.covered : -1;

@@ -18,6 +18,7 @@ const char *ns_status_str(ns_status s) {
     case NS_EFORMAT: return "malformed input";
     case NS_EEMPTY: return "nothing to work on";
     case NS_ECANCELED: return "canceled";
+    case NS_EDIVERGED: return "training diverged";
     }
     return "unknown status";
 }
@@ -30,6 +31,34 @@ ns_status ns__fail(ns_error *err, ns_status s, const char *fmt, ...) {
         va_end(ap);
     }
     return s;
+}
+
+ns_status ns__nomem(ns_error *err, const char *what, double bytes) {
+    static const char *const unit[] = {"bytes", "KB", "MB", "GB", "TB", "PB", "EB"};
+    int u = 0;
+    double x = bytes;
+    while (x >= 1024 && u < 6) x /= 1024, u++;
+    if (u == 0) return ns__fail(err, NS_ENOMEM, "out of memory allocating %s (%.0f bytes)", what, bytes);
+    return ns__fail(err, NS_ENOMEM, "out of memory allocating %s (%.1f %s)", what, x, unit[u]);
+}
+
+static void *checked(void *p, size_t n, size_t size, const char *what, ns_error *err) {
+    if (!p) ns__nomem(err, what, (double)n * (double)size);
+    return p;
+}
+
+void *ns__malloc(size_t n, size_t size, const char *what, ns_error *err) {
+    int ok;
+    size_t bytes = ns__mul_size(n, size, &ok);
+    return checked(ok ? malloc(bytes ? bytes : 1) : NULL, n, size, what, err);
+}
+
+void *ns__calloc(size_t n, size_t size, const char *what, ns_error *err) {
+    return checked(calloc(n ? n : 1, size ? size : 1), n, size, what, err);
+}
+
+void *ns__aligned(size_t n, size_t size, const char *what, ns_error *err) {
+    return checked(ns__alloc_aligned(n, size), n, size, what, err);
 }
 
 size_t ns__mul_size(size_t n, size_t size, int *ok) {

@@ -17,6 +17,22 @@
 ns_status ns__fail(ns_error *err, ns_status s, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* NS_ENOMEM with "out of memory allocating WHAT (SIZE)" in err. */
+ns_status ns__nomem(ns_error *err, const char *what, double bytes);
+
+/* Empties err (if non-NULL): every public call does so on entry, so that a
+ * message in it always belongs to the last call. */
+static inline void ns__err_clear(ns_error *err) {
+    if (err) err->msg[0] = '\0';
+}
+
+/* malloc / calloc / ns__alloc_aligned of n elements of `size` bytes that
+ * report failure as ns__nomem does (NULL then; n * size is overflow
+ * checked). */
+void *ns__malloc(size_t n, size_t size, const char *what, ns_error *err);
+void *ns__calloc(size_t n, size_t size, const char *what, ns_error *err);
+void *ns__aligned(size_t n, size_t size, const char *what, ns_error *err);
+
 /* 64-byte aligned, zeroed allocation of n * size bytes; NULL on overflow or
  * failure. Free with ns__free_aligned. */
 void *ns__alloc_aligned(size_t n, size_t size);

@@ -20,6 +20,7 @@
 
 struct ns_reader {
     const char *path;
+    int64_t size;   /* of a regular file, else -1 */
 #ifdef NS_HAVE_ZLIB
     gzFile gz;
 #else
@@ -42,6 +43,7 @@ ns_status ns__reader_open(ns_reader **out, const char *path, ns_error *err) {
         return NS_ENOMEM;
     }
     r->path = is_stdin ? "<stdin>" : path;
+    r->size = !is_stdin && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? (int64_t)st.st_size : -1;
 #ifdef NS_HAVE_ZLIB
     r->gz = gzdopen(fd, "rb");
     if (!r->gz) {
@@ -101,6 +103,14 @@ long ns__reader_read(ns_reader *r, char *buf, size_t n, ns_error *err) {
 #endif
 }
 
+int64_t ns__reader_size(ns_reader *r) {
+#ifdef NS_HAVE_ZLIB
+    /* gzdirect() tells plain from gzip data once the header was looked at. */
+    if (r->size < 0 || !gzdirect(r->gz)) return -1;
+#endif
+    return r->size;
+}
+
 void ns__reader_close(ns_reader *r) {
     if (!r) return;
 #ifdef NS_HAVE_ZLIB
@@ -115,6 +125,7 @@ ns_status ns__lines_open(ns_lines *lr, const char *path, ns_error *err) {
     memset(lr, 0, sizeof *lr);
     ns_status s = ns__reader_open(&lr->in, path, err);
     if (s != NS_OK) return s;
+    lr->name = strcmp(path, "-") == 0 ? "<stdin>" : path;
     lr->cap = 1 << 16;
     if (!(lr->buf = malloc(lr->cap))) {
         ns__reader_close(lr->in);
@@ -172,4 +183,57 @@ int ns__lines_next_data(ns_lines *lr, char **out, size_t *len, ns_error *err) {
     while ((got = ns__lines_next(lr, out, len, err)) > 0)
         if (**out != '#' && strspn(*out, " \t") != *len) break;
     return got;
+}
+
+/* Moves the unread bytes to the front and reads until at least n are
+ * buffered or the input ends; returns the number buffered, or -1 / -2. */
+static long fill(ns_lines *lr, size_t n, ns_error *err) {
+    if (lr->start > 0) {
+        memmove(lr->buf, lr->buf + lr->start, lr->end - lr->start);
+        lr->end -= lr->start, lr->start = 0;
+    }
+    if (n > lr->cap) {
+        char *b = realloc(lr->buf, n);
+        if (!b) return -2;
+        lr->buf = b, lr->cap = n;
+    }
+    while (lr->end < n && !lr->eof) {
+        long got = ns__reader_read(lr->in, lr->buf + lr->end, lr->cap - lr->end, err);
+        if (got < 0) return -1;
+        if (got == 0) lr->eof = 1;
+        lr->end += (size_t)got;
+    }
+    return (long)lr->end;
+}
+
+long ns__lines_peek(ns_lines *lr, size_t n, const char **p, ns_error *err) {
+    long have = (long)(lr->end - lr->start);
+    if ((size_t)have < n && (have = fill(lr, n, err)) < 0) return have;
+    *p = lr->buf + lr->start;
+    return (size_t)have < n ? have : (long)n;
+}
+
+long ns__lines_read(ns_lines *lr, void *dst, size_t n, ns_error *err) {
+    size_t done = 0;
+    while (done < n) {
+        if (lr->start == lr->end) {
+            if (lr->eof) break;
+            long got = fill(lr, 1, err);
+            if (got < 0) return -1;
+            if (got == 0) break;
+        }
+        size_t take = lr->end - lr->start < n - done ? lr->end - lr->start : n - done;
+        memcpy((char *)dst + done, lr->buf + lr->start, take);
+        lr->start += take, done += take;
+    }
+    return (long)done;
+}
+
+int ns__lines_getc(ns_lines *lr, ns_error *err) {
+    if (lr->start == lr->end) {
+        long got = lr->eof ? 0 : fill(lr, 1, err);
+        if (got < 0) return -2;
+        if (lr->start == lr->end) return -1;
+    }
+    return (unsigned char)lr->buf[lr->start++];
 }

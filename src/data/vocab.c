@@ -29,8 +29,8 @@ static uint64_t hash_bytes(const char *s, size_t n) {
     return h;
 }
 
-static ns_status rehash(ns_vocab *v, uint64_t slots) {
-    int32_t *t = malloc(slots * sizeof *t);
+static ns_status rehash(ns_vocab *v, uint64_t slots, ns_error *err) {
+    int32_t *t = ns__malloc(slots, sizeof *t, "the vocabulary's hash table", err);
     if (!t) return NS_ENOMEM;
     memset(t, 0xff, slots * sizeof *t);
     for (int32_t id = 0; id < v->size; id++) {
@@ -44,10 +44,11 @@ static ns_status rehash(ns_vocab *v, uint64_t slots) {
     return NS_OK;
 }
 
-ns_status ns_vocab_create(ns_vocab **out) {
-    ns_vocab *v = calloc(1, sizeof *v);
+ns_status ns_vocab_create(ns_vocab **out, ns_error *err) {
+    ns__err_clear(err);
+    ns_vocab *v = ns__calloc(1, sizeof *v, "a vocabulary", err);
     if (!v) return NS_ENOMEM;
-    if (rehash(v, 1024) != NS_OK) {
+    if (rehash(v, 1024, err) != NS_OK) {
         free(v);
         return NS_ENOMEM;
     }
@@ -78,25 +79,28 @@ int32_t ns_vocab_find(const ns_vocab *v, const char *word, size_t len) {
     return v->table[find_slot(v, word, len)];
 }
 
-ns_status ns_vocab_add(ns_vocab *v, const char *word, size_t len, int64_t count,
-                       int32_t *id_out) {
-    if (len == 0 || len > UINT32_MAX || count < 0) return NS_EINVAL;
+ns_status ns_vocab_add(ns_vocab *v, const char *word, size_t len, int64_t count, int32_t *id_out,
+                       ns_error *err) {
+    ns__err_clear(err);
+    if (len == 0 || len > UINT32_MAX)
+        return ns__fail(err, NS_EINVAL, "a vocabulary word must have 1 to %u bytes, got %zu", UINT32_MAX, len);
+    if (count < 0) return ns__fail(err, NS_EINVAL, "a word's count must be >= 0, got %lld", (long long)count);
     uint64_t slot = find_slot(v, word, len);
     int32_t id = v->table[slot];
     if (id < 0) {
-        if (v->size == INT32_MAX) return NS_ENOMEM;
+        if (v->size == INT32_MAX) return ns__fail(err, NS_EINVAL, "a vocabulary holds at most %d words", INT32_MAX);
         if ((uint64_t)(v->size + 1) * 2 > v->mask + 1) {
-            if (rehash(v, (v->mask + 1) * 2) != NS_OK) return NS_ENOMEM;
+            if (rehash(v, (v->mask + 1) * 2, err) != NS_OK) return NS_ENOMEM;
             slot = find_slot(v, word, len);
         }
         if (v->size == v->cap) {
             int32_t cap = v->cap ? (v->cap > INT32_MAX / 2 ? INT32_MAX : v->cap * 2) : 256;
             entry *items = realloc(v->items, (size_t)cap * sizeof *items);
-            if (!items) return NS_ENOMEM;
+            if (!items) return ns__nomem(err, "the vocabulary's words", (double)cap * sizeof *items);
             v->items = items;
             v->cap = cap;
         }
-        char *copy = malloc(len + 1);
+        char *copy = ns__malloc(len + 1, 1, "a vocabulary word", err);
         if (!copy) return NS_ENOMEM;
         memcpy(copy, word, len);
         copy[len] = '\0';
@@ -129,18 +133,15 @@ static int by_count_desc(const void *pa, const void *pb) {
     return (a->len > b->len) - (a->len < b->len);
 }
 
-ns_status ns__vocab_prune(ns_vocab *v, int32_t keep, int64_t min_count, int32_t max_size,
-                          int32_t **map) {
+ns_status ns__vocab_prune(ns_vocab *v, int32_t keep, int64_t min_count, int32_t max_size, int32_t **map,
+                          ns_error *err) {
     int32_t old = v->size;
     int32_t *m = NULL;
-    if (map) {
-        m = malloc(((size_t)old + 1) * sizeof *m);
-        if (!m) return NS_ENOMEM;
-    }
+    if (map && !(m = ns__malloc((size_t)old + 1, sizeof *m, "the vocabulary's id map", err))) return NS_ENOMEM;
     /* Sort (entry, old id) pairs so that the map can be filled afterwards. */
     typedef struct { entry e; int32_t old; } tagged;
     int32_t n = old - keep;
-    tagged *t = malloc(((size_t)n + 1) * sizeof *t);
+    tagged *t = ns__malloc((size_t)n + 1, sizeof *t, "the vocabulary's sort", err);
     if (!t) {
         free(m);
         return NS_ENOMEM;
@@ -166,7 +167,7 @@ ns_status ns__vocab_prune(ns_vocab *v, int32_t keep, int64_t min_count, int32_t 
     v->size = size;
     uint64_t slots = 1024;
     while (slots < (uint64_t)size * 2 + 2) slots *= 2;
-    if (rehash(v, slots) != NS_OK) {
+    if (rehash(v, slots, err) != NS_OK) {
         free(m);
         return NS_ENOMEM;
     }
@@ -185,12 +186,12 @@ int ns__vocab_same(const ns_vocab *a, const ns_vocab *b) {
     return a->size == b->size && ns__vocab_first_difference(a, b, a->size) < 0;
 }
 
-ns_status ns__vocab_clone(ns_vocab **out, const ns_vocab *v) {
+ns_status ns__vocab_clone(ns_vocab **out, const ns_vocab *v, ns_error *err) {
     ns_vocab *c;
-    ns_status s = ns_vocab_create(&c);
+    ns_status s = ns_vocab_create(&c, err);
     if (s != NS_OK) return s;
     for (int32_t i = 0; i < v->size; i++) {
-        s = ns_vocab_add(c, v->items[i].word, v->items[i].len, v->items[i].count, NULL);
+        s = ns_vocab_add(c, v->items[i].word, v->items[i].len, v->items[i].count, NULL, err);
         if (s != NS_OK) {
             ns_vocab_free(c);
             return s;

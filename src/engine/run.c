@@ -180,7 +180,7 @@ done:
     if (s == NS_OK && atomic_load(&r->stop) == 1) s = ns__fail(err, NS_ECANCELED, "training stopped");
     if (s == NS_OK && atomic_load(&r->stop) == 2) s = ns__fail(err, NS_ENOMEM, "out of memory in a worker");
     if (s == NS_OK && atomic_load(&r->stop) == 3)
-        s = ns__fail(err, NS_EINVAL, "training diverged: the loss of epoch %d is not finite (lower the "
+        s = ns__fail(err, NS_EDIVERGED, "training diverged: the loss of epoch %d is not finite (lower the "
                      "learning rate%s)", r->diverged, o->loss == NS_LOSS_INFONCE ? " or raise the temperature" : "");
     if (s == NS_OK) {
         r->m->opts = *o;

@@ -1,7 +1,11 @@
 /*
  * emb.c - loading word vectors for queries (.model, word2vec .vec and .bin,
- * with or without the "V dim" header line), nearest neighbours and single
- * analogies by cosine.
+ * with or without the "V dim" header line; plain, gzip or stdin through the
+ * line reader), nearest neighbours and single analogies by cosine.
+ *
+ * A header's row count never decides an allocation: the table grows as
+ * rows arrive, and a header announcing more rows than a plain file can hold
+ * is refused before anything is read.
  *
  * 3CosAdd: argmax_d cos(d, b) - cos(d, a) + cos(d, c)   (= cos(d, b - a + c)
  *          up to a positive factor, for unit a, b, c)
@@ -11,6 +15,8 @@
 #include "emb.h"
 
 #include "core/core.h"
+#include "core/parse.h"
+#include "data/reader.h"
 #include "io/io.h"
 #include "data/vocab.h"
 #include "model/model.h"
@@ -23,19 +29,36 @@
 #include <sys/types.h>
 #include <string.h>
 
-static ns_status emb_alloc(ns_emb **out, int32_t n, int32_t dim) {
+/* A ns_emb of dim-sized rows with room for `cap` rows, none used yet. */
+static ns_status emb_alloc(ns_emb **out, int32_t cap, int32_t dim, ns_error *err) {
     ns_emb *e = calloc(1, sizeof *e);
-    if (!e) return NS_ENOMEM;
-    e->n = n;
+    if (!e) return ns__nomem(err, "an embedding", sizeof *e);
     e->dim = dim;
     e->klen = (dim + 7) / 8 * 8;
     e->k = ns__kernels_pick(NULL);
-    e->rows = ns__alloc_aligned((size_t)(n ? n : 1), (size_t)e->klen * sizeof(float));
-    if (!e->rows || ns_vocab_create(&e->vocab) != NS_OK) {
+    e->cap = cap > 0 ? cap : 1;
+    ns_status s = ns_vocab_create(&e->vocab, err);
+    if (s == NS_OK && !(e->rows = ns__aligned((size_t)e->cap, (size_t)e->klen * sizeof(float), "the vectors", err)))
+        s = NS_ENOMEM;
+    if (s != NS_OK) {
         ns_emb_free(e);
-        return NS_ENOMEM;
+        return s;
     }
     *out = e;
+    return NS_OK;
+}
+
+/* Room for one more row: the table doubles as rows arrive, so that no
+ * count announced by a file decides what is allocated. */
+static ns_status emb_room(ns_emb *e, ns_error *err) {
+    if (e->n < e->cap) return NS_OK;
+    if (e->cap == INT32_MAX) return ns__fail(err, NS_EFORMAT, "more than %d vectors", INT32_MAX);
+    int32_t cap = e->cap > INT32_MAX / 2 ? INT32_MAX : 2 * e->cap;
+    float *rows = ns__aligned((size_t)cap, (size_t)e->klen * sizeof(float), "the vectors", err);
+    if (!rows) return NS_ENOMEM;
+    memcpy(rows, e->rows, (size_t)e->n * (size_t)e->klen * sizeof(float));
+    ns__free_aligned(e->rows);
+    e->rows = rows, e->cap = cap;
     return NS_OK;
 }
 
@@ -55,144 +78,18 @@ void ns_emb_free(ns_emb *e) {
     free(e);
 }
 
-ns_status ns_emb_from_model(ns_emb **out, const ns_model *m) {
+ns_status ns_emb_from_model(ns_emb **out, const ns_model *m, ns_error *err) {
+    ns__err_clear(err);
     ns_emb *e;
-    ns_status s = emb_alloc(&e, m->rows, m->dim);
-    if (s != NS_OK) return s;
-    for (int32_t r = 0; r < m->rows; r++) {
+    ns_status s = emb_alloc(&e, m->rows, m->dim, err);
+    for (int32_t r = 0; s == NS_OK && r < m->rows; r++) {
         const char *w = ns_vocab_word(m->vocab, r);
-        if ((s = ns_vocab_add(e->vocab, w, strlen(w), 0, NULL)) != NS_OK) {
-            ns_emb_free(e);
-            return s;
-        }
+        if ((s = ns_vocab_add(e->vocab, w, strlen(w), 0, NULL, err)) != NS_OK) break;
         float *row = e->rows + (size_t)r * (size_t)e->klen;
         memcpy(row, ns__in_row(m, r), (size_t)m->dim * sizeof(float));
         normalise(row, m->dim);
+        e->n++;
     }
-    *out = e;
-    return NS_OK;
-}
-
-/* A growable line reader that counts lines. */
-typedef struct lines {
-    FILE *f;
-    char *buf;
-    size_t cap;
-    long long no;
-} lines;
-
-static ssize_t next_line(lines *l) {
-    ssize_t n = getline(&l->buf, &l->cap, l->f);
-    if (n >= 0) l->no++;
-    while (n > 0 && (l->buf[n - 1] == '\n' || l->buf[n - 1] == '\r')) l->buf[--n] = '\0';
-    return n;
-}
-
-static int is_ws(char c) { return c == ' ' || c == '\t'; }
-
-/* Counts whitespace-separated fields. */
-static int count_fields(const char *s) {
-    int n = 0;
-    while (*s) {
-        while (is_ws(*s)) s++;
-        if (!*s) break;
-        n++;
-        while (*s && !is_ws(*s)) s++;
-    }
-    return n;
-}
-
-static int parse_header(const char *s, long long *V, long long *D) {
-    char extra;
-    return sscanf(s, "%lld %lld %c", V, D, &extra) == 2;
-}
-
-/* Parses "word v1 ... vdim" into the vocabulary and row `r`. */
-static ns_status text_row(ns_emb *e, char *s, int32_t r, const char *path, long long line,
-                          ns_error *err) {
-    while (is_ws(*s)) s++;
-    char *w = s;
-    while (*s && !is_ws(*s)) s++;
-    size_t wl = (size_t)(s - w);
-    if (wl == 0) return ns__fail(err, NS_EFORMAT, "%s:%lld: empty line where a vector was expected", path, line);
-    float *row = e->rows + (size_t)r * (size_t)e->klen;
-    int32_t k = 0;
-    for (;;) {
-        while (is_ws(*s)) s++;
-        if (!*s) break;
-        if (k == e->dim)
-            return ns__fail(err, NS_EFORMAT, "%s:%lld: '%.*s' has more than %d values", path, line,
-                            (int)(wl > 60 ? 60 : wl), w, e->dim);
-        char *end;
-        errno = 0;
-        float v = strtof(s, &end);
-        if (end == s || (*end && !is_ws(*end)) || !isfinite(v))
-            return ns__fail(err, NS_EFORMAT, "%s:%lld: value %d of '%.*s' is not a finite number",
-                            path, line, k + 1, (int)(wl > 60 ? 60 : wl), w);
-        row[k++] = v;
-        s = end;
-    }
-    if (k != e->dim)
-        return ns__fail(err, NS_EFORMAT, "%s:%lld: '%.*s' has %d values, expected %d", path, line,
-                        (int)(wl > 60 ? 60 : wl), w, k, e->dim);
-    int32_t id;
-    ns_status st = ns_vocab_add(e->vocab, w, wl, 0, &id);
-    if (st != NS_OK) return st;
-    if (id != r)
-        return ns__fail(err, NS_EFORMAT, "%s:%lld: duplicate word '%.*s'", path, line,
-                        (int)(wl > 60 ? 60 : wl), w);
-    normalise(row, e->dim);
-    return NS_OK;
-}
-
-static ns_status load_text(ns_emb **out, FILE *f, const char *path, ns_error *err) {
-    lines l = {f, NULL, 0, 0};
-    ns_emb *e = NULL;
-    ns_status s = NS_OK;
-    long long V = -1, D = -1;
-    ssize_t n = next_line(&l);
-    if (n < 0) {
-        s = ns__fail(err, NS_EFORMAT, "%s: empty file", path);
-        goto done;
-    }
-    int header = parse_header(l.buf, &V, &D);
-    if (header && (V < 1 || V > INT32_MAX || D < 1 || D > 100000)) {
-        s = ns__fail(err, NS_EFORMAT, "%s:1: header '%s': bad sizes", path, l.buf);
-        goto done;
-    }
-    if (!header) {
-        /* No header (GloVe style): dim from the first row, rows counted. */
-        D = count_fields(l.buf) - 1;
-        if (D < 1) {
-            s = ns__fail(err, NS_EFORMAT, "%s:1: expected 'V dim' or a vector row", path);
-            goto done;
-        }
-        long long rows = 1; /* the first line; then count the rest's lines */
-        int c, last = '\n';
-        while ((c = fgetc(f)) != EOF) {
-            rows += c == '\n';
-            last = c;
-        }
-        rows += last != '\n'; /* a last line without a line break */
-        V = rows;
-        rewind(f);
-        l.no = 0;
-    }
-    if ((s = emb_alloc(&e, (int32_t)V, (int32_t)D)) != NS_OK) goto done;
-    for (int32_t r = 0; r < V; r++) {
-        if (next_line(&l) < 0) {
-            s = ns__fail(err, NS_EFORMAT, "%s: header says %lld rows, file ends after %d", path, V, r);
-            goto done;
-        }
-        if ((s = text_row(e, l.buf, r, path, l.no, err)) != NS_OK) goto done;
-    }
-    while ((n = next_line(&l)) >= 0)
-        if (count_fields(l.buf) > 0) {
-            s = ns__fail(err, NS_EFORMAT, "%s:%lld: more rows than the header's %lld", path, l.no, V);
-            goto done;
-        }
-done:
-    free(l.buf);
     if (s != NS_OK) {
         ns_emb_free(e);
         return s;
@@ -201,102 +98,191 @@ done:
     return NS_OK;
 }
 
-static ns_status load_bin(ns_emb **out, FILE *f, const char *path, long long V, long long D,
-                          ns_error *err) {
-    ns_emb *e;
-    ns_status s = emb_alloc(&e, (int32_t)V, (int32_t)D);
+/* The word of a row as a message shows it: at most 60 bytes. */
+#define WORD(w, len) (int)((len) > 60 ? 60 : (len)), (w)
+
+/* Adds the word (len bytes) for the row just filled (row e->n), which it
+ * normalises; a repeated word is an error. */
+static ns_status add_row(ns_emb *e, const char *w, size_t len, const char *where, ns_error *err) {
+    int32_t id;
+    ns_status s = ns_vocab_add(e->vocab, w, len, 0, &id, err);
     if (s != NS_OK) return s;
-    char word[4096];
-    for (int32_t r = 0; r < V; r++) {
-        int c;
-        size_t wl = 0;
-        while ((c = fgetc(f)) == '\n' || c == '\r' || c == ' ') {}
-        while (c != EOF && c != ' ') {
-            if (wl == sizeof word) {
-                s = ns__fail(err, NS_EFORMAT, "%s: row %d: word longer than %zu bytes", path, r + 1, sizeof word);
-                goto fail;
-            }
-            word[wl++] = (char)c;
-            c = fgetc(f);
-        }
-        float *row = e->rows + (size_t)r * (size_t)e->klen;
-        if (c == EOF || fread(row, sizeof(float), (size_t)D, f) != (size_t)D) {
-            s = ns__fail(err, NS_EFORMAT, "%s: truncated: header says %lld rows of %lld floats, "
-                         "row %d is incomplete", path, V, D, r + 1);
-            goto fail;
-        }
-        for (long long k = 0; k < D; k++)
-            if (!isfinite(row[k])) {
-                s = ns__fail(err, NS_EFORMAT, "%s: row %d ('%.*s'): value %lld is not finite", path,
-                             r + 1, (int)(wl > 60 ? 60 : wl), word, k + 1);
-                goto fail;
-            }
-        int32_t id;
-        if ((s = ns_vocab_add(e->vocab, word, wl, 0, &id)) != NS_OK) goto fail;
-        if (id != r) {
-            s = ns__fail(err, NS_EFORMAT, "%s: row %d: duplicate word '%.*s'", path, r + 1,
-                         (int)(wl > 60 ? 60 : wl), word);
-            goto fail;
-        }
-        normalise(row, e->dim);
-    }
-    *out = e;
+    if (id != e->n) return ns__fail(err, NS_EFORMAT, "%s: duplicate word '%.*s'", where, WORD(w, len));
+    normalise(e->rows + (size_t)e->n * (size_t)e->klen, e->dim);
+    e->n++;
     return NS_OK;
-fail:
-    ns_emb_free(e);
-    return s;
 }
 
-/* Text if the rest of the first row holds exactly D numbers in text form;
- * binary otherwise (raw floats almost never look like that). */
-static int looks_binary(FILE *f, long long D) {
-    long pos = ftell(f);
-    int c;
-    while ((c = fgetc(f)) != EOF && c != ' ') {}
-    long long fields = 0;
-    int binary = 0, in_field = 0;
-    while ((c = fgetc(f)) != EOF && c != '\n') {
-        if (c == ' ' || c == '\t' || c == '\r') {
-            in_field = 0;
-        } else if (isdigit(c) || strchr("+-.eEnaifNAIF", c)) {
-            fields += !in_field;
-            in_field = 1;
-        } else {
-            binary = 1;
-            break;
-        }
+/* Parses the text row "word v1 ... vdim" of line `no` into row e->n. */
+static ns_status text_row(ns_emb *e, char *s, ns_lines *lr, ns_error *err) {
+    char where[4200];
+    snprintf(where, sizeof where, "%s:%lld", lr->name, lr->no);
+    char *w = ns__field(&s, 0);
+    if (!w) return ns__fail(err, NS_EFORMAT, "%s: empty line where a vector was expected", where);
+    size_t wl = strlen(w);
+    ns_status st = emb_room(e, err);
+    if (st != NS_OK) return st;
+    float *row = e->rows + (size_t)e->n * (size_t)e->klen;
+    int32_t k = 0;
+    for (char *v; (v = ns__field(&s, 0));) {
+        if (k == e->dim)
+            return ns__fail(err, NS_EFORMAT, "%s: '%.*s' has more than %d values", where, WORD(w, wl), e->dim);
+        double x;
+        if (!ns__parse_double(v, &x) || !isfinite((float)x))
+            return ns__fail(err, NS_EFORMAT, "%s: value %d of '%.*s' is not a finite number", where, k + 1,
+                            WORD(w, wl));
+        row[k++] = strtof(v, NULL);
     }
-    fseek(f, pos, SEEK_SET);
-    return binary || fields != D;
+    if (k != e->dim)
+        return ns__fail(err, NS_EFORMAT, "%s: '%.*s' has %d values, expected %d", where, WORD(w, wl), k, e->dim);
+    return add_row(e, w, wl, where, err);
+}
+
+/* Text rows after the header line (V >= 0) or from the first line on
+ * (headerless GloVe style, V = -1: every non-empty line is a row). */
+static ns_status load_text(ns_emb *e, ns_lines *lr, long long V, char *first, ns_error *err) {
+    ns_status s = first ? text_row(e, first, lr, err) : NS_OK;
+    char *line;
+    size_t len;
+    int got;
+    while (s == NS_OK && (V < 0 || e->n < V) && (got = ns__lines_next(lr, &line, &len, err)) > 0) {
+        if (V < 0 && strspn(line, " \t") == len) continue;
+        s = text_row(e, line, lr, err);
+    }
+    if (s != NS_OK) return s;
+    if (got < 0) return got == -1 ? NS_EIO : ns__nomem(err, "a line", (double)lr->line_cap * 2);
+    if (V >= 0 && e->n < V)
+        return ns__fail(err, NS_EFORMAT, "%s: header says %lld rows, file ends after %d", lr->name, V, e->n);
+    while ((got = ns__lines_next(lr, &line, &len, err)) > 0)
+        if (strspn(line, " \t") != len)
+            return ns__fail(err, NS_EFORMAT, "%s:%lld: more rows than the header's %lld", lr->name, lr->no, V);
+    return got < 0 ? NS_EIO : NS_OK;
+}
+
+/* word2vec binary rows: "word " then dim raw floats (a line break between
+ * rows optional). */
+static ns_status load_bin(ns_emb *e, ns_lines *lr, long long V, ns_error *err) {
+    char word[4096];
+    for (int32_t r = 0; r < V; r++) {
+        char where[4200];
+        snprintf(where, sizeof where, "%s: row %d", lr->name, r + 1);
+        int c;
+        size_t wl = 0;
+        while ((c = ns__lines_getc(lr, err)) == '\n' || c == '\r' || c == ' ') {}
+        while (c >= 0 && c != ' ') {
+            if (wl == sizeof word)
+                return ns__fail(err, NS_EFORMAT, "%s: word longer than %zu bytes", where, sizeof word);
+            word[wl++] = (char)c;
+            c = ns__lines_getc(lr, err);
+        }
+        if (c == -2) return NS_EIO;
+        ns_status s = emb_room(e, err);
+        if (s != NS_OK) return s;
+        float *row = e->rows + (size_t)e->n * (size_t)e->klen;
+        long got = c < 0 ? 0 : ns__lines_read(lr, row, (size_t)e->dim * sizeof(float), err);
+        if (got < 0) return NS_EIO;
+        if ((size_t)got != (size_t)e->dim * sizeof(float))
+            return ns__fail(err, NS_EFORMAT, "%s: truncated: header says %lld rows of %d floats, row %d is incomplete",
+                            lr->name, V, e->dim, r + 1);
+        for (int32_t k = 0; k < e->dim; k++)
+            if (!isfinite(row[k]))
+                return ns__fail(err, NS_EFORMAT, "%s ('%.*s'): value %d is not finite", where, WORD(word, wl), k + 1);
+        if ((s = add_row(e, word, wl, where, err)) != NS_OK) return s;
+    }
+    return NS_OK;
+}
+
+static int parse_header(const char *s, long long *V, long long *D) {
+    char extra;
+    return sscanf(s, "%lld %lld %c", V, D, &extra) == 2;
+}
+
+/* Whether the first row after a "V D" header is binary: text only if the
+ * rest of its line holds exactly D numbers in text form (raw floats almost
+ * never look like that). 1 binary, 0 text, < 0 a read error. */
+static int looks_binary(ns_lines *lr, long long D, ns_error *err) {
+    for (size_t want = 1 << 16;; want *= 2) {
+        const char *p;
+        long n = ns__lines_peek(lr, want, &p, err);
+        if (n < 0) return (int)n;
+        long i = 0;
+        while (i < n && p[i] != ' ') i++;
+        long long fields = 0;
+        int in_field = 0;
+        for (; i < n && p[i] != '\n'; i++) {
+            char c = p[i];
+            if (c == ' ' || c == '\t' || c == '\r') in_field = 0;
+            else if (isdigit((unsigned char)c) || strchr("+-.eEnaifNAIF", c)) fields += !in_field, in_field = 1;
+            else return 1;
+        }
+        if (i < n || (size_t)n < want || want >= (size_t)1 << 26) return fields != D;
+    }
+}
+
+/* A .model file holds the vectors as its input table. */
+static ns_status load_model(ns_emb **out, const char *path, ns_error *err) {
+    ns_model *m;
+    ns_status s = ns_model_load(&m, path, err);
+    if (s != NS_OK) return s;
+    s = ns_emb_from_model(out, m, err);
+    ns_model_free(m);
+    return s;
 }
 
 ns_status ns_emb_load(ns_emb **out, const char *path, ns_error *err) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return ns__fail(err, NS_EIO, "%s: cannot open: %s", path, strerror(errno));
-    char magic[8];
-    size_t got = fread(magic, 1, 8, f);
-    if (got == 8 && (memcmp(magic, NS_MODEL_MAGIC, 8) == 0 || memcmp(magic, NS_KG_MAGIC, 8) == 0)) {
-        fclose(f);
-        ns_model *m;
-        ns_status s = ns_model_load(&m, path, err);
-        if (s != NS_OK) return s;
-        s = ns_emb_from_model(out, m);
-        ns_model_free(m);
+    ns__err_clear(err);
+    ns_lines lr;
+    ns_status s = ns__lines_open(&lr, path, err);
+    if (s != NS_OK) return s;
+    const char *p;
+    long n = ns__lines_peek(&lr, 8, &p, err);
+    if (n == 8 && (memcmp(p, NS_MODEL_MAGIC, 8) == 0 || memcmp(p, NS_KG_MAGIC, 8) == 0)) {
+        ns__lines_close(&lr);
+        if (strcmp(path, "-") == 0) return ns__fail(err, NS_EINVAL, "<stdin>: a .model file must be read from a file");
+        return load_model(out, path, err);
+    }
+    char *line;
+    size_t len;
+    int got = n < 0 ? -1 : ns__lines_next(&lr, &line, &len, err);
+    long long V = -1, D = -1;
+    ns_emb *e = NULL;
+    if (got == 0) s = ns__fail(err, NS_EFORMAT, "%s: empty file", lr.name);
+    else if (got < 0) s = NS_EIO;
+    else if (parse_header(line, &V, &D)) {
+        int64_t size = ns__reader_size(lr.in);
+        int bin = V >= 1 && V <= INT32_MAX && D >= 1 && D <= 100000 ? looks_binary(&lr, D, err) : 0;
+        /* The least a row takes: a 1-byte word, a separator per value (or
+         * 4 bytes a value) and a line break. */
+        double least = (double)V * (bin ? 4.0 * (double)D + 2 : 2.0 * (double)D + 2);
+        if (V < 1 || V > INT32_MAX || D < 1 || D > 100000)
+            s = ns__fail(err, NS_EFORMAT, "%s:1: header '%s': bad sizes", lr.name, line);
+        else if (bin < 0)
+            s = NS_EIO;
+        else if (size >= 0 && least > (double)size)
+            s = ns__fail(err, NS_EFORMAT, "%s:1: the header announces %lld rows of %lld values, more than the "
+                         "file's %lld bytes can hold", lr.name, V, D, (long long)size);
+        else if ((s = emb_alloc(&e, V < 1024 ? (int32_t)V : 1024, (int32_t)D, err)) == NS_OK)
+            s = bin ? load_bin(e, &lr, V, err) : load_text(e, &lr, V, NULL, err);
+    } else {
+        /* No header: dim from the first row. */
+        int values = 0;
+        for (const char *c = line; *c;) {
+            while (*c == ' ' || *c == '\t') c++;
+            if (!*c) break;
+            values++;
+            while (*c && *c != ' ' && *c != '\t') c++;
+        }
+        if (values < 2) s = ns__fail(err, NS_EFORMAT, "%s:1: expected 'V dim' or a vector row", lr.name);
+        else if (values - 1 > 100000) s = ns__fail(err, NS_EFORMAT, "%s:1: more than 100000 values in a row", lr.name);
+        else if ((s = emb_alloc(&e, 1024, values - 1, err)) == NS_OK) s = load_text(e, &lr, -1, line, err);
+    }
+    ns__lines_close(&lr);
+    if (s != NS_OK) {
+        ns_emb_free(e);
         return s;
     }
-    rewind(f);
-    char head[256];
-    long long V, D;
-    ns_status s;
-    if (fgets(head, sizeof head, f) && parse_header(head, &V, &D) && V >= 1 && V <= INT32_MAX &&
-        D >= 1 && D <= 100000 && looks_binary(f, D))
-        s = load_bin(out, f, path, V, D, err);
-    else {
-        rewind(f);
-        s = load_text(out, f, path, err);
-    }
-    fclose(f);
-    return s;
+    *out = e;
+    return NS_OK;
 }
 
 int32_t ns_emb_size(const ns_emb *e) { return e->n; }
@@ -328,29 +314,34 @@ static int excluded(int32_t id, const int32_t *ex, int32_t n) {
     return 0;
 }
 
-int32_t ns_emb_nearest(const ns_emb *e, const float *query, int32_t k, const int32_t *exclude,
-                       int32_t n_exclude, ns_hit *hits) {
-    if (k <= 0) return 0;
-    float *q = ns__alloc_aligned((size_t)e->klen, sizeof(float));
-    if (!q) return 0;
+ns_status ns_emb_nearest(const ns_emb *e, const float *query, int32_t k, const int32_t *exclude, int32_t n_exclude,
+                         ns_hit *hits, int32_t *n, ns_error *err) {
+    ns__err_clear(err);
+    *n = 0;
+    if (k < 1) return ns__fail(err, NS_EINVAL, "nearest: k must be >= 1, got %d", k);
+    float *q = ns__aligned((size_t)e->klen, sizeof(float), "the query vector", err);
+    if (!q) return NS_ENOMEM;
     memcpy(q, query, (size_t)e->dim * sizeof(float));
     normalise(q, e->dim);
-    int32_t nh = 0;
     for (int32_t r = 0; r < e->n; r++) {
         if (excluded(r, exclude, n_exclude)) continue;
-        offer(hits, &nh, k, r, e->k->dot(q, ns_emb_row(e, r), e->klen));
+        offer(hits, n, k, r, e->k->dot(q, ns_emb_row(e, r), e->klen));
     }
     ns__free_aligned(q);
-    return nh;
+    return NS_OK;
 }
 
-int32_t ns_emb_analogy(const ns_emb *e, int32_t a, int32_t b, int32_t c, ns_analogy_method method,
-                       int32_t restrict_n, int32_t k, ns_hit *hits) {
-    int32_t n = restrict_n > 0 && restrict_n < e->n ? restrict_n : e->n;
-    if (k <= 0) return 0;
+ns_status ns_emb_analogy(const ns_emb *e, int32_t a, int32_t b, int32_t c, ns_analogy_method method,
+                         int32_t restrict_n, int32_t k, ns_hit *hits, int32_t *n, ns_error *err) {
+    ns__err_clear(err);
+    *n = 0;
+    if (k < 1) return ns__fail(err, NS_EINVAL, "analogy: k must be >= 1, got %d", k);
+    if (a < 0 || b < 0 || c < 0 || a >= e->n || b >= e->n || c >= e->n)
+        return ns__fail(err, NS_EINVAL, "analogy: word ids must be in 0..%d", e->n - 1);
+    if ((unsigned)method > NS_ANALOGY_MUL) return ns__fail(err, NS_EINVAL, "analogy: unknown method %d", (int)method);
+    int32_t size = restrict_n > 0 && restrict_n < e->n ? restrict_n : e->n;
     const float *ra = ns_emb_row(e, a), *rb = ns_emb_row(e, b), *rc = ns_emb_row(e, c);
-    int32_t nh = 0;
-    for (int32_t d = 0; d < n; d++) {
+    for (int32_t d = 0; d < size; d++) {
         if (d == a || d == b || d == c) continue;
         const float *rd = ns_emb_row(e, d);
         float ca = e->k->dot(rd, ra, e->klen), cb = e->k->dot(rd, rb, e->klen);
@@ -358,7 +349,7 @@ int32_t ns_emb_analogy(const ns_emb *e, int32_t a, int32_t b, int32_t c, ns_anal
         float score = method == NS_ANALOGY_ADD
                           ? cb - ca + cc
                           : ((cb + 1) / 2) * ((cc + 1) / 2) / ((ca + 1) / 2 + 1e-3f);
-        offer(hits, &nh, k, d, score);
+        offer(hits, n, k, d, score);
     }
-    return nh;
+    return NS_OK;
 }

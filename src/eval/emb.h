@@ -10,7 +10,8 @@
 struct ns_emb {
     ns_vocab *vocab;     /* words in file order (counts unused) */
     int32_t n, dim, klen;
-    float *rows;         /* n x klen, L2-normalised, zero padding */
+    int32_t cap;         /* rows allocated */
+    float *rows;         /* cap x klen: n rows L2-normalised, zero padding */
     const ns_kernels *k;
 };
 

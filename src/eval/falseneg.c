@@ -18,14 +18,13 @@
  * The simulation draws the same way and counts.
  */
 #include "core/core.h"
+#include "core/parse.h"
+#include "data/reader.h"
 #include "sample/sample.h"
 
-#include <errno.h>
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/types.h>
 
 void ns_fn_opts_default(ns_fn_opts *o) {
     o->sampler = NS_FN_NOISE;
@@ -39,40 +38,38 @@ void ns_fn_opts_default(ns_fn_opts *o) {
 /* Reads "item class [weight]" lines into classes (dense ids) and weights. */
 static ns_status read_labels(const char *path, int32_t **cls, double **w, int32_t *n_items, int32_t *n_classes,
                              ns_error *err) {
-    FILE *f = fopen(path, "r");
-    if (!f) return ns__fail(err, NS_EIO, "%s: cannot open: %s", path, strerror(errno));
+    ns_lines lr;
+    ns_status s = ns__lines_open(&lr, path, err);
+    if (s != NS_OK) return s;
     ns_vocab *items = NULL, *classes = NULL;
-    ns_status s = ns_vocab_create(&items);
-    if (s == NS_OK) s = ns_vocab_create(&classes);
-    char *line = NULL, item[4096], klass[4096], extra;
-    size_t cap = 0;
+    s = ns_vocab_create(&items, err);
+    if (s == NS_OK) s = ns_vocab_create(&classes, err);
+    char *line, *f[3];
+    size_t len;
     int64_t n = 0, cap_c = 0, cap_w = 0;
-    long long no = 0;
-    ssize_t len;
+    int got = 0;
     *cls = NULL, *w = NULL;
-    while (s == NS_OK && (len = getline(&line, &cap, f)) >= 0) {
-        no++;
+    while (s == NS_OK && (got = ns__lines_next_data(&lr, &line, &len, err)) > 0) {
         double weight = 1;
-        int got = sscanf(line, "%4095s %4095s %lf %c", item, klass, &weight, &extra);
-        if (got <= 0 || item[0] == '#') continue;
-        if (got < 2 || got > 3 || !isfinite(weight) || weight <= 0) {
-            s = ns__fail(err, NS_EFORMAT, "%s:%lld: expected 'item class [weight]' with a weight > 0", path, no);
+        int nf = ns__fields(line, 0, f, 3);
+        if (nf < 2 || nf > 3 || (nf == 3 && !ns__parse_double(f[2], &weight)) || weight <= 0) {
+            s = ns__fail(err, NS_EFORMAT, "%s:%lld: expected 'item class [weight]' with a weight > 0", lr.name, lr.no);
             break;
         }
         int32_t id, c;
-        if (ns_vocab_find(items, item, strlen(item)) >= 0) {
-            s = ns__fail(err, NS_EFORMAT, "%s:%lld: item '%s' listed twice", path, no, item);
+        if (ns_vocab_find(items, f[0], strlen(f[0])) >= 0) {
+            s = ns__fail(err, NS_EFORMAT, "%s:%lld: item '%s' listed twice", lr.name, lr.no, f[0]);
             break;
         }
-        if ((s = ns_vocab_add(items, item, strlen(item), 1, &id)) != NS_OK) break;
-        if ((s = ns_vocab_add(classes, klass, strlen(klass), 1, &c)) != NS_OK) break;
+        if ((s = ns_vocab_add(items, f[0], strlen(f[0]), 1, &id, err)) != NS_OK) break;
+        if ((s = ns_vocab_add(classes, f[1], strlen(f[1]), 1, &c, err)) != NS_OK) break;
         if (!ns__grow((void **)cls, &cap_c, n + 1, sizeof **cls) || !ns__grow((void **)w, &cap_w, n + 1, sizeof **w))
-            s = NS_ENOMEM;
+            s = ns__nomem(err, "the labels", (double)(n + 1) * 24);
         if (s == NS_OK) (*cls)[n] = c, (*w)[n] = weight, n++;
     }
-    free(line);
-    fclose(f);
-    if (s == NS_OK && n < 2) s = ns__fail(err, NS_EEMPTY, "%s: fewer than 2 items", path);
+    if (s == NS_OK && got < 0) s = got == -1 ? NS_EIO : ns__nomem(err, "a line", (double)lr.line_cap * 2);
+    if (s == NS_OK && n < 2) s = ns__fail(err, NS_EEMPTY, "%s: fewer than 2 items", lr.name);
+    ns__lines_close(&lr);
     *n_items = (int32_t)n, *n_classes = classes ? ns_vocab_size(classes) : 0;
     ns_vocab_free(items), ns_vocab_free(classes);
     if (s != NS_OK) free(*cls), free(*w), *cls = NULL, *w = NULL;
@@ -83,8 +80,8 @@ static ns_status read_labels(const char *path, int32_t **cls, double **w, int32_
  * noise, never the positive; or the batch's other items that are not copies
  * of it); counts negatives and those in the positive's class. */
 static ns_status simulate(const ns_fn_opts *o, const ns_alias *ap, const ns_alias *aq, const int32_t *cls,
-                          int64_t *negs, int64_t *same) {
-    int32_t *draw = malloc((size_t)(o->batch > o->neg ? o->batch : o->neg) * sizeof *draw);
+                          int64_t *negs, int64_t *same, ns_error *err) {
+    int32_t *draw = ns__malloc((size_t)(o->batch > o->neg ? o->batch : o->neg), sizeof *draw, "the draws", err);
     if (!draw) return NS_ENOMEM;
     ns_noise noise = {*aq, NULL};
     ns_rng r;
@@ -108,6 +105,7 @@ static ns_status simulate(const ns_fn_opts *o, const ns_alias *ap, const ns_alia
 }
 
 ns_status ns_false_negatives(const char *labels, const ns_fn_opts *o, ns_fn_report *out, ns_error *err) {
+    ns__err_clear(err);
     memset(out, 0, sizeof *out);
     if (o->sampler != NS_FN_NOISE && o->sampler != NS_FN_INBATCH)
         return ns__fail(err, NS_EINVAL, "unknown sampler %d", (int)o->sampler);
@@ -120,11 +118,11 @@ ns_status ns_false_negatives(const char *labels, const ns_fn_opts *o, ns_fn_repo
     double *p;
     ns_status s = read_labels(labels, &cls, &p, &n, &C, err);
     if (s != NS_OK) return s;
-    double *q = malloc((size_t)n * sizeof *q), *Qc = calloc((size_t)C, sizeof *Qc);
+    double *q = ns__malloc((size_t)n, sizeof *q, "the noise weights", err), *Qc = NULL;
     ns_alias ap = {0}, aq = {0};
     double sp = 0, sq = 0, e = 0, per = 0;
     int64_t negs = 0, same = 0;
-    if (!q || !Qc) {
+    if (!q || !(Qc = ns__calloc((size_t)C, sizeof *Qc, "the class weights", err))) {
         s = NS_ENOMEM;
         goto done;
     }
@@ -140,7 +138,7 @@ ns_status ns_false_negatives(const char *labels, const ns_fn_opts *o, ns_fn_repo
         if (o->sampler == NS_FN_INBATCH) e += p[i] * (Qc[cls[i]] - p[i]), per += p[i] * (1 - p[i]);
         else e += q[i] < 1 ? p[i] * (Qc[cls[i]] - q[i]) / (1 - q[i]) : 0;
     }
-    if ((s = simulate(o, &ap, &aq, cls, &negs, &same)) != NS_OK) goto done;
+    if ((s = simulate(o, &ap, &aq, cls, &negs, &same, err)) != NS_OK) goto done;
     if (negs == 0) {
         s = ns__fail(err, NS_EEMPTY, "%s: no negative drawn (every draw was the positive)", labels);
         goto done;

@@ -128,7 +128,7 @@ static ns_status get_csr(ns_hashed *x, const char *path, const ns_vocab *users, 
             s = ns__fail(err, NS_EFORMAT, "%s: corrupt interactions (offsets of user %d)", path, u);
     for (int64_t k = 0; s == NS_OK && k < n; k++)
         if (seq[k] < 0 || seq[k] >= ni) s = ns__fail(err, NS_EFORMAT, "%s: corrupt interactions (item id %d)", path, seq[k]);
-    if (s == NS_OK) s = ns__inter_from_csr(out, users, items, start, seq);
+    if (s == NS_OK) s = ns__inter_from_csr(out, users, items, start, seq, err);
     free(start), free(seq);
     return s;
 }

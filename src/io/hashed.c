@@ -51,7 +51,7 @@ ns_status ns__hget_vocab(ns_hashed *x, const char *path, ns_vocab **out, ns_erro
                         "%s: truncated model file (the header announces %d words, more than the "
                         "file holds) or a corrupt header", path, n);
     ns_vocab *v;
-    ns_status s = ns_vocab_create(&v);
+    ns_status s = ns_vocab_create(&v, err);
     char *word = NULL;
     for (int32_t w = 0; s == NS_OK && w < n; w++) {
         uint32_t len;
@@ -64,7 +64,7 @@ ns_status ns__hget_vocab(ns_hashed *x, const char *path, ns_vocab **out, ns_erro
             s = NS_ENOMEM;
         else if (!ns__hget(x, word = bigger, len) || !ns__hget(x, &count, 8))
             s = ns__fail(err, NS_EFORMAT, "%s: truncated model file (while reading the vocabulary)", path);
-        else if (count < 0 || ns_vocab_add(v, word, len, count, &id) != NS_OK || id != w)
+        else if (count < 0 || ns_vocab_add(v, word, len, count, &id, err) != NS_OK || id != w)
             s = ns__fail(err, NS_EFORMAT, "%s: corrupt vocabulary entry %d", path, w);
     }
     free(word);

@@ -8,13 +8,16 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 ns_status ns__out_open(ns_outfile *o, const char *path, ns_error *err) {
     o->f = NULL;
     o->path = path;
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) return ns__fail(err, NS_EIO, "%s: is a directory", path);
     size_t n = strlen(path);
-    o->tmp = malloc(n + 16);
+    o->tmp = ns__malloc(n + 16, 1, "a file name", err);
     if (!o->tmp) return NS_ENOMEM;
     memcpy(o->tmp, path, n);
     memcpy(o->tmp + n, ".tmp.XXXXXX", 12);
@@ -55,5 +58,13 @@ ns_status ns__out_finish(ns_outfile *o, int ok, ns_error *err) {
     if (!ok && s == NS_OK) s = NS_EIO;
     free(o->tmp);
     o->tmp = NULL;
+    return s;
+}
+
+ns_status ns_output_check(const char *path, ns_error *err) {
+    ns__err_clear(err);
+    ns_outfile o;
+    ns_status s = ns__out_open(&o, path, err);
+    if (s == NS_OK) ns__out_finish(&o, 0, NULL); /* removes the probe */
     return s;
 }

@@ -66,8 +66,8 @@ ns_status ns_model_create_pairs(ns_model **out, const ns_vocab *left, const ns_v
     if (ns_vocab_size(left) == 0 || (right && ns_vocab_size(right) == 0))
         return ns__fail(err, NS_EEMPTY, "empty vocabulary");
     ns_vocab *v, *vo = NULL;
-    if ((s = ns__vocab_clone(&v, left)) != NS_OK) return s;
-    if (right && (s = ns__vocab_clone(&vo, right)) != NS_OK) {
+    if ((s = ns__vocab_clone(&v, left, err)) != NS_OK) return s;
+    if (right && (s = ns__vocab_clone(&vo, right, err)) != NS_OK) {
         ns_vocab_free(v);
         return s;
     }
@@ -138,7 +138,7 @@ ns_status ns_model_extend(ns_model *m, const ns_vocab *vocab, ns_error *err) {
     ns_status s = m->bias ? ns__model_bias_resize(m, old, n) : NS_OK;
     if (s != NS_OK) return s;
     ns_vocab *v;
-    if ((s = ns__vocab_clone(&v, vocab)) != NS_OK) return s;
+    if ((s = ns__vocab_clone(&v, vocab, err)) != NS_OK) return s;
     int ok;
     size_t cells = ns__mul_size((size_t)n, (size_t)m->stride, &ok);
     float *in = ok ? ns__alloc_aligned(cells, sizeof(float)) : NULL;

@@ -6,18 +6,17 @@
 #include "sample.h"
 
 #include "core/core.h"
+#include "core/parse.h"
 #include "data/reader.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/types.h>
 
 ns_status ns__noise_build(ns_noise *nz, const ns_vocab *v, const ns_train_opts *o, ns_error *err) {
     int32_t n = ns_vocab_size(v);
     memset(nz, 0, sizeof *nz);
-    double *w = malloc((size_t)n * sizeof *w);
+    double *w = ns__malloc((size_t)n, sizeof *w, "the noise weights", err);
     if (!w) return NS_ENOMEM;
     for (int32_t i = 0; i < n; i++)
         w[i] = o->noise_weights ? o->noise_weights[i] : ns__noise_weight(ns_vocab_count(v, i), o->ns_exponent);
@@ -28,7 +27,7 @@ ns_status ns__noise_build(ns_noise *nz, const ns_vocab *v, const ns_train_opts *
          * so that its positives keep a finite score. */
         double sum = 0;
         for (int32_t i = 0; i < n; i++) sum += w[i];
-        if (!(nz->shift = malloc((size_t)n * sizeof *nz->shift))) s = NS_ENOMEM;
+        if (!(nz->shift = ns__malloc((size_t)n, sizeof *nz->shift, "the noise shifts", err))) s = NS_ENOMEM;
         for (int32_t i = 0; s == NS_OK && i < n; i++) {
             double p = w[i] / sum;
             nz->shift[i] = (float)log(o->neg * (p > 1e-12 ? p : 1e-12));
@@ -63,29 +62,28 @@ int ns__noise_draw(const ns_noise *nz, ns_rng *r, int k, const int32_t *exclude,
 
 ns_status ns_noise_weights_load(const ns_vocab *v, const char *path, double **out,
                                 int64_t *unknown, ns_error *err) {
+    ns__err_clear(err);
     ns_lines lr = {0};
     ns_status s = ns__lines_open(&lr, path, err);
     if (s != NS_OK) return s;
     int32_t n = ns_vocab_size(v);
-    double *w = calloc((size_t)(n ? n : 1), sizeof *w);
-    char *line;
+    double *w = ns__calloc((size_t)n, sizeof *w, "the noise weights", err);
+    char *line, *f[2];
     size_t len;
     int more = 0;
     if (!w) s = NS_ENOMEM;
     *unknown = 0;
     while (s == NS_OK && (more = ns__lines_next_data(&lr, &line, &len, err)) > 0) {
-        char word[4096], extra;
         double x;
-        int got = sscanf(line, "%4095s %lf %c", word, &x, &extra);
-        if (got != 2 || !isfinite(x) || x < 0) {
-            s = ns__fail(err, NS_EFORMAT, "%s:%lld: expected 'token weight' with a weight >= 0", path, lr.no);
+        if (ns__fields(line, 0, f, 2) != 2 || !ns__parse_double(f[1], &x) || x < 0) {
+            s = ns__fail(err, NS_EFORMAT, "%s:%lld: expected 'token weight' with a weight >= 0", lr.name, lr.no);
             break;
         }
-        int32_t id = ns_vocab_find(v, word, strlen(word));
+        int32_t id = ns_vocab_find(v, f[0], strlen(f[0]));
         if (id < 0) (*unknown)++;
         else w[id] = x;
     }
-    if (s == NS_OK && more < 0) s = more == -1 ? NS_EIO : NS_ENOMEM;
+    if (s == NS_OK && more < 0) s = more == -1 ? NS_EIO : ns__nomem(err, "a line", (double)lr.line_cap * 2);
     ns__lines_close(&lr);
     double sum = 0;
     for (int32_t i = 0; s == NS_OK && i < n; i++) sum += w[i];

@@ -41,7 +41,7 @@ int main(int argc, char **argv) {
     o.dim = 16, o.epochs = 5, o.sample = 0, o.threads = 1;
     if (s == NS_OK) s = ns_model_create(&m, ns_corpus_vocab(c), &o, &err);
     if (s == NS_OK) s = ns_train_words(m, c, &o, NULL, NULL, 1.0, &err);
-    if (s == NS_OK) s = ns_emb_from_model(&e, m);
+    if (s == NS_OK) s = ns_emb_from_model(&e, m, &err);
     int right = 0;
     for (int topic = 0; s == NS_OK && topic < 10; topic++) {
         char w[16];

@@ -184,19 +184,28 @@ static int hit_order(const void *x, const void *y) {
     return (a->id > b->id) - (a->id < b->id);
 }
 
-int32_t ns_kg_predict(const ns_kg *m, int32_t head, int32_t rel, int32_t tail, const ns_kg_filter *filter, int32_t k,
-                      ns_hit *hits) {
+ns_status ns_kg_predict(const ns_kg *m, int32_t head, int32_t rel, int32_t tail, const ns_kg_filter *filter,
+                        int32_t k, ns_hit *hits, int32_t *n_out, ns_error *err) {
+    ns__err_clear(err);
+    *n_out = 0;
     int side = head < 0;
     int32_t x = side ? tail : head;
-    if (k < 1 || (head < 0) == (tail < 0) || x >= m->ne || rel < 0 || rel >= m->nr) return -1;
+    if (k < 1) return ns__fail(err, NS_EINVAL, "predict: k must be >= 1, got %d", k);
+    if ((head < 0) == (tail < 0)) return ns__fail(err, NS_EINVAL, "predict: exactly one of head and tail must be < 0");
+    if (x >= m->ne || rel < 0 || rel >= m->nr)
+        return ns__fail(err, NS_EINVAL, "predict: ids out of range (entities 0..%d, relations 0..%d)", m->ne - 1,
+                        m->nr - 1);
     const ns_kernels *kn = ns__kernels_pick(NULL);
     int cw = 2 * (m->half ? m->half : 1);
-    float *q = ns__alloc_aligned((size_t)m->n, sizeof(float)), *cs = ns__alloc_aligned((size_t)cw, sizeof(float));
-    float *blk = malloc(EB * sizeof(float)), *s = malloc((size_t)m->ne * sizeof(float));
-    const float **ents = malloc((size_t)m->ne * sizeof *ents);
-    ns_hit *all = malloc((size_t)m->ne * sizeof *all);
-    int32_t got = -1;
-    if (q && cs && blk && s && ents && all) {
+    size_t ne = (size_t)m->ne;
+    float *q = ns__aligned((size_t)m->n, sizeof(float), "the query vector", err);
+    float *cs = q ? ns__aligned((size_t)cw, sizeof(float), "the phases", err) : NULL;
+    float *blk = cs ? ns__malloc(EB, sizeof(float), "a score block", err) : NULL;
+    float *s = blk ? ns__malloc(ne, sizeof(float), "the entity scores", err) : NULL;
+    const float **ents = s ? ns__malloc(ne, sizeof *ents, "the entity rows", err) : NULL;
+    ns_hit *all = ents ? ns__malloc(ne, sizeof *all, "the answers", err) : NULL;
+    ns_status st = all ? NS_OK : NS_ENOMEM;
+    if (st == NS_OK) {
         for (int32_t e = 0; e < m->ne; e++) ents[e] = ns__kg_ent(m, e);
         const float *r = ns__kg_rel(m, rel);
         ns__kg_phases(m, r, cs);
@@ -209,10 +218,10 @@ int32_t ns_kg_predict(const ns_kg *m, int32_t head, int32_t rel, int32_t tail, c
         for (int32_t e = 0; e < m->ne; e++)
             if (!(ans && ns__filter_in(ans, na, e))) all[n++] = (ns_hit){e, isnan(s[e]) ? -INFINITY : s[e]};
         qsort(all, (size_t)n, sizeof *all, hit_order);
-        got = n < k ? n : k;
-        memcpy(hits, all, (size_t)got * sizeof *hits);
+        *n_out = n < k ? n : k;
+        memcpy(hits, all, (size_t)*n_out * sizeof *hits);
     }
     ns__free_aligned(q), ns__free_aligned(cs);
     free(blk), free(s), free(ents), free(all);
-    return got;
+    return st;
 }

@@ -132,7 +132,7 @@ ns_status ns_kg_create(ns_kg **out, const ns_triples *train, const ns_kg_opts *o
     ns_status s = ns_kg_opts_check(o, err);
     if (s != NS_OK) return s;
     ns_vocab *e = NULL, *r = NULL;
-    if ((s = ns__vocab_clone(&e, train->ents)) != NS_OK || (s = ns__vocab_clone(&r, train->rels)) != NS_OK) {
+    if ((s = ns__vocab_clone(&e, train->ents, err)) != NS_OK || (s = ns__vocab_clone(&r, train->rels, err)) != NS_OK) {
         ns_vocab_free(e);
         return s;
     }
@@ -235,10 +235,14 @@ void ns__kg_query_back(const ns_kg *m, int side, const float *x, const float *re
     }
 }
 
-float ns_kg_score(const ns_kg *m, int32_t head, int32_t rel, int32_t tail) {
+ns_status ns_kg_score(const ns_kg *m, int32_t head, int32_t rel, int32_t tail, float *out, ns_error *err) {
+    ns__err_clear(err);
+    if (head < 0 || tail < 0 || head >= m->ne || tail >= m->ne || rel < 0 || rel >= m->nr)
+        return ns__fail(err, NS_EINVAL, "score: ids out of range (entities 0..%d, relations 0..%d)", m->ne - 1,
+                        m->nr - 1);
     const float *r = ns__kg_rel(m, rel), *x = ns__kg_ent(m, head), *e = ns__kg_ent(m, tail);
-    float *q = ns__alloc_aligned((size_t)m->n * 2, sizeof(float));
-    if (!q) return NAN;
+    float *q = ns__aligned((size_t)m->n * 2, sizeof(float), "the query vector", err);
+    if (!q) return NS_ENOMEM;
     float *cs = q + m->n;
     ns__kg_phases(m, r, cs);
     ns__kg_query(m, 0, x, r, cs, q);
@@ -249,5 +253,6 @@ float ns_kg_score(const ns_kg *m, int32_t head, int32_t rel, int32_t tail) {
     else
         ns__kernels_scalar.dist((const float *const[]){q}, 1, (const float *const[]){e}, 1, m->n, metric, &raw);
     ns__free_aligned(q);
-    return ns__kg_f(metric, raw);
+    *out = ns__kg_f(metric, raw);
+    return NS_OK;
 }

@@ -516,7 +516,7 @@ ns_status ns_kg_train(ns_kg *m, const ns_triples *train, const ns_triples *valid
     if (s == NS_OK) s = setup_optimiser(&r, err);
     if (s == NS_OK && o->bernoulli) {
         if (!(r.p_head = malloc((size_t)m->nr * sizeof *r.p_head))) s = NS_ENOMEM;
-        else s = ns_triples_bernoulli(train, m->nr, r.p_head);
+        else s = ns_triples_bernoulli(train, m->nr, r.p_head, err);
     }
     for (int t = 0; s == NS_OK && t < nt; t++)
         if (!worker_init(&w[t], &r, t)) s = NS_ENOMEM;
@@ -550,7 +550,7 @@ ns_status ns_kg_train(ns_kg *m, const ns_triples *train, const ns_triples *valid
         if (validate && o->patience && bad >= o->patience) break;
     }
     if (s == NS_OK && atomic_load(&r.stop) == 3)
-        s = ns__fail(err, NS_EINVAL, "training diverged (a step's loss is not finite); lower the learning rate");
+        s = ns__fail(err, NS_EDIVERGED, "training diverged (a step's loss is not finite); lower the learning rate");
     else if (s == NS_OK && atomic_load(&r.stop) == 1)
         s = NS_ECANCELED;
     if (best && pr.best_step > 0) /* the best validated parameters */

@@ -6,6 +6,7 @@
 #include "tasks/kg/triples.h"
 
 #include "core/core.h"
+#include "core/parse.h"
 #include "data/reader.h"
 
 #include <stdlib.h>
@@ -37,33 +38,21 @@ static int push(ns_triples *t, const int32_t id[3]) {
     return 1;
 }
 
-/* Splits a line into exactly three non-empty tab-separated fields. */
-static int split3(char *line, char *f[3]) {
-    f[0] = line;
-    for (int i = 1; i < 3; i++) {
-        char *tab = strchr(f[i - 1], '\t');
-        if (!tab) return 0;
-        *tab = '\0';
-        f[i] = tab + 1;
-    }
-    if (strchr(f[2], '\t')) return 0;
-    return f[0][0] && f[1][0] && f[2][0];
-}
-
 ns_status ns_triples_load(ns_triples **out, const char *path, const ns_vocab *ents, const ns_vocab *rels,
                           ns_error *err) {
+    ns__err_clear(err);
     if (!ents != !rels) return ns__fail(err, NS_EINVAL, "ns_triples_load: give both vocabularies or neither");
-    ns_triples *t = calloc(1, sizeof *t);
+    ns_triples *t = ns__calloc(1, sizeof *t, "triples", err);
     if (!t) return NS_ENOMEM;
     ns_lines lr = {0};
     ns_status s = ns__lines_open(&lr, path, err);
-    if (s == NS_OK && !ents && (s = ns_vocab_create(&t->own_ents)) == NS_OK) s = ns_vocab_create(&t->own_rels);
+    if (s == NS_OK && !ents && (s = ns_vocab_create(&t->own_ents, err)) == NS_OK) s = ns_vocab_create(&t->own_rels, err);
     t->ents = ents ? ents : t->own_ents, t->rels = rels ? rels : t->own_rels;
     char *line, *f[3];
     size_t len;
     int got = 0;
     while (s == NS_OK && (got = ns__lines_next_data(&lr, &line, &len, err)) > 0) {
-        if (!split3(line, f)) {
+        if (ns__fields(line, '\t', f, 3) != 3 || !f[0][0] || !f[1][0] || !f[2][0]) {
             s = ns__fail(err, NS_EFORMAT, "%s:%lld: expected 'head<TAB>relation<TAB>tail' (three non-empty "
                          "tab-separated fields)", path, lr.no);
             break;
@@ -71,14 +60,14 @@ ns_status ns_triples_load(ns_triples **out, const char *path, const ns_vocab *en
         int32_t id[3];
         for (int k = 0; k < 3 && s == NS_OK; k++) {
             ns_vocab *own = k == 1 ? t->own_rels : t->own_ents;
-            if (own) s = ns_vocab_add(own, f[k], strlen(f[k]), 1, &id[k]);
+            if (own) s = ns_vocab_add(own, f[k], strlen(f[k]), 1, &id[k], err);
             else id[k] = ns_vocab_find(k == 1 ? rels : ents, f[k], strlen(f[k]));
         }
         if (s != NS_OK) break;
         if (id[0] < 0 || id[1] < 0 || id[2] < 0) t->unknown++;
-        if (!push(t, id)) s = NS_ENOMEM;
+        if (!push(t, id)) s = ns__nomem(err, "the triples", 2.0 * (double)t->n * 12);
     }
-    if (s == NS_OK && got < 0) s = got == -1 ? NS_EIO : NS_ENOMEM;
+    if (s == NS_OK && got < 0) s = got == -1 ? NS_EIO : ns__nomem(err, "a line", (double)lr.line_cap * 2);
     if (s == NS_OK && t->n == 0) s = ns__fail(err, NS_EEMPTY, "%s: no 'head<TAB>relation<TAB>tail' line", path);
     ns__lines_close(&lr);
     if (s != NS_OK) {
@@ -96,15 +85,17 @@ static int cmp_key3(const void *x, const void *y) {
     return (a->c > b->c) - (a->c < b->c);
 }
 
-ns_status ns_triples_bernoulli(const ns_triples *t, int32_t nrel, double *p_head) {
+ns_status ns_triples_bernoulli(const ns_triples *t, int32_t nrel, double *p_head, ns_error *err) {
+    ns__err_clear(err);
     ns_kg_filter *f;
     const ns_triples *sets[1] = {t};
-    ns_status s = ns_kg_filter_create(&f, sets, 1, NULL);
+    ns_status s = ns_kg_filter_create(&f, sets, 1, err);
     if (s != NS_OK) return s;
-    /* One pass per sorted order, relation by relation. */
-    int64_t *heads = calloc((size_t)nrel + 1, sizeof *heads), *tails = calloc((size_t)nrel + 1, sizeof *tails);
-    int64_t *cnt = calloc((size_t)nrel + 1, sizeof *cnt);
-    if (!heads || !tails || !cnt) s = NS_ENOMEM;
+    /* One pass per sorted order, relation by relation: heads, tails and
+     * triples per relation. */
+    int64_t *heads = ns__calloc(3 * ((size_t)nrel + 1), sizeof *heads, "the relation counts", err);
+    int64_t *tails = heads ? heads + nrel + 1 : NULL, *cnt = heads ? tails + nrel + 1 : NULL;
+    if (!heads) s = NS_ENOMEM;
     for (int side = 0; s == NS_OK && side < 2; side++) {
         const ns_key3 *k = side ? f->by_head : f->by_tail;
         for (int64_t i = 0; i < f->n; i++) {
@@ -122,7 +113,7 @@ ns_status ns_triples_bernoulli(const ns_triples *t, int32_t nrel, double *p_head
         double tph = (double)cnt[r] / (double)heads[r], hph = (double)cnt[r] / (double)tails[r];
         p_head[r] = tph / (tph + hph);
     }
-    free(heads), free(tails), free(cnt);
+    free(heads);
     ns_kg_filter_free(f);
     return s;
 }
@@ -143,14 +134,14 @@ static int64_t sort_unique(ns_key3 *k, int64_t n) {
 }
 
 ns_status ns_kg_filter_create(ns_kg_filter **out, const ns_triples *const *sets, int n, ns_error *err) {
-    (void)err;
+    ns__err_clear(err);
     int64_t total = 0;
     for (int i = 0; i < n; i++) total += sets[i]->n;
-    ns_kg_filter *f = calloc(1, sizeof *f);
+    ns_kg_filter *f = ns__calloc(1, sizeof *f, "a triple filter", err);
     if (!f) return NS_ENOMEM;
-    f->by_tail = malloc((size_t)(total ? total : 1) * sizeof *f->by_tail);
-    f->by_head = malloc((size_t)(total ? total : 1) * sizeof *f->by_head);
-    if (!f->by_tail || !f->by_head) {
+    f->by_tail = ns__malloc((size_t)total, sizeof *f->by_tail, "the known triples", err);
+    f->by_head = f->by_tail ? ns__malloc((size_t)total, sizeof *f->by_head, "the known triples", err) : NULL;
+    if (!f->by_head) {
         ns_kg_filter_free(f);
         return NS_ENOMEM;
     }

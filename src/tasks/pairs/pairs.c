@@ -13,6 +13,7 @@
 #include "negsamp.h"
 
 #include "core/core.h"
+#include "core/parse.h"
 #include "data/reader.h"
 #include "data/vocab.h"
 
@@ -72,10 +73,12 @@ static int push_neg(ns_pairs *p, int32_t id) {
 }
 
 /* Splits a line at tabs into fields (pointers into the line, NUL-ended);
- * returns their number, or -1 if one is empty or holds a space. */
+ * returns their number, -1 if one is empty or holds a space, -2 when out
+ * of memory. */
 static int split_fields(char *line, char ***fields, int *cap) {
     int n = 0;
-    for (char *f = line;;) {
+    char *p = line, *f;
+    while ((f = ns__field(&p, '\t'))) {
         if (n == *cap) {
             int c = *cap ? *cap * 2 : 16;
             char **b = realloc(*fields, (size_t)c * sizeof *b);
@@ -83,11 +86,7 @@ static int split_fields(char *line, char ***fields, int *cap) {
             *fields = b, *cap = c;
         }
         (*fields)[n++] = f;
-        char *tab = strchr(f, '\t');
-        if (tab) *tab = '\0';
         if (*f == '\0' || strpbrk(f, " \v\f")) return -1;
-        if (!tab) break;
-        f = tab + 1;
     }
     return n;
 }
@@ -116,15 +115,15 @@ static void remap(ns_pairs *p, const int32_t *ml, const int32_t *mr) {
 /* min_count over the positive counts; items seen only as explicit negatives
  * (count 0) are kept, with count 0, placed after the items of count
  * min_count. */
-static ns_status prune(ns_pairs *p, int64_t min_count, int32_t **ml, int32_t **mr) {
+static ns_status prune(ns_pairs *p, int64_t min_count, int32_t **ml, int32_t **mr, ns_error *err) {
     ns_vocab *vr = p->right ? p->right : p->left;
     int32_t n = ns_vocab_size(vr), nz = 0;
-    int32_t *zero = malloc((size_t)(n ? n : 1) * sizeof *zero);
+    int32_t *zero = ns__malloc((size_t)n, sizeof *zero, "the negative-only items", err);
     if (!zero) return NS_ENOMEM;
     for (int32_t i = 0; i < n; i++)
         if (ns_vocab_count(vr, i) == 0) zero[nz++] = i, ns__vocab_set_count(vr, i, min_count);
-    ns_status s = ns__vocab_prune(p->left, 0, min_count, 0, ml);
-    if (s == NS_OK && p->right) s = ns__vocab_prune(p->right, 0, min_count, 0, mr);
+    ns_status s = ns__vocab_prune(p->left, 0, min_count, 0, ml, err);
+    if (s == NS_OK && p->right) s = ns__vocab_prune(p->right, 0, min_count, 0, mr, err);
     const int32_t *map = p->right ? *mr : *ml;
     for (int32_t z = 0; s == NS_OK && z < nz; z++) ns__vocab_set_count(vr, map[zero[z]], 0);
     free(zero);
@@ -134,7 +133,8 @@ static ns_status prune(ns_pairs *p, int64_t min_count, int32_t **ml, int32_t **m
 
 ns_status ns_pairs_load(ns_pairs **out, const char *path, const ns_pairs_opts *o, const ns_model *model,
                         ns_error *err) {
-    ns_pairs *p = calloc(1, sizeof *p);
+    ns__err_clear(err);
+    ns_pairs *p = ns__calloc(1, sizeof *p, "pairs", err);
     ns_lines lr = {0};
     char **fields = NULL;
     int fcap = 0;
@@ -145,12 +145,12 @@ ns_status ns_pairs_load(ns_pairs **out, const char *path, const ns_pairs_opts *o
         free(p);
         return s;
     }
-    if (!ns__grow((void **)&p->off, &p->cap_off, 1, sizeof *p->off)) s = NS_ENOMEM;
+    if (!ns__grow((void **)&p->off, &p->cap_off, 1, sizeof *p->off)) s = ns__nomem(err, "the pairs", 1024 * 8);
     else p->off[0] = 0;
     if (s == NS_OK && model) {
         p->vl = ns_model_vocab(model), p->vr = ns_model_vocab_out(model);
     } else if (s == NS_OK) {
-        if ((s = ns_vocab_create(&p->left)) == NS_OK && !o->shared_vocab) s = ns_vocab_create(&p->right);
+        if ((s = ns_vocab_create(&p->left, err)) == NS_OK && !o->shared_vocab) s = ns_vocab_create(&p->right, err);
         p->vl = p->left, p->vr = p->right ? p->right : p->left;
     }
     char *line;
@@ -159,7 +159,7 @@ ns_status ns_pairs_load(ns_pairs **out, const char *path, const ns_pairs_opts *o
     while (s == NS_OK && (got = ns__lines_next_data(&lr, &line, &len, err)) > 0) {
         int nf = split_fields(line, &fields, &fcap);
         if (nf == -2) {
-            s = NS_ENOMEM;
+            s = ns__nomem(err, "a line's fields", (double)fcap * 2 * sizeof *fields);
             break;
         }
         if (nf < 2) {
@@ -174,14 +174,14 @@ ns_status ns_pairs_load(ns_pairs **out, const char *path, const ns_pairs_opts *o
             int32_t *dst = f < 2 ? &id[f] : &nid;
             size_t n = strlen(fields[f]);
             if (model) *dst = ns_vocab_find(f == 0 ? p->vl : p->vr, fields[f], n);
-            else s = ns_vocab_add(f == 0 || !p->right ? p->left : p->right, fields[f], n, f < 2, dst);
+            else s = ns_vocab_add(f == 0 || !p->right ? p->left : p->right, fields[f], n, f < 2, dst, err);
             if (s != NS_OK) break;
-            if (f == 1 && !push_line(p, id[0], id[1])) s = NS_ENOMEM;
-            if (f >= 2 && nid >= 0 && !push_neg(p, nid)) s = NS_ENOMEM;
+            if (f == 1 && !push_line(p, id[0], id[1])) s = ns__nomem(err, "the pairs", 2.0 * (double)p->n * 16);
+            if (f >= 2 && nid >= 0 && !push_neg(p, nid)) s = ns__nomem(err, "the explicit negatives", 8.0 * (double)p->n_neg);
         }
     }
-    if (s == NS_OK && got < 0) s = got == -1 ? NS_EIO : NS_ENOMEM;
-    if (s == NS_OK && !model) s = prune(p, o->min_count, &ml, &mr);
+    if (s == NS_OK && got < 0) s = got == -1 ? NS_EIO : ns__nomem(err, "a line", (double)lr.line_cap * 2);
+    if (s == NS_OK && !model) s = prune(p, o->min_count, &ml, &mr, err);
     if (s == NS_OK && p->n == 0)
         s = p->skipped ? ns__fail(err, NS_EEMPTY, "%s: no pair left after min-count %lld", path,
                                   (long long)o->min_count)

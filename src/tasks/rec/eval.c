@@ -42,9 +42,11 @@ static void scores(const ns_rec *r, const ns_kernels *k, int32_t u, float *sc, f
         if (isnan(sc[i])) sc[i] = -INFINITY;
 }
 
-ns_status ns_rec_scores(const ns_rec *r, int32_t u, float *sc) {
-    if (u >= ns_vocab_size(r->train->users)) return NS_EINVAL;
-    float *q = ns__alloc_aligned((size_t)r->m->klen, sizeof *q);
+ns_status ns_rec_scores(const ns_rec *r, int32_t u, float *sc, ns_error *err) {
+    ns__err_clear(err);
+    if (u >= ns_vocab_size(r->train->users))
+        return ns__fail(err, NS_EINVAL, "user id %d is not in 0..%d", u, ns_vocab_size(r->train->users) - 1);
+    float *q = ns__aligned((size_t)r->m->klen, sizeof *q, "the query vector", err);
     if (!q) return NS_ENOMEM;
     scores(r, ns__kernels_pick(NULL), u, sc, q);
     ns__free_aligned(q);
@@ -56,13 +58,16 @@ static inline int before(const float *sc, int32_t a, int32_t b) {
     return sc[a] > sc[b] || (sc[a] == sc[b] && a < b);
 }
 
-int32_t ns_rec_recommend(const ns_rec *r, int32_t u, int32_t k, ns_hit *hits) {
+ns_status ns_rec_recommend(const ns_rec *r, int32_t u, int32_t k, ns_hit *hits, int32_t *out_n, ns_error *err) {
+    ns__err_clear(err);
     int32_t n = ns_vocab_size(r->train->items), got = 0;
-    if (u >= ns_vocab_size(r->train->users) || k < 1) return -1;
-    float *sc = malloc((size_t)n * sizeof *sc);
-    if (!sc || ns_rec_scores(r, u, sc) != NS_OK) {
+    *out_n = 0;
+    if (k < 1) return ns__fail(err, NS_EINVAL, "recommend: k must be >= 1, got %d", k);
+    float *sc = ns__malloc((size_t)n, sizeof *sc, "the item scores", err);
+    ns_status s = sc ? ns_rec_scores(r, u, sc, err) : NS_ENOMEM;
+    if (s != NS_OK) {
         free(sc);
-        return -1;
+        return s;
     }
     for (int32_t i = 0; i < n; i++) {
         if (u >= 0 && ns_inter_has(r->train, u, i)) continue;
@@ -73,7 +78,8 @@ int32_t ns_rec_recommend(const ns_rec *r, int32_t u, int32_t k, ns_hit *hits) {
         hits[at].id = i, hits[at].score = sc[i];
     }
     free(sc);
-    return got;
+    *out_n = got;
+    return NS_OK;
 }
 
 typedef struct ranker {

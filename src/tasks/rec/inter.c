@@ -15,6 +15,7 @@
 #include "tasks/rec/inter.h"
 
 #include "core/core.h"
+#include "core/parse.h"
 #include "data/reader.h"
 #include "data/vocab.h"
 
@@ -90,13 +91,13 @@ static int by_id(const void *a, const void *b) {
 
 /* The CSR tables of x (vocabularies set) from entries sorted by_pair with
  * repeats removed; sorts e by_time. */
-static ns_status build(ns_inter *x, entry *e, int64_t n) {
+static ns_status build(ns_inter *x, entry *e, int64_t n, ns_error *err) {
     int32_t nu = ns_vocab_size(x->users);
     x->n = n;
-    x->start = calloc((size_t)nu + 1, sizeof *x->start);
-    x->seq = malloc((size_t)(n ? n : 1) * sizeof *x->seq);
-    x->sorted = malloc((size_t)(n ? n : 1) * sizeof *x->sorted);
-    if (!x->start || !x->seq || !x->sorted) return NS_ENOMEM;
+    if (!(x->start = ns__calloc((size_t)nu + 1, sizeof *x->start, "the users' offsets", err)) ||
+        !(x->seq = ns__malloc((size_t)n, sizeof *x->seq, "the positives", err)) ||
+        !(x->sorted = ns__malloc((size_t)n, sizeof *x->sorted, "the sorted positives", err)))
+        return NS_ENOMEM;
     qsort(e, (size_t)n, sizeof *e, by_time);
     for (int64_t k = 0; k < n; k++) x->start[e[k].u + 1]++, x->seq[k] = e[k].i;
     for (int32_t u = 0; u < nu; u++) x->start[u + 1] += x->start[u];
@@ -141,32 +142,6 @@ static int64_t k_core(ns_inter *x, entry *e, int64_t n, int32_t min_user, int32_
     return n;
 }
 
-/* Fields of a line split at sep (0: runs of tabs and spaces), pointers into
- * the line, NUL-ended. Returns their number (at most max). */
-static int split(char *line, char sep, char **f, int max) {
-    int n = 0;
-    char *p = line;
-    while (n < max) {
-        if (!sep)
-            while (*p == ' ' || *p == '\t') p++;
-        if (!*p && (!sep || n > 0)) break;
-        f[n++] = p;
-        while (*p && (sep ? *p != sep : *p != ' ' && *p != '\t')) p++;
-        if (!*p) break;
-        *p++ = '\0';
-    }
-    return n;
-}
-
-static int parse_number(const char *s, double *out) {
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (end == s || *end || errno == ERANGE || !isfinite(v)) return 0;
-    *out = v;
-    return 1;
-}
-
 typedef struct entries {
     entry *a;
     int64_t n, cap;
@@ -184,7 +159,7 @@ static int push(entries *b, entry e) {
  * positive with an unknown one is counted and left out) or added to ours
  * (counted when a positive); positives become entries. */
 static ns_status add_entry(ns_inter *x, int base, const char *us, size_t ul, const char *is, double t, long long no,
-                           int positive, entries *b) {
+                           int positive, entries *b, ns_error *err) {
     entry e = {-1, -1, t, no};
     if (base) {
         if (!positive) return NS_OK;
@@ -194,26 +169,20 @@ static ns_status add_entry(ns_inter *x, int base, const char *us, size_t ul, con
             return NS_OK;
         }
     } else {
-        ns_status s = ns_vocab_add(x->users, us, ul, positive, &e.u);
-        if (s == NS_OK) s = ns_vocab_add(x->items, is, strlen(is), positive, &e.i);
+        ns_status s = ns_vocab_add(x->users, us, ul, positive, &e.u, err);
+        if (s == NS_OK) s = ns_vocab_add(x->items, is, strlen(is), positive, &e.i, err);
         if (s != NS_OK) return s;
     }
-    return positive && !push(b, e) ? NS_ENOMEM : NS_OK;
+    return positive && !push(b, e) ? ns__nomem(err, "the interactions", (double)(b->n + 1) * 2 * sizeof e) : NS_OK;
 }
 
 /* A session line: its items in order, its user "s<line number>". */
-static ns_status read_session(ns_inter *x, char *line, long long no, char sep, int base, entries *b) {
+static ns_status read_session(ns_inter *x, char *line, long long no, char sep, int base, entries *b, ns_error *err) {
     char user[32];
     size_t ul = (size_t)snprintf(user, sizeof user, "s%lld", no);
-    char *p = line;
-    for (int64_t k = 0;; k++) {
-        if (!sep)
-            while (*p == ' ' || *p == '\t') p++;
-        if (!*p) break;
-        char *tok = p;
-        while (*p && (sep ? *p != sep : *p != ' ' && *p != '\t')) p++;
-        if (*p) *p++ = '\0';
-        ns_status s = *tok ? add_entry(x, base, user, ul, tok, (double)k, no, 1, b) : NS_OK;
+    char *p = line, *tok;
+    for (int64_t k = 0; (tok = ns__field(&p, sep)); k++) {
+        ns_status s = *tok ? add_entry(x, base, user, ul, tok, (double)k, no, 1, b, err) : NS_OK;
         if (s != NS_OK) return s;
     }
     return NS_OK;
@@ -238,10 +207,11 @@ static ns_status read_lines(ns_inter *x, const char *path, const ns_inter_opts *
         }
         x->stats.lines++;
         if (o->sessions) {
-            if ((s = read_session(x, line, no, o->sep, base, b)) != NS_OK) break;
+            if ((s = read_session(x, line, no, o->sep, base, b, err)) != NS_OK) break;
             continue;
         }
-        int nf = split(line, o->sep, f, MAX_FIELDS);
+        int nf = ns__fields(line, o->sep, f, MAX_FIELDS);
+        if (nf > MAX_FIELDS) nf = MAX_FIELDS;
         if (nf < need) {
             s = ns__fail(err, NS_EFORMAT, "%s:%lld: %d field%s, expected a user in column %d and an item in column %d",
                          path, no, nf, nf == 1 ? "" : "s", o->user_col, o->item_col);
@@ -253,21 +223,21 @@ static ns_status read_lines(ns_inter *x, const char *path, const ns_inter_opts *
             break;
         }
         double w = 1, t = (double)no;
-        if (o->weight_col && nf >= o->weight_col && !parse_number(f[o->weight_col - 1], &w)) {
+        if (o->weight_col && nf >= o->weight_col && !ns__parse_double(f[o->weight_col - 1], &w)) {
             s = ns__fail(err, NS_EFORMAT, "%s:%lld: weight '%s' (column %d) is not a number", path, no,
                          f[o->weight_col - 1], o->weight_col);
             break;
         }
-        if (o->time_col && nf >= o->time_col && !parse_number(f[o->time_col - 1], &t)) {
+        if (o->time_col && nf >= o->time_col && !ns__parse_double(f[o->time_col - 1], &t)) {
             s = ns__fail(err, NS_EFORMAT, "%s:%lld: timestamp '%s' (column %d) is not a number", path, no,
                          f[o->time_col - 1], o->time_col);
             break;
         }
         int positive = w >= o->min_weight;
         if (!positive) x->stats.below++;
-        s = add_entry(x, base, us, strlen(us), is, t, no, positive, b);
+        s = add_entry(x, base, us, strlen(us), is, t, no, positive, b, err);
     }
-    if (s == NS_OK && got < 0) s = got == -1 ? NS_EIO : NS_ENOMEM;
+    if (s == NS_OK && got < 0) s = got == -1 ? NS_EIO : ns__nomem(err, "a line", (double)lr.line_cap * 2);
     ns__lines_close(&lr);
     return s;
 }
@@ -284,7 +254,7 @@ ns_status ns_inter_load(ns_inter **out, const char *path, const ns_inter_opts *o
     if (o->min_user < 1 || o->min_item < 1)
         return ns__fail(err, NS_EINVAL, "min-user and min-item must be >= 1");
     if (isnan(o->min_weight)) return ns__fail(err, NS_EINVAL, "min-weight is not a number");
-    ns_inter *x = calloc(1, sizeof *x);
+    ns_inter *x = ns__calloc(1, sizeof *x, "interactions", err);
     if (!x) return NS_ENOMEM;
     x->opts = *o;
     entries b = {0};
@@ -292,26 +262,26 @@ ns_status ns_inter_load(ns_inter **out, const char *path, const ns_inter_opts *o
     int32_t *mu = NULL, *mi = NULL;
     ns_status s;
     if (base) {
-        s = ns__vocab_clone(&x->users, base->users);
-        if (s == NS_OK) s = ns__vocab_clone(&x->items, base->items);
+        s = ns__vocab_clone(&x->users, base->users, err);
+        if (s == NS_OK) s = ns__vocab_clone(&x->items, base->items, err);
     } else {
-        s = ns_vocab_create(&x->users);
-        if (s == NS_OK) s = ns_vocab_create(&x->items);
+        s = ns_vocab_create(&x->users, err);
+        if (s == NS_OK) s = ns_vocab_create(&x->items, err);
     }
     if (s == NS_OK) s = read_lines(x, path, o, base != NULL, &b, err);
     if (s == NS_OK) b.n = drop_repeats(b.a, b.n, &x->stats.repeats);
     if (s == NS_OK && !base) {
         int32_t nu = ns_vocab_size(x->users), ni = ns_vocab_size(x->items);
-        cu = malloc((size_t)(nu ? nu : 1) * sizeof *cu);
-        ci = malloc((size_t)(ni ? ni : 1) * sizeof *ci);
-        if (!cu || !ci) s = NS_ENOMEM;
+        if (!(cu = ns__malloc((size_t)nu, sizeof *cu, "the user counts", err)) ||
+            !(ci = ns__malloc((size_t)ni, sizeof *ci, "the item counts", err)))
+            s = NS_ENOMEM;
         if (s == NS_OK) {
             int64_t before = b.n;
             b.n = k_core(x, b.a, b.n, o->min_user, o->min_item, cu, ci);
             x->stats.cored = before - b.n;
-            s = ns__vocab_prune(x->users, 0, 1, 0, &mu);
+            s = ns__vocab_prune(x->users, 0, 1, 0, &mu, err);
         }
-        if (s == NS_OK) s = ns__vocab_prune(x->items, 0, 1, 0, &mi);
+        if (s == NS_OK) s = ns__vocab_prune(x->items, 0, 1, 0, &mi, err);
         if (s == NS_OK) {
             x->stats.users_dropped = nu - ns_vocab_size(x->users);
             x->stats.items_dropped = ni - ns_vocab_size(x->items);
@@ -328,7 +298,7 @@ ns_status ns_inter_load(ns_inter **out, const char *path, const ns_inter_opts *o
                          path, (long long)st->lines, (long long)st->below, (long long)st->unknown,
                          (long long)st->cored);
     }
-    if (s == NS_OK) s = build(x, b.a, b.n);
+    if (s == NS_OK) s = build(x, b.a, b.n, err);
     free(b.a), free(cu), free(ci), free(mu), free(mi);
     if (s != NS_OK) {
         ns_inter_free(x);
@@ -339,20 +309,20 @@ ns_status ns_inter_load(ns_inter **out, const char *path, const ns_inter_opts *o
 }
 
 ns_status ns__inter_from_csr(ns_inter **out, const ns_vocab *users, const ns_vocab *items, const int64_t *start,
-                             const int32_t *seq) {
-    ns_inter *x = calloc(1, sizeof *x);
+                             const int32_t *seq, ns_error *err) {
+    ns_inter *x = ns__calloc(1, sizeof *x, "interactions", err);
     if (!x) return NS_ENOMEM;
     ns_inter_opts_default(&x->opts);
-    ns_status s = ns__vocab_clone(&x->users, users);
-    if (s == NS_OK) s = ns__vocab_clone(&x->items, items);
+    ns_status s = ns__vocab_clone(&x->users, users, err);
+    if (s == NS_OK) s = ns__vocab_clone(&x->items, items, err);
     int32_t nu = ns_vocab_size(users);
     int64_t n = start[nu];
     if (s == NS_OK) {
         x->n = n;
-        x->start = malloc(((size_t)nu + 1) * sizeof *x->start);
-        x->seq = malloc((size_t)(n ? n : 1) * sizeof *x->seq);
-        x->sorted = malloc((size_t)(n ? n : 1) * sizeof *x->sorted);
-        if (!x->start || !x->seq || !x->sorted) s = NS_ENOMEM;
+        if (!(x->start = ns__malloc((size_t)nu + 1, sizeof *x->start, "the users' offsets", err)) ||
+            !(x->seq = ns__malloc((size_t)n, sizeof *x->seq, "the positives", err)) ||
+            !(x->sorted = ns__malloc((size_t)n, sizeof *x->sorted, "the sorted positives", err)))
+            s = NS_ENOMEM;
     }
     if (s != NS_OK) {
         ns_inter_free(x);
@@ -371,12 +341,14 @@ ns_status ns__inter_from_csr(ns_inter **out, const ns_vocab *users, const ns_voc
 
 ns_status ns_inter_split_last(const ns_inter *all, ns_inter **train, ns_inter **test, ns_error *err) {
     int32_t nu = ns_vocab_size(all->users), ni = ns_vocab_size(all->items);
-    int64_t *st = malloc(((size_t)nu + 1) * sizeof *st), *ss = malloc(((size_t)nu + 1) * sizeof *ss);
-    int32_t *qt = malloc((size_t)all->n * sizeof *qt), *qs = malloc(((size_t)nu ? (size_t)nu : 1) * sizeof *qs);
+    ns__err_clear(err);
+    int64_t *st = ns__malloc(2 * ((size_t)nu + 1), sizeof *st, "the split's offsets", err), *ss = st ? st + nu + 1 : NULL;
+    int32_t *qt = st ? ns__malloc((size_t)all->n + (size_t)nu, sizeof *qt, "the split's positives", err) : NULL;
+    int32_t *qs = qt ? qt + all->n : NULL;
     ns_vocab *users = NULL, *items = NULL;
-    ns_status s = st && ss && qt && qs ? NS_OK : NS_ENOMEM;
-    if (s == NS_OK) s = ns__vocab_clone(&users, all->users);
-    if (s == NS_OK) s = ns__vocab_clone(&items, all->items);
+    ns_status s = qt ? NS_OK : NS_ENOMEM;
+    if (s == NS_OK) s = ns__vocab_clone(&users, all->users, err);
+    if (s == NS_OK) s = ns__vocab_clone(&items, all->items, err);
     *train = *test = NULL;
     if (s == NS_OK) {
         st[0] = ss[0] = 0;
@@ -391,9 +363,9 @@ ns_status ns_inter_split_last(const ns_inter *all, ns_inter **train, ns_inter **
             ss[u + 1] = ss[u] + (n - keep);
             if (n > keep) qs[ss[u]] = a[n - 1];
         }
-        s = ns__inter_from_csr(train, users, items, st, qt);
+        s = ns__inter_from_csr(train, users, items, st, qt, err);
     }
-    if (s == NS_OK) s = ns__inter_from_csr(test, users, items, ss, qs);
+    if (s == NS_OK) s = ns__inter_from_csr(test, users, items, ss, qs, err);
     if (s == NS_OK) (*train)->opts = (*test)->opts = all->opts;
     if (s == NS_OK && ss[nu] == 0)
         s = ns__fail(err, NS_EEMPTY, "leave-last-out: no user has two positives, nothing to hold out");
@@ -402,6 +374,6 @@ ns_status ns_inter_split_last(const ns_inter *all, ns_inter **train, ns_inter **
         *train = *test = NULL;
     }
     ns_vocab_free(users), ns_vocab_free(items);
-    free(st), free(ss), free(qt), free(qs);
+    free(st), free(qt);
     return s;
 }

@@ -20,6 +20,6 @@ struct ns_inter {
 /* Interactions over copies of `users` and `items` from CSR tables (start:
  * users + 1 offsets, seq: items per user in time order). */
 ns_status ns__inter_from_csr(ns_inter **out, const ns_vocab *users, const ns_vocab *items, const int64_t *start,
-                             const int32_t *seq);
+                             const int32_t *seq, ns_error *err);
 
 #endif

@@ -245,7 +245,7 @@ ns_status ns_rec_train(ns_rec **out, ns_inter *train, ns_inter *test, const ns_t
         if (s == NS_OK) s = train_mf(r->m, train, o, cb, user, interval, err);
     } else if (s == NS_OK) {
         ns_corpus *c = NULL;
-        s = ns__corpus_from_ids(&c, train->items, train->start, ns_vocab_size(train->users), train->seq);
+        s = ns__corpus_from_ids(&c, train->items, train->start, ns_vocab_size(train->users), train->seq, err);
         if (s == NS_OK) s = ns_model_create(&r->m, train->items, o, err);
         if (s == NS_OK) s = ns_train_words(r->m, c, o, cb, user, interval, err);
         if (s == NS_OK) s = ns__rec_prepare(r);

@@ -15,13 +15,13 @@
 #include "eval/emb.h"
 
 #include "core/core.h"
+#include "core/parse.h"
+#include "data/reader.h"
 #include "data/vocab.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/types.h>
 #include <string.h>
 
 typedef struct question {
@@ -36,11 +36,11 @@ typedef struct qset {
     int32_t nsec, capsec;
 } qset;
 
-static ns_status add_section(qset *qs, const char *name) {
+static ns_status add_section(qset *qs, const char *name, ns_error *err) {
     if (qs->nsec == qs->capsec) {
         int32_t cap = qs->capsec ? qs->capsec * 2 : 16;
         ns_analogy_section *t = realloc(qs->sec, (size_t)cap * sizeof *t);
-        if (!t) return NS_ENOMEM;
+        if (!t) return ns__nomem(err, "the analogy sections", (double)cap * sizeof *t);
         qs->sec = t;
         qs->capsec = cap;
     }
@@ -52,46 +52,34 @@ static ns_status add_section(qset *qs, const char *name) {
 
 static ns_status read_questions(const ns_emb *e, const char *path, int32_t R, int case_sensitive,
                                 qset *qs, ns_error *err) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return ns__fail(err, NS_EIO, "%s: cannot open: %s", path, strerror(errno));
-    char *line = NULL;
-    size_t cap = 0;
-    long long no = 0;
-    ns_status s = NS_OK;
-    ssize_t n;
-    while ((n = getline(&line, &cap, f)) >= 0) {
-        no++;
-        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r' || line[n - 1] == ' ')) line[--n] = 0;
+    ns_lines lr;
+    ns_status s = ns__lines_open(&lr, path, err);
+    if (s != NS_OK) return s;
+    char *line;
+    size_t len;
+    int got;
+    while (s == NS_OK && (got = ns__lines_next(&lr, &line, &len, err)) > 0) {
         char *p = line;
         while (*p == ' ' || *p == '\t') p++;
         if (!*p) continue;
         if (*p == ':') {
             p++;
             while (*p == ' ') p++;
-            if ((s = add_section(qs, p)) != NS_OK) break;
+            for (size_t n = strlen(p); n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t');) p[--n] = '\0';
+            s = add_section(qs, p, err);
             continue;
         }
-        if (qs->nsec == 0 && (s = add_section(qs, "questions")) != NS_OK) break;
-        char *tok[5];
-        int nt = 0;
-        for (char *t = strtok(p, " \t"); t; t = strtok(NULL, " \t")) {
-            if (nt == 5) break;
-            tok[nt++] = t;
-        }
+        if (qs->nsec == 0 && (s = add_section(qs, "questions", err)) != NS_OK) break;
+        char *tok[4];
+        int nt = ns__fields(p, 0, tok, 4);
         if (nt != 4) {
-            s = ns__fail(err, NS_EFORMAT, "%s:%lld: expected 4 words, found %s%d", path, no,
-                         nt == 5 ? "more than " : "", nt == 5 ? 4 : nt);
+            s = ns__fail(err, NS_EFORMAT, "%s:%lld: expected 4 words, found %s%d", lr.name, lr.no,
+                         nt > 4 ? "more than " : "", nt > 4 ? 4 : nt);
             break;
         }
-        if (qs->n == qs->cap) {
-            int64_t c2 = qs->cap ? qs->cap * 2 : 1024;
-            question *t = realloc(qs->q, (size_t)c2 * sizeof *t);
-            if (!t) {
-                s = NS_ENOMEM;
-                break;
-            }
-            qs->q = t;
-            qs->cap = c2;
+        if (!ns__grow((void **)&qs->q, &qs->cap, qs->n + 1, sizeof *qs->q)) {
+            s = ns__nomem(err, "the questions", (double)(qs->n + 1) * 2 * sizeof *qs->q);
+            break;
         }
         question *q = &qs->q[qs->n++];
         q->section = qs->nsec - 1;
@@ -102,9 +90,9 @@ static ns_status read_questions(const ns_emb *e, const char *path, int32_t R, in
             q->w[i] = id >= 0 && id < R ? id : -1;
         }
     }
-    free(line);
-    fclose(f);
-    if (s == NS_OK && qs->n == 0) s = ns__fail(err, NS_EEMPTY, "%s: no questions in the file", path);
+    if (s == NS_OK && got < 0) s = got == -1 ? NS_EIO : ns__nomem(err, "a line", (double)lr.line_cap * 2);
+    if (s == NS_OK && qs->n == 0) s = ns__fail(err, NS_EEMPTY, "%s: no questions in the file", lr.name);
+    ns__lines_close(&lr);
     return s;
 }
 
@@ -142,8 +130,7 @@ ns_status ns__eval_analogy(const ns_emb *e, const char *path, int32_t restrict_n
     ns_status s = read_questions(e, path, R, case_sensitive, &qs, err);
     if (s != NS_OK) goto done;
     /* Give each distinct word of a covered question a cache row. */
-    slot = malloc((size_t)R * sizeof *slot);
-    if (!slot) {
+    if (!(slot = ns__malloc((size_t)R, sizeof *slot, "the analogy word slots", err))) {
         s = NS_ENOMEM;
         goto done;
     }
@@ -157,7 +144,8 @@ ns_status ns__eval_analogy(const ns_emb *e, const char *path, int32_t restrict_n
             if (slot[q->w[j]] < 0) slot[q->w[j]] = distinct++;
     }
     int cached = (double)distinct * (double)R * sizeof(float) <= max_cache_bytes;
-    cache = ns__alloc_aligned(cached ? (size_t)(distinct ? distinct : 1) : 3, (size_t)R * sizeof(float));
+    cache = ns__aligned(cached ? (size_t)(distinct ? distinct : 1) : 3, (size_t)R * sizeof(float),
+                        "the analogy similarity cache", err);
     if (!cache) {
         s = NS_ENOMEM;
         goto done;
@@ -198,6 +186,7 @@ done:
 
 ns_status ns_eval_analogy(const ns_emb *e, const char *path, int32_t restrict_n,
                           int case_sensitive, ns_analogy_report *out, ns_error *err) {
+    ns__err_clear(err);
     return ns__eval_analogy(e, path, restrict_n, case_sensitive, (double)(1u << 30), out, err);
 }
 

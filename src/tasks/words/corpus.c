@@ -42,8 +42,9 @@ typedef struct ids_buf {
     int64_t n, cap;
 } ids_buf;
 
-static ns_status push(ids_buf *b, int32_t id) {
-    if (!ns__grow((void **)&b->a, &b->cap, b->n + 1, sizeof *b->a)) return NS_ENOMEM;
+static ns_status push(ids_buf *b, int32_t id, ns_error *err) {
+    if (!ns__grow((void **)&b->a, &b->cap, b->n + 1, sizeof *b->a))
+        return ns__nomem(err, "the corpus's word ids", 2.0 * (double)b->cap * sizeof *b->a);
     b->a[b->n++] = id;
     return NS_OK;
 }
@@ -59,8 +60,8 @@ static ns_status read_tokens(const char *path, ns_vocab *v, ids_buf *out, ns_err
     if (s != NS_OK) return s;
     const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
     enum { BUF = 1 << 20 };
-    char *buf = malloc(BUF), *tok = malloc(MAX_TOKEN);
-    if (!buf || !tok) {
+    char *buf = ns__malloc(BUF, 1, "the read buffer", err), *tok = buf ? ns__malloc(MAX_TOKEN, 1, "a token", err) : NULL;
+    if (!tok) {
         s = NS_ENOMEM;
         goto done;
     }
@@ -93,13 +94,13 @@ static ns_status read_tokens(const char *path, ns_vocab *v, ids_buf *out, ns_err
             }
             if (tlen) {
                 int32_t id;
-                if ((s = ns_vocab_add(v, tok, tlen, 1, &id)) != NS_OK) goto done;
-                if ((s = push(out, id)) != NS_OK) goto done;
+                if ((s = ns_vocab_add(v, tok, tlen, 1, &id, err)) != NS_OK) goto done;
+                if ((s = push(out, id, err)) != NS_OK) goto done;
                 tlen = 0;
             }
             if (c == '\n') {
                 line++;
-                if (out->n && out->a[out->n - 1] != -1 && (s = push(out, -1)) != NS_OK)
+                if (out->n && out->a[out->n - 1] != -1 && (s = push(out, -1, err)) != NS_OK)
                     goto done;
             }
         }
@@ -113,10 +114,10 @@ done:
 }
 
 /* Remaps raw ids in place and records sentence starts. */
-static ns_status cut_sentences(ns_corpus *c, ids_buf *b, const int32_t *map,
-                               const ns_corpus_opts *o) {
+static ns_status cut_sentences(ns_corpus *c, ids_buf *b, const int32_t *map, const ns_corpus_opts *o,
+                               ns_error *err) {
     int64_t cap = 1024, n_sent = 0, w = 0, start = 0;
-    int64_t *sent = malloc((size_t)cap * sizeof *sent);
+    int64_t *sent = ns__malloc((size_t)cap, sizeof *sent, "the sentence starts", err);
     if (!sent) return NS_ENOMEM;
     for (int64_t i = 0; i <= b->n; i++) {
         int32_t raw = i < b->n ? b->a[i] : -1;
@@ -129,7 +130,7 @@ static ns_status cut_sentences(ns_corpus *c, ids_buf *b, const int32_t *map,
                 int64_t *t = realloc(sent, (size_t)(cap *= 2) * sizeof *t);
                 if (!t) {
                     free(sent);
-                    return NS_ENOMEM;
+                    return ns__nomem(err, "the sentence starts", (double)cap * sizeof *t);
                 }
                 sent = t;
             }
@@ -153,13 +154,14 @@ ns_status ns_corpus_load(ns_corpus **out, const char *path, const ns_corpus_opts
         return ns__fail(err, NS_EINVAL,
                         "corpus options: max_sentence and min_count must be >= 1, "
                         "max_vocab >= 0");
+    ns__err_clear(err);
     const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
-    ns_corpus *c = calloc(1, sizeof *c);
+    ns_corpus *c = ns__calloc(1, sizeof *c, "a corpus", err);
     if (!c) return NS_ENOMEM;
     ids_buf b = {0};
     int32_t *map = NULL;
     int32_t keep = base ? ns_vocab_size(base) : 0;
-    ns_status s = base ? ns__vocab_clone(&c->vocab, base) : ns_vocab_create(&c->vocab);
+    ns_status s = base ? ns__vocab_clone(&c->vocab, base, err) : ns_vocab_create(&c->vocab, err);
     if (s != NS_OK) goto fail;
     int64_t before = ns_vocab_total(c->vocab);
     if ((s = read_tokens(path, c->vocab, &b, err)) != NS_OK) goto fail;
@@ -174,7 +176,7 @@ ns_status ns_corpus_load(ns_corpus **out, const char *path, const ns_corpus_opts
     int64_t top_count = top >= 0 ? ns_vocab_count(c->vocab, top) : 0;
     char top_word[64] = "";
     if (top >= 0) snprintf(top_word, sizeof top_word, "%.60s", ns_vocab_word(c->vocab, top));
-    if ((s = ns__vocab_prune(c->vocab, keep, o->min_count, o->max_vocab, &map)) != NS_OK)
+    if ((s = ns__vocab_prune(c->vocab, keep, o->min_count, o->max_vocab, &map, err)) != NS_OK)
         goto fail;
     if (ns_vocab_size(c->vocab) == 0) {
         s = ns__fail(err, NS_EEMPTY,
@@ -183,7 +185,7 @@ ns_status ns_corpus_load(ns_corpus **out, const char *path, const ns_corpus_opts
                      name, (long long)o->min_count, top_word, (long long)top_count);
         goto fail;
     }
-    if ((s = cut_sentences(c, &b, map, o)) != NS_OK) goto fail;
+    if ((s = cut_sentences(c, &b, map, o, err)) != NS_OK) goto fail;
     if (c->n_tokens == 0) {
         s = ns__fail(err, NS_EEMPTY, "%s: no token of the file is in the vocabulary", name);
         goto fail;
@@ -216,14 +218,14 @@ const int32_t *ns_corpus_sentence(const ns_corpus *c, int64_t s, int64_t *len) {
 }
 
 ns_status ns__corpus_from_ids(ns_corpus **out, const ns_vocab *vocab, const int64_t *start, int64_t n_sent,
-                              const int32_t *ids) {
-    ns_corpus *c = calloc(1, sizeof *c);
+                              const int32_t *ids, ns_error *err) {
+    ns_corpus *c = ns__calloc(1, sizeof *c, "a corpus", err);
     if (!c) return NS_ENOMEM;
     int64_t n = start[n_sent] - start[0];
-    ns_status s = ns__vocab_clone(&c->vocab, vocab);
-    c->ids = malloc((size_t)(n ? n : 1) * sizeof *c->ids);
-    c->sent = malloc(((size_t)n_sent + 1) * sizeof *c->sent);
-    if (s == NS_OK && (!c->ids || !c->sent)) s = NS_ENOMEM;
+    ns_status s = ns__vocab_clone(&c->vocab, vocab, err);
+    if (s == NS_OK && (!(c->ids = ns__malloc((size_t)n, sizeof *c->ids, "the corpus ids", err)) ||
+                       !(c->sent = ns__malloc((size_t)n_sent + 1, sizeof *c->sent, "the sentence starts", err))))
+        s = NS_ENOMEM;
     if (s != NS_OK) {
         ns_corpus_free(c);
         return s;

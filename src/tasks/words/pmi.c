@@ -101,8 +101,8 @@ ns_status ns_pmi_compare(const ns_model *m, const ns_corpus *c, int32_t top_n, i
             np++;
         }
     out->n_pairs = np;
-    out->pearson = ns_pearson(a, b, np);
-    out->spearman = ns_spearman(a, b, np);
+    ns_pearson(a, b, np, &out->pearson, err);
+    if ((st = ns_spearman(a, b, np, &out->spearman, err)) != NS_OK) goto done;
     out->mean_offset = s_off / (double)np;
     out->median_offset = median(d1, np);
     out->mean_shift = s_shift / (double)np;

@@ -1,21 +1,22 @@
 /*
  * similarity.c - word-similarity evaluation (WordSim-353 and the like):
  * Spearman's rho between human scores and cosines, with average ranks for
- * ties; pairs with an unknown word are counted and left out.
+ * ties; pairs with an unknown word are counted and left out. The file goes
+ * through the line reader (.gz and stdin work; '#' and blank lines are
+ * skipped).
  */
 #include "eval/emb.h"
 
 #include "core/core.h"
+#include "core/parse.h"
+#include "data/reader.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <sys/types.h>
 #include <string.h>
 
-double ns_pearson(const double *x, const double *y, int64_t n) {
+static double pearson(const double *x, const double *y, int64_t n) {
     if (n < 2) return NAN;
     double mx = 0, my = 0;
     for (int64_t i = 0; i < n; i++) mx += x[i], my += y[i];
@@ -30,6 +31,12 @@ double ns_pearson(const double *x, const double *y, int64_t n) {
     return sxy / sqrt(sxx * syy);
 }
 
+ns_status ns_pearson(const double *x, const double *y, int64_t n, double *out, ns_error *err) {
+    ns__err_clear(err);
+    *out = pearson(x, y, n);
+    return NS_OK;
+}
+
 typedef struct ranked {
     double v;
     int64_t i;
@@ -41,9 +48,9 @@ static int by_value(const void *a, const void *b) {
 }
 
 /* Average ranks (1-based) of x into r. */
-static int ranks(const double *x, int64_t n, double *r) {
-    ranked *t = malloc((size_t)n * sizeof *t);
-    if (!t) return 0;
+static ns_status ranks(const double *x, int64_t n, double *r, ns_error *err) {
+    ranked *t = ns__malloc((size_t)n, sizeof *t, "the ranks", err);
+    if (!t) return NS_ENOMEM;
     for (int64_t i = 0; i < n; i++) t[i] = (ranked){x[i], i};
     qsort(t, (size_t)n, sizeof *t, by_value);
     for (int64_t i = 0; i < n;) {
@@ -54,62 +61,49 @@ static int ranks(const double *x, int64_t n, double *r) {
         i = j + 1;
     }
     free(t);
-    return 1;
+    return NS_OK;
 }
 
-double ns_spearman(const double *x, const double *y, int64_t n) {
-    if (n < 2) return NAN;
-    double *rx = malloc((size_t)n * sizeof *rx), *ry = malloc((size_t)n * sizeof *ry);
-    double rho = NAN;
-    if (rx && ry && ranks(x, n, rx) && ranks(y, n, ry)) rho = ns_pearson(rx, ry, n);
+ns_status ns_spearman(const double *x, const double *y, int64_t n, double *out, ns_error *err) {
+    ns__err_clear(err);
+    *out = NAN;
+    if (n < 2) return NS_OK;
+    double *rx = ns__malloc((size_t)n, 2 * sizeof *rx, "the ranks", err);
+    if (!rx) return NS_ENOMEM;
+    ns_status s = ranks(x, n, rx, err);
+    if (s == NS_OK) s = ranks(y, n, rx + n, err);
+    if (s == NS_OK) *out = pearson(rx, rx + n, n);
     free(rx);
-    free(ry);
-    return rho;
-}
-
-/* Splits on commas, tabs and spaces; returns the number of fields (<= max). */
-static int split(char *s, char **f, int max) {
-    int n = 0;
-    for (char *t = strtok(s, ",\t "); t && n < max; t = strtok(NULL, ",\t ")) f[n++] = t;
-    return n;
-}
-
-static int parse_number(const char *s, double *v) {
-    char *end;
-    *v = strtod(s, &end);
-    return end != s && *end == '\0' && isfinite(*v);
+    return s;
 }
 
 ns_status ns_eval_similarity(const ns_emb *e, const char *path, int case_sensitive,
                              ns_similarity_report *out, ns_error *err) {
+    ns__err_clear(err);
     memset(out, 0, sizeof *out);
     out->spearman = out->pearson = NAN;
-    FILE *f = fopen(path, "rb");
-    if (!f) return ns__fail(err, NS_EIO, "%s: cannot open: %s", path, strerror(errno));
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
-    long long no = 0;
-    int64_t m = 0, mcap = 0;
+    ns_lines lr;
+    ns_status s = ns__lines_open(&lr, path, err);
+    if (s != NS_OK) return s;
+    char *line;
+    size_t len;
+    int got, first = 1; /* the first data line may be a header */
+    int64_t m = 0, hcap = 0, mcap = 0;
     double *human = NULL, *model = NULL;
-    int first = 1; /* the first non-empty line may be a header */
-    ns_status s = NS_OK;
-    while ((n = getline(&line, &cap, f)) >= 0) {
-        no++;
-        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) line[--n] = 0;
+    while (s == NS_OK && (got = ns__lines_next_data(&lr, &line, &len, err)) > 0) {
+        /* Comma, tab or space separated: commas become spaces. */
+        for (char *c = line; *c; c++)
+            if (*c == ',') *c = ' ';
         char *fld[3];
-        char *p = line;
-        while (isspace((unsigned char)*p)) p++;
-        if (!*p || *p == '#') continue;
-        int nf = split(p, fld, 3);
+        int nf = ns__fields(line, 0, fld, 3);
         double score;
         int header_ok = first;
         first = 0;
-        if (nf < 3 || !parse_number(fld[2], &score)) {
+        if (nf < 3 || !ns__parse_double(fld[2], &score)) {
             if (header_ok) continue;
-            s = ns__fail(err, NS_EFORMAT, "%s:%lld: expected 'word1 word2 score'%s", path, no,
+            s = ns__fail(err, NS_EFORMAT, "%s:%lld: expected 'word1 word2 score'%s", lr.name, lr.no,
                          nf < 3 ? "" : ": the score is not a number");
-            goto done;
+            break;
         }
         out->pairs++;
         if (!case_sensitive)
@@ -117,32 +111,24 @@ ns_status ns_eval_similarity(const ns_emb *e, const char *path, int case_sensiti
                 for (char *c = fld[i]; *c; c++) *c = (char)tolower((unsigned char)*c);
         int32_t a = ns_emb_find(e, fld[0]), b = ns_emb_find(e, fld[1]);
         if (a < 0 || b < 0) continue;
-        if (m == mcap) {
-            mcap = mcap ? mcap * 2 : 512;
-            double *h = realloc(human, (size_t)mcap * sizeof *h), *md;
-            if (h) human = h;
-            md = realloc(model, (size_t)mcap * sizeof *md);
-            if (md) model = md;
-            if (!h || !md) {
-                s = NS_ENOMEM;
-                goto done;
-            }
+        if (!ns__grow((void **)&human, &hcap, m + 1, sizeof *human) ||
+            !ns__grow((void **)&model, &mcap, m + 1, sizeof *model)) {
+            s = ns__nomem(err, "the similarity scores", (double)(m + 1) * 16);
+            break;
         }
         human[m] = score;
         model[m] = e->k->dot(ns_emb_row(e, a), ns_emb_row(e, b), e->klen);
         m++;
     }
-    if (out->pairs == 0) {
-        s = ns__fail(err, NS_EEMPTY, "%s: no word pairs in the file", path);
-        goto done;
+    if (s == NS_OK && got < 0) s = got == -1 ? NS_EIO : ns__nomem(err, "a line", (double)lr.line_cap * 2);
+    if (s == NS_OK && out->pairs == 0) s = ns__fail(err, NS_EEMPTY, "%s: no word pairs in the file", lr.name);
+    if (s == NS_OK) {
+        out->covered = m;
+        out->pearson = pearson(human, model, m);
+        s = ns_spearman(human, model, m, &out->spearman, err);
     }
-    out->covered = m;
-    out->spearman = ns_spearman(human, model, m);
-    out->pearson = ns_pearson(human, model, m);
-done:
-    free(line);
+    ns__lines_close(&lr);
     free(human);
     free(model);
-    fclose(f);
     return s;
 }
