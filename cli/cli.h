@@ -54,9 +54,9 @@ int report_error(ns_status s, const ns_error *err);
  * otherwise, one line per finished epoch. */
 typedef struct progress_state {
     int tty, quiet;
-    int epochs;
-    int live;          /* a live line is on screen */
-    const char *unit;  /* what a unit of work is: "words", "pairs" */
+    int live;                /* a live line is on screen */
+    int threads;             /* of the run (steps/s from units/s/thread) */
+    const char *checkpoint;  /* the checkpoint's path, for its messages */
 } progress_state;
 int on_progress(const ns_progress *p, void *user);
 /* "1,10,100" into ks (at most max); returns their number or -1. */

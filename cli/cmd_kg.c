@@ -36,39 +36,6 @@ static int load_filter(const ns_kg *m, const str_list *files, const ns_triples *
     return code;
 }
 
-typedef struct kg_progress_state {
-    int tty, quiet;
-    ns_kg *m;
-    const char *checkpoint;   /* saved at every pause, or NULL */
-    int failed;
-} kg_progress_state;
-
-static int on_kg_progress(const ns_kg_progress *p, void *user) {
-    kg_progress_state *ps = user;
-    if (p->paused && ps->checkpoint) {
-        ns_error err = {{0}};
-        if (ns_kg_save(ps->m, ps->checkpoint, &err) != NS_OK) {
-            fprintf(stderr, "%snegsamp: checkpoint: %s\n", ps->tty ? "\n" : "", err.msg);
-            ps->failed = 1;
-            return 1;
-        }
-    }
-    if (ps->quiet) return 0;
-    if (p->valid_mrr > 0) {
-        fprintf(stderr, "%sstep %lld/%lld: valid filtered MRR %.4f (best %.4f at step %lld), %.0fs\n",
-                ps->tty ? "\r" : "", (long long)p->step, (long long)p->steps, p->valid_mrr, p->best_mrr,
-                (long long)p->best_step, p->seconds);
-        return 0;
-    }
-    if (p->paused) return 0;
-    double eta = p->step > 0 ? p->seconds * (double)(p->steps - p->step) / (double)p->step : 0;
-    fprintf(stderr, "%sstep %lld/%lld  loss %.4f  lr %.2g  %.1f steps/s  eta %.0fs%s", ps->tty ? "\r" : "",
-            (long long)p->step, (long long)p->steps, p->loss, p->lr, p->seconds > 0 ? p->step / p->seconds : 0,
-            eta, ps->tty ? "  " : "\n");
-    fflush(stderr);
-    return 0;
-}
-
 static int parse_choice(const char *cmd, const char *opt, const char *v, const char *const *names, int n) {
     for (int i = 0; i < n; i++)
         if (!strcmp(v, names[i])) return i;
@@ -145,7 +112,7 @@ int cmd_kg_train(int argc, char **argv) {
         {"patience", OPT_INT, &patience, "N", "stop after N validations without a better MRR; the model keeps the best [0 = never]"},
         {"valid-max", OPT_I64, &valid_max, "N", "validate on the first N triples of -valid [all]"},
         {"filter", OPT_LIST, &filters, "FILE", "validation: also filter these known triples (repeatable; training and validation triples always are)"},
-        {"checkpoint", OPT_FLAG, &checkpoint, "", "write PREFIX.model at every -valid-every pause (resume with -resume)"},
+        {"checkpoint", OPT_FLAG, &checkpoint, "", "write PREFIX.checkpoint at every -valid-every pause (resume with -resume PREFIX.checkpoint); PREFIX.model is the final (best validated) model"},
         {"threads|thread", OPT_INT, &threads, "N", "worker threads (Hogwild; also for validation) [2]"},
         {"seed", OPT_I64, &seed, "N", "random seed; 1 thread + same seed = same result [1]"},
         {"progress", OPT_DOUBLE, &interval, "SEC", "seconds between progress lines [1 on a terminal, 10 otherwise]"},
@@ -242,12 +209,15 @@ int cmd_kg_train(int argc, char **argv) {
         const ns_triples *known[2] = {train, valid};
         if ((code = load_filter(m, &filters, known, 2, &filter)) != 0) goto done;
     }
-    kg_progress_state ps = {isatty(STDERR_FILENO), quiet, m, checkpoint ? path : NULL, 0};
-    if (interval <= 0) interval = ps.tty ? 1.0 : 10.0;
-    s = ns_kg_train(m, train, valid, filter, &o, on_kg_progress, &ps, interval, &err);
-    if (ps.tty && !quiet) fputc('\n', stderr);
+    char *ckpt = checkpoint ? join(output, ".checkpoint") : NULL;
+    progress_state ps = {isatty(STDERR_FILENO), quiet, 0, o.threads, ckpt};
+    ns_train_hooks hooks = {on_progress, &ps, interval > 0 ? interval : ps.tty ? 1.0 : 10.0, ckpt,
+                            checkpoint ? o.valid_every : 0, 0};
+    s = checkpoint && !ckpt ? NS_ENOMEM : ns_kg_train(m, train, valid, filter, &o, &hooks, &err);
+    free(ckpt);
+    if (ps.live) fputc('\n', stderr);
     if (s != NS_OK) {
-        code = ps.failed ? EXIT_DATA : report_error(s, &err);
+        code = report_error(s, &err);
         goto done;
     }
     if ((s = ns_kg_save(m, path, &err)) != NS_OK) code = report_error(s, &err);

@@ -104,9 +104,9 @@ int cmd_pairs_train(int argc, char **argv) {
         code = report_error(s, &err);
         goto done;
     }
-    progress_state ps = {isatty(STDERR_FILENO), quiet, o.epochs, 0, "pairs"};
-    if (interval <= 0) interval = ps.tty ? 1.0 : 10.0;
-    if ((s = ns_train_pairs(m, p, &o, on_progress, &ps, interval, &err)) != NS_OK) {
+    progress_state ps = {isatty(STDERR_FILENO), quiet, 0, o.threads, NULL};
+    ns_train_hooks hooks = {on_progress, &ps, interval > 0 ? interval : ps.tty ? 1.0 : 10.0, NULL, 0, 0};
+    if ((s = ns_train_pairs(m, p, &o, &hooks, &err)) != NS_OK) {
         code = report_error(s, &err);
         goto done;
     }

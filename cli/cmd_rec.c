@@ -175,10 +175,15 @@ int cmd_rec_train(int argc, char **argv) {
     } else {
         train = all;
     }
-    progress_state ps = {isatty(STDERR_FILENO), quiet, o.epochs, 0, "positives"};
-    if (interval <= 0) interval = ps.tty ? 1.0 : 10.0;
-    if ((s = ns_rec_train(&rec, train, test, &o, on_progress, &ps, interval, &err)) != NS_OK)
+    progress_state ps = {isatty(STDERR_FILENO), quiet, 0, o.threads, NULL};
+    ns_train_hooks hooks = {on_progress, &ps, interval > 0 ? interval : ps.tty ? 1.0 : 10.0, NULL, 0, 0};
+    s = ns_rec_create(&rec, train, test, &o, &err);
+    ns_inter_free(train), ns_inter_free(test);
+    if (s == NS_OK) s = ns_rec_train(rec, &o, &hooks, &err);
+    if (s != NS_OK) {
+        ns_rec_free(rec);
         return report_error(s, &err);
+    }
     for (int i = 0; i < (item2vec ? 2 : 3) && code == 0; i++) {
         char *path = join(output, exts[i]);
         if (!path) {

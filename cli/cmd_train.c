@@ -17,20 +17,47 @@ static void fmt_time(double s, char *buf, size_t n) {
     else snprintf(buf, n, "%dh%02dm", (int)s / 3600, (int)s % 3600 / 60);
 }
 
+/* Ends a live line before a line of its own. */
+static void end_live(progress_state *ps) {
+    if (ps->live) fputc('\n', stderr), ps->live = 0;
+}
+
 int on_progress(const ns_progress *p, void *user) {
     progress_state *ps = user;
     if (ps->quiet) return 0;
     if (p->epoch_done) {
-        if (ps->live) fputc('\n', stderr), ps->live = 0;
-        fprintf(stderr, "epoch %d/%d done: mean loss %.5f, %.1fs elapsed\n", p->epoch_done,
-                ps->epochs, p->epoch_loss, p->elapsed_sec);
+        end_live(ps);
+        fprintf(stderr, "epoch %d/%d done: mean loss %.5f, %.1fs elapsed\n", p->epoch_done, p->epochs, p->epoch_loss,
+                p->elapsed_sec);
+        return 0;
+    }
+    if (p->paused) {
+        if (p->metric) {
+            end_live(ps);
+            if (p->epochs)
+                fprintf(stderr, "epoch %d/%d: valid %s %.4f (best %.4f after %lld %s), %.0fs\n", p->epoch, p->epochs,
+                        p->metric, p->valid, p->best, (long long)p->best_at, p->unit, p->elapsed_sec);
+            else
+                fprintf(stderr, "step %lld/%lld: valid %s %.4f (best %.4f at step %lld), %.0fs\n", (long long)p->done,
+                        (long long)p->total, p->metric, p->valid, p->best, (long long)p->best_at, p->elapsed_sec);
+        }
+        if (p->checkpointed && ps->checkpoint) {
+            end_live(ps);
+            fprintf(stderr, "checkpoint %s (%lld of %lld %s)\n", ps->checkpoint, (long long)p->done,
+                    (long long)p->total, p->unit);
+        }
         return 0;
     }
     char eta[32];
     fmt_time(p->eta_sec, eta, sizeof eta);
-    fprintf(stderr, "%sprogress %5.1f%%  epoch %d/%d  %s/s/thread %.0fk  lr %.6f  loss %.4f  eta %s%s",
-            ps->tty ? "\r" : "", 100 * p->fraction, p->epoch, ps->epochs, ps->unit, p->words_per_sec / 1e3,
-            p->lr, p->loss, eta, ps->tty ? "  " : "\n");
+    if (p->epochs)
+        fprintf(stderr, "%sprogress %5.1f%%  epoch %d/%d  %s/s/thread %.0fk  lr %.6f  loss %.4f  eta %s%s",
+                ps->tty ? "\r" : "", 100 * p->fraction, p->epoch, p->epochs, p->unit, p->units_per_sec / 1e3, p->lr,
+                p->loss, eta, ps->tty ? "  " : "\n");
+    else
+        fprintf(stderr, "%sstep %lld/%lld  loss %.4f  lr %.2g  %.1f steps/s  eta %s%s", ps->tty ? "\r" : "",
+                (long long)p->done, (long long)p->total, p->loss, p->lr, p->units_per_sec * ps->threads, eta,
+                ps->tty ? "  " : "\n");
     ps->live = ps->tty;
     fflush(stderr);
     return 0;
@@ -205,9 +232,9 @@ int cmd_train(ns_task task, int argc, char **argv) {
         code = report_error(s, &err);
         goto done;
     }
-    progress_state ps = {isatty(STDERR_FILENO), quiet, o.epochs, 0, "words"};
-    if (interval <= 0) interval = ps.tty ? 1.0 : 10.0;
-    if ((s = ns_train_words(m, c, &o, on_progress, &ps, interval, &err)) != NS_OK) {
+    progress_state ps = {isatty(STDERR_FILENO), quiet, 0, o.threads, NULL};
+    ns_train_hooks hooks = {on_progress, &ps, interval > 0 ? interval : ps.tty ? 1.0 : 10.0, NULL, 0, 0};
+    if ((s = ns_train_words(m, c, &o, &hooks, &err)) != NS_OK) {
         code = report_error(s, &err);
         goto done;
     }

@@ -78,6 +78,11 @@ typedef struct ns_corpus_opts {
     int32_t max_vocab;        /* keep at most this many words, 0 = no limit */
     int32_t max_sentence;     /* cut sentences longer than this (10000) */
     int lines_are_sentences;  /* 1: a line break ends a sentence (1) */
+    int fixed_vocab;          /* with a base: the base's words and counts
+                                 only (no word added, no count changed;
+                                 other tokens dropped): the text as a model
+                                 over that vocabulary sees it, e.g. to
+                                 resume its training (0) */
 } ns_corpus_opts;
 
 void ns_corpus_opts_default(ns_corpus_opts *o);
@@ -322,34 +327,73 @@ float *ns_model_row(ns_model *m, int which, int32_t id);
 /* Grows the model to cover `vocab`, whose first ns_vocab_size(model vocab)
  * words must be the model's words in the same order (as ns_corpus_load with
  * a base produces). Old rows are kept, new rows initialised as above;
- * the model's counts become vocab's. */
+ * the model's counts become vocab's, and its next training is a new run
+ * (continued training on new text, not a resume). */
 ns_status ns_model_extend(ns_model *m, const ns_vocab *vocab, ns_error *err);
 
 /* ---- training --------------------------------------------------------- */
 
+/* Where a training run stands, for every task. */
 typedef struct ns_progress {
-    double fraction;        /* 0..1 of all epochs */
-    int64_t tokens_done;    /* corpus tokens processed so far, all threads */
-    int32_t epoch;          /* current epoch, 1-based */
+    const char *unit;       /* what done and total count: "tokens", "pairs",
+                               "positives" or "steps" */
+    int64_t done, total;    /* units of work done (all threads) and in all */
+    double fraction;        /* done / total */
+    int32_t epoch, epochs;  /* the epoch under way (1-based) and in all;
+                               0 for step-counted tasks (knowledge graphs) */
     double lr;              /* current learning rate */
-    double words_per_sec;   /* input tokens per second per thread */
-    double loss;            /* mean loss per positive pair since the last report */
+    double units_per_sec;   /* units a second a thread */
+    double loss;            /* mean loss per positive since the last report */
     double elapsed_sec;
     double eta_sec;
     int32_t epoch_done;     /* > 0: this report closes that epoch */
     double epoch_loss;      /* with epoch_done: exact mean loss of that epoch */
+    int paused;             /* 1: every worker is stopped between steps (a
+                               validation or checkpoint pause); the callback
+                               may read or change the model */
+    const char *metric;     /* with paused: the name of the validation this
+                               pause made ("filtered MRR"), else NULL */
+    double valid;           /* with metric: its value */
+    double best;            /* the best validation so far (0: none) */
+    int64_t best_at;        /* `done` when it was measured */
+    int checkpointed;       /* with paused: the checkpoint was written */
 } ns_progress;
 
-/* Called from the thread that called ns_train_words, about every
- * `interval` seconds and once at the end of every epoch. Return non-zero to
- * stop training (NS_ECANCELED). */
+/* Called from the thread that called the trainer, about every
+ * hooks->report_every seconds, at the end of every epoch and at every
+ * pause. Return non-zero to stop training (NS_ECANCELED; the model stays
+ * usable, at the step where the workers stopped). */
 typedef int (*ns_progress_fn)(const ns_progress *p, void *user);
+
+/* What a training call reports and saves while it runs (every trainer
+ * takes one; NULL = no reports, no checkpoints). */
+typedef struct ns_train_hooks {
+    ns_progress_fn progress;   /* may be NULL */
+    void *user;                /* passed to progress */
+    double report_every;       /* seconds between reports (<= 0: 1) */
+    const char *checkpoint;    /* borrowed path: the full state of the run
+                                  (model, optimiser, each worker's place and
+                                  random stream) is written there, through a
+                                  temporary file, at the pauses below; load
+                                  it and call the trainer again to resume */
+    int64_t checkpoint_every;  /* a checkpoint every this many epochs
+                                  (knowledge graphs: steps); 0: none */
+    double checkpoint_seconds; /* ... or every this many seconds; 0: none */
+} ns_train_hooks;
+
+/* Every trainer trains until o->epochs epochs (knowledge graphs: steps) in
+ * all, counting the work the model has already done: a fresh model starts
+ * at 0, a checkpoint resumes where it was written (with one thread and the
+ * same seed, bit for bit what the uninterrupted run gives: the workers'
+ * places and random streams are saved), and a finished model trains on to
+ * a larger o->epochs. Resuming in the middle of an epoch needs the thread
+ * count of the checkpoint. */
 
 /* Trains the model on the corpus with Hogwild threads. The corpus
  * vocabulary must be the model's (same size and order). One thread and a
  * fixed seed give bit-for-bit identical results. */
-ns_status ns_train_words(ns_model *m, const ns_corpus *c, const ns_train_opts *o,
-                         ns_progress_fn cb, void *user, double interval, ns_error *err);
+ns_status ns_train_words(ns_model *m, const ns_corpus *c, const ns_train_opts *o, const ns_train_hooks *h,
+                         ns_error *err);
 
 /* Trains a pair model (ns_model_create_pairs over the pairs' vocabularies,
  * options of task NS_TASK_PAIRS) with Hogwild threads over a shuffled order
@@ -359,8 +403,8 @@ ns_status ns_train_words(ns_model *m, const ns_corpus *c, const ns_train_opts *o
  * SOFTMAX (every right item), INFONCE (in-batch negatives). Each line's
  * explicit negatives are added to its sampled ones (to the whole batch's
  * with INFONCE). Progress counts pairs in tokens_done. */
-ns_status ns_train_pairs(ns_model *m, const ns_pairs *p, const ns_train_opts *o, ns_progress_fn cb,
-                         void *user, double interval, ns_error *err);
+ns_status ns_train_pairs(ns_model *m, const ns_pairs *p, const ns_train_opts *o, const ns_train_hooks *h,
+                         ns_error *err);
 
 /* ---- files ------------------------------------------------------------ */
 
@@ -570,9 +614,9 @@ ns_status ns_pearson(const double *x, const double *y, int64_t n, double *out, n
  * recommendations and, optionally, held-out positives kept with it. */
 typedef struct ns_rec ns_rec;
 
-/* Trains a recommender on `train`; `train` and `test` (NULL: none; else over
- * the same vocabularies, as from ns_inter_split_last) are taken over in
- * every case. By o->task:
+/* A fresh recommender for options o over copies of `train` and `test`
+ * (NULL: none; else over the same vocabularies, as from
+ * ns_inter_split_last). By o->task:
  *   NS_TASK_REC: matrix factorisation, user u's score for item i is
  *     u . v_i (+ bias_i); an epoch visits every training positive once in a
  *     shuffled order. Losses SGNS, NCE, SOFTMAX_SAMPLED and BPR draw
@@ -584,8 +628,11 @@ typedef struct ns_rec ns_rec;
  *     items in time order (one sentence a user); a user's score for item i
  *     is the cosine between v_i and the mean of the user's unit item
  *     vectors. */
-ns_status ns_rec_train(ns_rec **out, ns_inter *train, ns_inter *test, const ns_train_opts *o, ns_progress_fn cb,
-                       void *user, double interval, ns_error *err);
+ns_status ns_rec_create(ns_rec **out, const ns_inter *train, const ns_inter *test, const ns_train_opts *o,
+                        ns_error *err);
+/* Trains it (see ns_train_hooks: a loaded checkpoint resumes). o keeps the
+ * recommender's kind (o->task), dim and bias setting. */
+ns_status ns_rec_train(ns_rec *r, const ns_train_opts *o, const ns_train_hooks *h, ns_error *err);
 void ns_rec_free(ns_rec *r);
 /* Borrowed. MF: users are the input side, items the output side; item2vec:
  * items on both. */
@@ -806,35 +853,17 @@ void ns_kg_report_free(ns_kg_report *r);
 ns_status ns_kg_predict(const ns_kg *m, int32_t head, int32_t rel, int32_t tail, const ns_kg_filter *filter,
                         int32_t k, ns_hit *hits, int32_t *n, ns_error *err);
 
-typedef struct ns_kg_progress {
-    int64_t step, steps;   /* optimiser steps done (all threads) and in all */
-    double loss;           /* mean loss a positive since the last report */
-    double lr;
-    double seconds;        /* since this call started */
-    int paused;            /* 1: the workers are stopped between steps (each
-                              valid_every steps); the callback may read or
-                              save the model */
-    double valid_mrr;      /* > 0: the validation of this pause */
-    double best_mrr;       /* the best validation so far (0: none) */
-    int64_t best_step;
-} ns_kg_progress;
-
-typedef int (*ns_kg_progress_fn)(const ns_kg_progress *p, void *user);
-
 /* Trains m on `train` (over the model's vocabularies) until o->steps (or
  * o->epochs) steps in all, counting the steps already done (so a loaded
  * model resumes). o must keep the model's scorer, dim and gamma; lr,
  * batch, negatives, threads etc. may change. With `valid` (may be NULL) and
  * o->valid_every, filtered MRR on it is measured every valid_every steps
- * against `filter` (may be NULL); the model ends with the parameters of the
- * best validation, and training stops after o->patience validations
- * without improvement. cb (may be NULL) is called from this thread about
- * every `interval` seconds and after each validation; non-zero stops
- * training (NS_ECANCELED, the model stays usable). Every o->valid_every
- * steps the workers pause and cb is called with p->paused set, validation
- * or not, so that it can save a checkpoint. */
+ * (and at the end) against `filter` (may be NULL); the model ends in the
+ * state of the best validation (its parameters, optimiser moments and step
+ * count), and training stops after o->patience validations without
+ * improvement. Every validation is a pause (p->paused in the report). */
 ns_status ns_kg_train(ns_kg *m, const ns_triples *train, const ns_triples *valid, const ns_kg_filter *filter,
-                      const ns_kg_opts *o, ns_kg_progress_fn cb, void *user, double interval, ns_error *err);
+                      const ns_kg_opts *o, const ns_train_hooks *h, ns_error *err);
 
 /* The model file: options, vocabularies, tables and optimiser state, with
  * a checksum; written through a temporary file. */

@@ -304,6 +304,9 @@ expect 0 "" "$ns" kg-train -train "$dir/kg.train.gz" -output "$dir/kgz" "${kg[@]
 expect 0 "valid filtered MRR" "$ns" kg-train -train "$dir/kg.train" -valid "$dir/kg.valid" -output "$dir/kgv" "${kg[@]/-quiet/-progress}" 100 \
   -valid-every 100 -patience 3 -checkpoint
 expect 0 "wrote $dir/kgv2.model (800 steps)" "$ns" kg-train -train "$dir/kg.train" -output "$dir/kgv2" -resume "$dir/kgv.model" -steps 800 -progress 100
+# The checkpoint is its own file: the final (best) model never overwrites it.
+[ -s "$dir/kgv.checkpoint" ] && ! cmp -s "$dir/kgv.checkpoint" "$dir/kgv.model" && ok || bad "kgv.checkpoint missing or the same as kgv.model"
+expect 0 "wrote $dir/kgv3.model (700 steps)" "$ns" kg-train -train "$dir/kg.train" -output "$dir/kgv3" -resume "$dir/kgv.checkpoint" -steps 700
 expect 0 "wrote $dir/kgr.model (900 steps)" "$ns" kg-train -train "$dir/kg.train" -output "$dir/kgr" -resume "$dir/kg.model" -steps 900 -lr 0.01
 expect 2 "must stay as they were" "$ns" kg-train -train "$dir/kg.train" -output "$dir/kgr" -resume "$dir/kg.model" -steps 900 -dim 8
 expect 2 "must stay as they were" "$ns" kg-train -train "$dir/kg.train" -output "$dir/kgr" -resume "$dir/kg.model" -steps 900 -optim adagrad

@@ -11,6 +11,14 @@
 #include "core/core.h"
 #include "tasks/rec/rec.h"
 
+/* A recommender trained on x (which it copies; x is freed here). */
+static ns_status make_rec(ns_rec **rec, ns_inter *x, const ns_train_opts *o, ns_error *err) {
+    ns_status s = ns_rec_create(rec, x, NULL, o, err);
+    ns_inter_free(x);
+    if (s == NS_OK && (s = ns_rec_train(*rec, o, NULL, err)) != NS_OK) ns_rec_free(*rec), *rec = NULL;
+    return s;
+}
+
 static int32_t id_of(const ns_vocab *v, const char *w) { return ns_vocab_find(v, w, strlen(w)); }
 
 static ns_inter *load_text(const char *name, const char *text, const ns_inter_opts *o, const ns_inter *base,
@@ -186,7 +194,7 @@ static ns_rec *train_rec(const char *train_path, ns_task task, ns_loss loss, int
     o.ns_exponent = 0, o.l2 = task == NS_TASK_REC ? 0.02 : 0, o.lr = task == NS_TASK_REC ? 0.05 : 0.025;
     o.sample = 0, o.window = 15, o.max_trials = 50;
     ns_rec *rec = NULL;
-    ns_status s = ns_rec_train(&rec, x, NULL, &o, NULL, NULL, 0, &err);
+    ns_status s = make_rec(&rec, x, &o, &err);
     if (s != NS_OK) fprintf(stderr, "training %s: %s\n", ns_loss_name(loss), err.msg);
     CHECK_EQ(s, NS_OK);
     return rec;
@@ -338,13 +346,13 @@ static void metrics(void) {
     o.dim = 1, o.epochs = 1, o.threads = 1;
     ns_rec *rec = NULL;
     ns_error err = {{0}};
-    CHECK_EQ(ns_rec_train(&rec, x, NULL, &o, NULL, NULL, 0, &err), NS_OK);
+    CHECK_EQ(make_rec(&rec, x, &o, &err), NS_OK);
     if (!rec || !t) {
         ns_inter_free(t), ns_rec_free(rec);
         return;
     }
     ns_model *m = (ns_model *)ns_rec_model(rec);
-    const ns_vocab *U = ns_inter_user_vocab(x), *I = ns_inter_item_vocab(x);
+    const ns_vocab *U = ns_inter_user_vocab(ns_rec_train_data(rec)), *I = ns_inter_item_vocab(ns_rec_train_data(rec));
     for (int32_t u = 0; u < 5; u++) ns_model_row(m, 0, u)[0] = 1.0f;
     const char *names = "ABCDEF";
     for (int c = 0; c < 6; c++) ns_model_row(m, 1, id_of(I, (char[]){names[c], 0}))[0] = (float)(c + 1);

@@ -15,7 +15,7 @@ typedef struct record {
 
 static int on_progress(const ns_progress *p, void *user) {
     record *r = user;
-    r->tokens_done = p->tokens_done;
+    r->tokens_done = p->done;
     if (p->epoch_done) {
         if (++r->epochs_reported == 1) r->first_loss = p->epoch_loss;
         r->last_loss = p->epoch_loss;
@@ -47,7 +47,8 @@ static ns_model *train(const ns_corpus *c, ns_task task, int threads, uint64_t s
     ns_error err;
     if (ns_model_create(&m, ns_corpus_vocab(c), &o, &err) != NS_OK) return NULL;
     memset(r, 0, sizeof *r);
-    if (ns_train_words(m, c, &o, on_progress, r, 0.2, &err) != NS_OK) {
+    ns_train_hooks h = {on_progress, r, 0.2, NULL, 0, 0};
+    if (ns_train_words(m, c, &o, &h, &err) != NS_OK) {
         fprintf(stderr, "train: %s\n", err.msg);
         ns_model_free(m);
         return NULL;
@@ -128,7 +129,7 @@ static void nce_self_normalises(const ns_corpus *c, const char *heldout_path) {
         ns_model *m;
         ns_error err;
         CHECK_EQ(ns_model_create(&m, ns_corpus_vocab(c), &o, &err), NS_OK);
-        CHECK_EQ(ns_train_words(m, c, &o, NULL, NULL, 1, &err), NS_OK);
+        CHECK_EQ(ns_train_words(m, c, &o, NULL, &err), NS_OK);
         double worst, lz, lp;
         reference_loglik(m, h, o.window, &lz, &lp, &worst);
         ns_loglik_report rep;
@@ -246,7 +247,7 @@ int main(void) {
         CHECK(strcmp(ns_vocab_word(a->vocab, old), "brandnew") == 0);
         ns_train_opts o = a->opts;
         o.epochs = 1;
-        CHECK_EQ(ns_train_words(a, c2, &o, NULL, NULL, 1, &err), NS_OK);
+        CHECK_EQ(ns_train_words(a, c2, &o, NULL, &err), NS_OK);
         CHECK(memcmp(before, ns_model_row(a, 0, 3), sizeof before) != 0);
         for (int32_t i = 0; i < old; i++) CHECK(strcmp(ns_vocab_word(a->vocab, i), ns_vocab_word(ns_corpus_vocab(c), i)) == 0);
         ns_corpus_free(c2);

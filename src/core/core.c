@@ -3,6 +3,7 @@
  * the monotonic clock.
  */
 #include "core.h"
+#include "progress.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,4 +101,30 @@ double ns__now(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+void ns__run_state_free(ns__run_state *r) {
+    if (!r) return;
+    free(r->w);
+    memset(r, 0, sizeof *r);
+}
+
+ns_status ns__run_state_copy(ns__run_state *dst, const ns__run_state *src, ns_error *err) {
+    if (dst == src) return NS_OK;
+    ns__wstate *w = NULL;
+    if (src->threads > 0 && !(w = ns__malloc((size_t)src->threads, sizeof *w, "the workers' places", err)))
+        return NS_ENOMEM;
+    if (w) memcpy(w, src->w, (size_t)src->threads * sizeof *w);
+    free(dst->w);
+    *dst = *src;
+    dst->w = w;
+    return NS_OK;
+}
+
+void ns__shuffle(int64_t *a, int64_t n, ns_rng *rng) {
+    for (int64_t i = n - 1; i > 0; i--) {
+        int64_t j = (int64_t)(ns__rng_next(rng) % (uint64_t)(i + 1));
+        int64_t tmp = a[i];
+        a[i] = a[j], a[j] = tmp;
+    }
 }

@@ -76,6 +76,9 @@ static inline uint32_t ns__rng_below(ns_rng *r, uint32_t n) {
     return (uint32_t)(((ns__rng_next(r) >> 32) * (uint64_t)n) >> 32);
 }
 
+/* A uniform random permutation of a[0..n) (Fisher-Yates). */
+void ns__shuffle(int64_t *a, int64_t n, ns_rng *rng);
+
 /* Uniform float in [0, 1) with 24 random bits. */
 static inline float ns__rng_float(ns_rng *r) {
     return (float)(ns__rng_next(r) >> 40) * (1.0f / 16777216.0f);

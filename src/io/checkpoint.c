@@ -10,12 +10,20 @@
  *   i32 batch, f64 temperature
  *   f64 ns_exponent, sample, lr, min_lr_frac
  *   u64 seed
+ *   i32 dns, max_trials, reject_anchor
+ *   i64 min_count, i32 max_vocab, max_sentence, lines_are_sentences
+ *                                  how the training text was read (words)
+ *   i32 shared_vocab, i64 min_count  how the pairs were read (pairs)
  *   i32 V                          vocabulary size
  *   V x (u32 len, len bytes, i64 count)
  *   [i32 Vo, Vo x (u32 len, ...)]  output vocabulary, if flags bit 1 (else Vo = V)
  *   V x dim f32                    input table
  *   Vo x dim f32                   output table
  *   Vo f32                         output biases, if flags bit 0
+ *   run state                      how far training has come: the work done,
+ *                                  each worker's place and random stream
+ *                                  (io/hashed.c), so that a checkpoint
+ *                                  resumes where it stopped
  *   recommender section, if flags bit 2 (ns_rec_save; ns_model_load refuses it):
  *     i32 user_col, item_col, weight_col, time_col, sep, header, min_user,
  *         min_item, sessions; f64 min_weight   how the data was read
@@ -24,8 +32,9 @@
  *     i32 has_test, then the held-out positives the same way
  *   u64 FNV-1a of all bytes above
  *
- * Loading checks the magic, version, byte order, every size against what
- * remains of the file, the option ranges and the checksum.
+ * Version 3 (read, not written) lacks the dns ... shared_vocab block and the
+ * run state. Loading checks the magic, version, byte order, every size
+ * against what remains of the file, the option ranges and the checksum.
  */
 #include "io.h"
 
@@ -61,11 +70,19 @@ static void put_model(ns_hashed *x, const ns_model *m, int32_t more) {
     ns__hput(x, &o->temperature, sizeof o->temperature);
     ns__hput(x, d, sizeof d);
     ns__hput(x, &o->seed, sizeof o->seed);
+    int32_t more_i[3] = {o->dns, o->max_trials, o->reject_anchor};
+    int32_t co[3] = {m->corpus.max_vocab, m->corpus.max_sentence, m->corpus.lines_are_sentences};
+    ns__hput(x, more_i, sizeof more_i);
+    ns__hput(x, &m->corpus.min_count, 8);
+    ns__hput(x, co, sizeof co);
+    ns__hput(x, &m->pairs.shared_vocab, 4);
+    ns__hput(x, &m->pairs.min_count, 8);
     ns__hput_vocab(x, m->vocab);
     if (m->vocab_out) ns__hput_vocab(x, m->vocab_out);
     put_table(x, m, m->in, m->rows);
     put_table(x, m, m->out, m->rows_out);
     if (m->bias) ns__hput(x, m->bias, (size_t)m->rows_out * sizeof(float));
+    ns__hput_run(x, &m->run);
 }
 
 static void put_csr(ns_hashed *x, const ns_inter *t) {
@@ -99,9 +116,15 @@ static ns_status save(const ns_model *m, const ns_rec *r, const char *path, ns_e
     return ns__out_finish(&out, 1, err);
 }
 
-ns_status ns_model_save(const ns_model *m, const char *path, ns_error *err) { return save(m, NULL, path, err); }
+ns_status ns_model_save(const ns_model *m, const char *path, ns_error *err) {
+    ns__err_clear(err);
+    return save(m, NULL, path, err);
+}
 
-ns_status ns_rec_save(const ns_rec *r, const char *path, ns_error *err) { return save(r->m, r, path, err); }
+ns_status ns_rec_save(const ns_rec *r, const char *path, ns_error *err) {
+    ns__err_clear(err);
+    return save(r->m, r, path, err);
+}
 
 #define TRUNC(what) \
     do { \
@@ -155,7 +178,7 @@ static ns_status get_rec(ns_hashed *x, const char *path, ns_rec *r, ns_error *er
     if (s == NS_OK && x->left != 0)
         s = ns__fail(err, NS_EFORMAT, "%s: oversized model file (%lld bytes after the interactions)", path,
                      (long long)x->left);
-    if (s == NS_OK) s = ns__rec_prepare(r);
+    if (s == NS_OK) s = ns__rec_prepare(r, err);
     ns_vocab_free(users), ns_vocab_free(items);
     return s;
 }
@@ -187,11 +210,12 @@ static ns_status load(ns_model **out, ns_rec *rec, const char *path, ns_error *e
         goto fail;
     }
     if (!ns__hget(&x, u, sizeof u)) TRUNC("the header");
-    if (u[0] != NS_MODEL_VERSION) {
-        s = ns__fail(err, NS_EFORMAT, "%s: model format version %u, this build reads %u", path,
+    if (u[0] != NS_MODEL_VERSION && u[0] != 3) {
+        s = ns__fail(err, NS_EFORMAT, "%s: model format version %u, this build reads 3 and %u", path,
                      u[0], NS_MODEL_VERSION);
         goto fail;
     }
+    int v4 = u[0] >= 4;
     if (u[1] != 0x01020304u) {
         s = ns__fail(err, NS_EFORMAT, "%s: model written on a machine of other byte order", path);
         goto fail;
@@ -200,6 +224,22 @@ static ns_status load(ns_model **out, ns_rec *rec, const char *path, ns_error *e
     if (!ns__hget(&x, i, sizeof i) || !ns__hget(&x, &flags, 4) || !ns__hget(&x, &o.l2, 8) || !ns__hget(&x, &o.batch, 4) ||
         !ns__hget(&x, &o.temperature, 8) || !ns__hget(&x, d, sizeof d) || !ns__hget(&x, &o.seed, 8))
         TRUNC("the options");
+    ns_corpus_opts co;
+    ns_pairs_opts po;
+    ns_corpus_opts_default(&co);
+    ns_pairs_opts_default(&po);
+    if (v4) {
+        int32_t more_i[3], ci[3];
+        if (!ns__hget(&x, more_i, sizeof more_i) || !ns__hget(&x, &co.min_count, 8) || !ns__hget(&x, ci, sizeof ci) ||
+            !ns__hget(&x, &po.shared_vocab, 4) || !ns__hget(&x, &po.min_count, 8))
+            TRUNC("the options");
+        o.dns = more_i[0], o.max_trials = more_i[1], o.reject_anchor = more_i[2];
+        co.max_vocab = ci[0], co.max_sentence = ci[1], co.lines_are_sentences = ci[2];
+        if (co.min_count < 1 || co.max_vocab < 0 || co.max_sentence < 1 || po.min_count < 1) {
+            s = ns__fail(err, NS_EFORMAT, "%s: corrupt options in model header (how the data was read)", path);
+            goto fail;
+        }
+    }
     if (flags & ~(3 | FLAG_REC)) {
         s = ns__fail(err, NS_EFORMAT, "%s: corrupt model header (unknown flags 0x%x)", path, (unsigned)flags);
         goto fail;
@@ -223,7 +263,7 @@ static ns_status load(ns_model **out, ns_rec *rec, const char *path, ns_error *e
     if ((flags & 2) && (s = ns__hget_vocab(&x, path, &vo, err)) != NS_OK) goto fail;
     int32_t V = ns_vocab_size(v), Vo = vo ? ns_vocab_size(vo) : V;
     int64_t need = ((int64_t)V + Vo) * o.dim * 4 + (o.bias ? (int64_t)Vo * 4 : 0);
-    if (rec ? need > x.left : need != x.left) {
+    if (rec || v4 ? need > x.left : need != x.left) {
         s = ns__fail(err, NS_EFORMAT,
                      "%s: %s model file: %lld bytes left for tables of %d + %d rows of %d floats (%lld bytes)",
                      path, need > x.left ? "truncated" : "oversized", (long long)x.left, V, Vo, o.dim,
@@ -232,13 +272,18 @@ static ns_status load(ns_model **out, ns_rec *rec, const char *path, ns_error *e
     }
     if ((s = ns__model_alloc(&m, v, vo, o.dim)) != NS_OK) goto fail;
     v = vo = NULL;
-    m->opts = o;
+    m->opts = o, m->corpus = co, m->pairs = po;
     for (int t = 0; t < 2; t++)
         for (int32_t r = 0; r < (t ? Vo : V); r++)
             if (!ns__hget(&x, (t ? m->out : m->in) + (size_t)r * (size_t)m->stride, (size_t)o.dim * 4))
                 TRUNC("the tables");
     if (o.bias && (s = ns__model_bias_resize(m, 0, Vo)) != NS_OK) goto fail;
     if (o.bias && !ns__hget(&x, m->bias, (size_t)Vo * 4)) TRUNC("the biases");
+    if (v4 && (s = ns__hget_run(&x, path, &m->run, err)) != NS_OK) goto fail;
+    if (!rec && x.left != 0) {
+        s = ns__fail(err, NS_EFORMAT, "%s: oversized model file (%lld bytes after the tables)", path, (long long)x.left);
+        goto fail;
+    }
     if (rec) {
         rec->m = m, m = NULL; /* freed with rec by the caller */
         if ((s = get_rec(&x, path, rec, err)) != NS_OK) goto fail;
@@ -260,10 +305,14 @@ fail:
     return s;
 }
 
-ns_status ns_model_load(ns_model **out, const char *path, ns_error *err) { return load(out, NULL, path, err); }
+ns_status ns_model_load(ns_model **out, const char *path, ns_error *err) {
+    ns__err_clear(err);
+    return load(out, NULL, path, err);
+}
 
 ns_status ns_rec_load(ns_rec **out, const char *path, ns_error *err) {
-    ns_rec *r = calloc(1, sizeof *r);
+    ns__err_clear(err);
+    ns_rec *r = ns__calloc(1, sizeof *r, "a recommender", err);
     if (!r) return NS_ENOMEM;
     ns_model *m;
     ns_status s = load(&m, r, path, err);

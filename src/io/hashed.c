@@ -75,3 +75,46 @@ ns_status ns__hget_vocab(ns_hashed *x, const char *path, ns_vocab **out, ns_erro
     *out = v;
     return NS_OK;
 }
+
+void ns__hput_run(ns_hashed *x, const ns__run_state *r) {
+    int64_t l[2] = {r->done, r->items};
+    ns__hput(x, l, sizeof l);
+    ns__hput(x, &r->threads, 4);
+    ns__hput(x, &r->best, 8);
+    ns__hput(x, &r->best_at, 8);
+    ns__hput(x, &r->bad, 4);
+    for (int32_t k = 0; k < r->threads; k++) {
+        const ns__wstate *w = &r->w[k];
+        ns__hput(x, &w->epoch, 4);
+        ns__hput(x, &w->pos, 8);
+        ns__hput(x, &w->rng, 8);
+        ns__hput(x, &w->ep_loss, 8);
+        ns__hput(x, &w->ep_pairs, 8);
+    }
+}
+
+ns_status ns__hget_run(ns_hashed *x, const char *path, ns__run_state *out, ns_error *err) {
+    ns__run_state r = {0};
+    int64_t l[2];
+    if (!ns__hget(x, l, sizeof l) || !ns__hget(x, &r.threads, 4) || !ns__hget(x, &r.best, 8) ||
+        !ns__hget(x, &r.best_at, 8) || !ns__hget(x, &r.bad, 4))
+        return ns__fail(err, NS_EFORMAT, "%s: truncated model file (while reading the run state)", path);
+    r.done = l[0], r.items = l[1];
+    if (r.done < 0 || r.items < 0 || r.threads < 0 || r.threads > 1024 || r.best_at < 0 || r.bad < 0 ||
+        !(r.best >= 0) || (int64_t)r.threads * 36 > x->left)
+        return ns__fail(err, NS_EFORMAT, "%s: corrupt run state (%lld done, %d threads)", path, (long long)r.done,
+                        r.threads);
+    if (r.threads && !(r.w = ns__malloc((size_t)r.threads, sizeof *r.w, "the workers' places", err))) return NS_ENOMEM;
+    for (int32_t k = 0; k < r.threads; k++) {
+        ns__wstate *w = &r.w[k];
+        if (!ns__hget(x, &w->epoch, 4) || !ns__hget(x, &w->pos, 8) || !ns__hget(x, &w->rng, 8) ||
+            !ns__hget(x, &w->ep_loss, 8) || !ns__hget(x, &w->ep_pairs, 8) || w->epoch < 0 || w->pos < 0 ||
+            w->ep_pairs < 0) {
+            free(r.w);
+            return ns__fail(err, NS_EFORMAT, "%s: corrupt run state (worker %d)", path, k + 1);
+        }
+    }
+    ns__run_state_free(out);
+    *out = r;
+    return NS_OK;
+}

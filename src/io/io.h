@@ -8,6 +8,8 @@
 
 #include "negsamp.h"
 
+#include "core/progress.h"
+
 #include <stdint.h>
 #include <stdio.h>
 
@@ -39,9 +41,14 @@ int ns__hget(ns_hashed *x, void *p, size_t n);
 void ns__hput_vocab(ns_hashed *x, const ns_vocab *v);
 /* Checks every length against what is left; messages name `path`. */
 ns_status ns__hget_vocab(ns_hashed *x, const char *path, ns_vocab **out, ns_error *err);
+/* A run state (core/progress.h): i64 done, items, i32 threads, f64 best,
+ * i64 best_at, i32 bad, then per thread i32 epoch, i64 pos, u64 rng,
+ * f64 epoch loss, i64 epoch positives. */
+void ns__hput_run(ns_hashed *x, const ns__run_state *r);
+ns_status ns__hget_run(ns_hashed *x, const char *path, ns__run_state *out, ns_error *err);
 
 #define NS_MODEL_MAGIC "NSMODEL1"
 #define NS_KG_MAGIC "NSKGMOD1" /* kgfile.c */
-#define NS_MODEL_VERSION 3u
+#define NS_MODEL_VERSION 4u
 
 #endif

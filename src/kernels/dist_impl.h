@@ -31,7 +31,7 @@ static float dist_reduce(const float acc[DIST_LANES]) {
     return ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
 }
 
-static float dist_one(const float *a, const float *b, int n, int metric) {
+NS_HOGWILD static float dist_one(const float *a, const float *b, int n, int metric) {
     float acc[DIST_LANES] = {0};
     if (metric == NS_DIST_CL1) {
         int h = n / 2;
@@ -57,14 +57,14 @@ static float dist_one(const float *a, const float *b, int n, int metric) {
 
 #define DIST_BLOCK 16
 
-static void dist_scores_impl(const float *const *a, int na, const float *const *b, int nb, int n, int metric,
+NS_HOGWILD static void dist_scores_impl(const float *const *a, int na, const float *const *b, int nb, int n, int metric,
                              float *s) {
     for (int j0 = 0; j0 < nb; j0 += DIST_BLOCK)
         for (int i = 0; i < na; i++)
             for (int j = j0; j < nb && j < j0 + DIST_BLOCK; j++) s[i * nb + j] = dist_one(a[i], b[j], n, metric);
 }
 
-static void dist_grad_pair(float *restrict ga, const float *restrict a, float *restrict gb, const float *restrict b,
+NS_HOGWILD static void dist_grad_pair(float *restrict ga, const float *restrict a, float *restrict gb, const float *restrict b,
                            float g, float d, int n, int metric) {
     if (metric == NS_DIST_CL1) {
         int h = n / 2;
@@ -89,7 +89,7 @@ static void dist_grad_pair(float *restrict ga, const float *restrict a, float *r
     }
 }
 
-static void dist_grad_impl(float *const *ga, const float *const *a, int na, float *const *gb,
+NS_HOGWILD static void dist_grad_impl(float *const *ga, const float *const *a, int na, float *const *gb,
                            const float *const *b, int nb, const float *g, const float *d, int n, int metric) {
     for (int j0 = 0; j0 < nb; j0 += DIST_BLOCK)
         for (int i = 0; i < na; i++)

@@ -19,6 +19,8 @@ ns_status ns__model_alloc(ns_model **out, ns_vocab *vocab, ns_vocab *vocab_out, 
     if (!m) return NS_ENOMEM;
     m->vocab = vocab;
     m->vocab_out = vocab_out;
+    ns_corpus_opts_default(&m->corpus);
+    ns_pairs_opts_default(&m->pairs);
     m->dim = dim;
     m->klen = round_up(dim, 8);
     m->stride = round_up(dim, 16);
@@ -94,6 +96,7 @@ ns_status ns_model_create(ns_model **out, const ns_vocab *vocab, const ns_train_
 
 void ns_model_free(ns_model *m) {
     if (!m) return;
+    ns__run_state_free(&m->run);
     ns_vocab_free(m->vocab);
     ns_vocab_free(m->vocab_out);
     ns__free_aligned(m->in);
@@ -125,6 +128,7 @@ ns_status ns__model_check_corpus(const ns_model *m, const ns_corpus *c, ns_error
 }
 
 ns_status ns_model_extend(ns_model *m, const ns_vocab *vocab, ns_error *err) {
+    ns__err_clear(err);
     int32_t old = m->rows, n = ns_vocab_size(vocab);
     if (m->vocab_out)
         return ns__fail(err, NS_EINVAL, "a model with separate left and right vocabularies cannot be extended");
@@ -153,10 +157,26 @@ ns_status ns_model_extend(ns_model *m, const ns_vocab *vocab, ns_error *err) {
     ns__free_aligned(m->in), ns__free_aligned(m->out), ns_vocab_free(m->vocab);
     m->in = in, m->out = out, m->vocab = v, m->rows = m->rows_out = n;
     init_rows(m, old, n);
+    ns__run_state_free(&m->run); /* new text: a new run */
     return NS_OK;
 }
 
-double ns__block_update(const ns_kernels *k, const ns_block *b, float *const *A, int na,
+ns_block ns__block_for(const ns_model *m, const ns_train_opts *o, const ns_noise *noise, float lr,
+                       const int32_t *ids, int nb, const float *y, const int *pos, float *shift, float **bias) {
+    ns_block b = {.loss = o->loss, .lr = lr, .scale = 1.0f, .l2 = (float)o->l2, .y = y, .pos = pos};
+    if (o->loss == NS_LOSS_INFONCE) b.scale = (float)(1.0 / o->temperature);
+    if (noise && noise->shift) {
+        for (int j = 0; j < nb; j++) shift[j] = noise->shift[ids[j]];
+        b.shift = shift;
+    }
+    if (m->bias) {
+        for (int j = 0; j < nb; j++) bias[j] = m->bias + ids[j];
+        b.bias = bias;
+    }
+    return b;
+}
+
+NS_HOGWILD double ns__block_update(const ns_kernels *k, const ns_block *b, float *const *A, int na,
                         float *const *B, int nb, int klen, float *S, float *G, float *const *dA) {
     k->scores((const float *const *)A, na, (const float *const *)B, nb, klen, S);
     if (b->scale != 1.0f)

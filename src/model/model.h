@@ -13,16 +13,22 @@
 #define NS_MODEL_H
 
 #include "negsamp.h"
+
+#include "core/progress.h"
 #include "kernels/kernels.h"
+#include "sample/sample.h"
 
 struct ns_model {
     ns_vocab *vocab;
     ns_vocab *vocab_out; /* NULL: shared with vocab */
     ns_train_opts opts;
+    ns_corpus_opts corpus; /* words: how the training text was read */
+    ns_pairs_opts pairs;   /* pairs: how the pairs were read */
     int32_t dim, klen, stride;
     int32_t rows, rows_out;
     float *in, *out;
     float *bias; /* per output row, or NULL (opts.bias off) */
+    ns__run_state run; /* how far its training has come */
 };
 
 static inline const ns_vocab *ns__out_vocab(const ns_model *m) {
@@ -71,6 +77,14 @@ typedef struct ns_block {
                             its positive; NULL = column 0 for every row */
     float weight;        /* WARP: the weight of every hinge term */
 } ns_block;
+
+/* The block settings of a training run for output columns ids[0..nb): the
+ * loss, lr, L2 and temperature of the options, labels y or positive columns
+ * pos, and per column the NCE / sampled-softmax shift (from the noise, when
+ * it has one) and the bias pointer when the model has biases (written to
+ * shift[] and bias[], nb entries each). */
+ns_block ns__block_for(const ns_model *m, const ns_train_opts *o, const ns_noise *noise, float lr,
+                       const int32_t *ids, int nb, const float *y, const int *pos, float *shift, float **bias);
 
 /* The block update at the heart of every trainer (HogBatch-style: the inputs
  * A share the outputs B, e.g. all context words of a window share the centre

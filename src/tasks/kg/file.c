@@ -6,16 +6,24 @@
  *   i32 model, dim, loss, optim, reg, batch, neg, chunk, epochs, threads,
  *       bernoulli, exclude_true, patience
  *   f64 gamma, lr, reg_weight, adv_temperature
- *   i64 steps, valid_every, valid_max, steps done
+ *   i64 steps, valid_every, valid_max
  *   u64 seed
  *   entities, relations          vocabularies (see hashed.c)
  *   entity table, relation table whole rows (padding included, see kg.h)
  *   Adam: first moments of both tables; then the second moments (Adam) or
  *   the sums of squared gradients (Adagrad) of both
+ *   run state                    steps done, each worker's pass, cursor and
+ *                                random stream, the validation record
+ *                                (hashed.c)
+ *   i32 has_best; if 1: the best validated state's run state and tables
+ *                                (a checkpoint taken after a better
+ *                                validation than its own)
  *   u64 FNV-1a of all bytes above
  *
- * Loading checks the magic, version, byte order, the options, the sizes
- * against the file's and the checksum.
+ * Version 1 (read, not written) had the steps done as a fourth i64 after
+ * valid_max and nothing after the tables. Loading checks the magic,
+ * version, byte order, the options, the sizes against the file's and the
+ * checksum.
  */
 #include "io/io.h"
 
@@ -27,10 +35,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define KG_VERSION 1u
+#define KG_VERSION 2u
 
-/* The tables in file order, with their sizes in floats. */
-static int tables(const ns_kg *m, float *t[6], size_t len[6]) {
+int ns__kg_tables(const ns_kg *m, float *t[6], size_t len[6]) {
     size_t ne = (size_t)m->ne * (size_t)m->n, nr = (size_t)m->nr * (size_t)m->nrel;
     int k = 0;
     t[k] = m->E, len[k++] = ne;
@@ -42,6 +49,7 @@ static int tables(const ns_kg *m, float *t[6], size_t len[6]) {
 }
 
 ns_status ns_kg_save(const ns_kg *m, const char *path, ns_error *err) {
+    ns__err_clear(err);
     ns_outfile out;
     ns_status s = ns__out_open(&out, path, err);
     if (s != NS_OK) return s;
@@ -51,7 +59,7 @@ ns_status ns_kg_save(const ns_kg *m, const char *path, ns_error *err) {
     int32_t i[13] = {(int32_t)o->model, o->dim, (int32_t)o->loss, (int32_t)o->optim, (int32_t)o->reg, o->batch,
                      o->neg, o->chunk, o->epochs, o->threads, o->bernoulli, o->exclude_true, o->patience};
     double d[4] = {o->gamma, o->lr, o->reg_weight, o->adv_temperature};
-    int64_t l[4] = {o->steps, o->valid_every, o->valid_max, m->steps_done};
+    int64_t l[3] = {o->steps, o->valid_every, o->valid_max};
     ns__hput(&x, NS_KG_MAGIC, 8);
     ns__hput(&x, u, sizeof u);
     ns__hput(&x, i, sizeof i);
@@ -61,8 +69,16 @@ ns_status ns_kg_save(const ns_kg *m, const char *path, ns_error *err) {
     ns__hput_vocab(&x, m->ents);
     ns__hput_vocab(&x, m->rels);
     float *t[6];
-    size_t len[6];
-    for (int k = 0, n = tables(m, t, len); k < n; k++) ns__hput(&x, t[k], len[k] * sizeof(float));
+    size_t len[6], off = 0;
+    int n = ns__kg_tables(m, t, len);
+    for (int k = 0; k < n; k++) ns__hput(&x, t[k], len[k] * sizeof(float));
+    ns__hput_run(&x, &m->run);
+    int32_t has_best = m->best && m->best_run.done > 0;
+    ns__hput(&x, &has_best, 4);
+    if (has_best) {
+        ns__hput_run(&x, &m->best_run);
+        for (int k = 0; k < n; off += len[k], k++) ns__hput(&x, m->best + off, len[k] * sizeof(float));
+    }
     uint64_t h = x.h;
     fwrite(&h, 1, 8, out.f);
     return ns__out_finish(&out, 1, err);
@@ -75,6 +91,7 @@ ns_status ns_kg_save(const ns_kg *m, const char *path, ns_error *err) {
     } while (0)
 
 ns_status ns_kg_load(ns_kg **out, const char *path, ns_error *err) {
+    ns__err_clear(err);
     FILE *f = fopen(path, "rb");
     if (!f) return ns__fail(err, NS_EIO, "%s: cannot open: %s", path, strerror(errno));
     struct stat st;
@@ -87,17 +104,19 @@ ns_status ns_kg_load(ns_kg **out, const char *path, ns_error *err) {
     uint32_t u[2];
     int32_t i[13];
     double d[4];
-    int64_t l[4];
+    int64_t l[4] = {0, 0, 0, 0};
     ns_kg_opts o;
     if (x.left < 8 || !ns__hget(&x, magic, 8)) BAD(NS_EFORMAT, "%s: not a negsamp model file (too short)", path);
     if (memcmp(magic, NS_MODEL_MAGIC, 8) == 0)
         BAD(NS_EFORMAT, "%s: a word, pair or recommender model, not a knowledge-graph model (kg-train writes those)",
             path);
     if (memcmp(magic, NS_KG_MAGIC, 8) != 0) BAD(NS_EFORMAT, "%s: not a negsamp model file (bad magic)", path);
-    if (!ns__hget(&x, u, sizeof u) || !ns__hget(&x, i, sizeof i) || !ns__hget(&x, d, sizeof d) ||
-        !ns__hget(&x, l, sizeof l))
+    if (!ns__hget(&x, u, sizeof u) || !ns__hget(&x, i, sizeof i) || !ns__hget(&x, d, sizeof d))
         BAD(NS_EFORMAT, "%s: truncated model file (while reading the header)", path);
-    if (u[0] != KG_VERSION) BAD(NS_EFORMAT, "%s: model format version %u, this build reads %u", path, u[0], KG_VERSION);
+    if (u[0] != KG_VERSION && u[0] != 1)
+        BAD(NS_EFORMAT, "%s: model format version %u, this build reads 1 and %u", path, u[0], KG_VERSION);
+    if (!ns__hget(&x, l, (u[0] == 1 ? 4 : 3) * sizeof *l))
+        BAD(NS_EFORMAT, "%s: truncated model file (while reading the header)", path);
     if (u[1] != 0x01020304u) BAD(NS_EFORMAT, "%s: model written on a machine of other byte order", path);
     ns_kg_opts_default(&o);
     o.model = (ns_kg_model)i[0], o.dim = i[1], o.loss = (ns_kg_loss)i[2], o.optim = (ns_kg_optim)i[3];
@@ -114,17 +133,33 @@ ns_status ns_kg_load(ns_kg **out, const char *path, ns_error *err) {
     s = ns__kg_alloc(&m, ve, vr, &o);
     ve = vr = NULL; /* taken over */
     if (s != NS_OK) goto fail;
-    m->steps_done = l[3];
+    m->run.done = l[3];
     float *t[6];
     size_t len[6], need = 0;
-    int n = tables(m, t, len);
+    int n = ns__kg_tables(m, t, len);
     for (int k = 0; k < n; k++) need += len[k] * sizeof(float);
-    if ((int64_t)need != x.left)
+    if (u[0] == 1 ? (int64_t)need != x.left : (int64_t)need > x.left)
         BAD(NS_EFORMAT, "%s: %s model file: %lld bytes left for tables of %lld bytes", path,
             (int64_t)need > x.left ? "truncated" : "oversized", (long long)x.left, (long long)need);
     for (int k = 0; k < n; k++)
         if (!ns__hget(&x, t[k], len[k] * sizeof(float)))
             BAD(NS_EFORMAT, "%s: truncated model file (while reading the tables)", path);
+    if (u[0] >= 2) {
+        int32_t has_best;
+        if ((s = ns__hget_run(&x, path, &m->run, err)) != NS_OK) goto fail;
+        if (!ns__hget(&x, &has_best, 4) || has_best < 0 || has_best > 1)
+            BAD(NS_EFORMAT, "%s: truncated or corrupt model file (after the run state)", path);
+        if (has_best && (s = ns__hget_run(&x, path, &m->best_run, err)) != NS_OK) goto fail;
+        if (has_best && (int64_t)need > x.left)
+            BAD(NS_EFORMAT, "%s: truncated model file (while reading the best state)", path);
+        if (has_best && !(m->best = ns__aligned(need / sizeof(float), sizeof(float), "the best state", err))) {
+            s = NS_ENOMEM;
+            goto fail;
+        }
+        if (has_best && !ns__hget(&x, m->best, need))
+            BAD(NS_EFORMAT, "%s: truncated model file (while reading the best state)", path);
+        if (x.left != 0) BAD(NS_EFORMAT, "%s: oversized model file (%lld bytes after the tables)", path, (long long)x.left);
+    }
     uint64_t want;
     if (fread(&want, 1, 8, f) != 8) BAD(NS_EFORMAT, "%s: truncated model file (while reading the checksum)", path);
     if (want != x.h) BAD(NS_EFORMAT, "%s: checksum mismatch: the model file is corrupt", path);

@@ -23,6 +23,7 @@
 
 #include "negsamp.h"
 
+#include "core/progress.h"
 #include "kernels/kernels.h"
 
 struct ns_kg {
@@ -34,8 +35,15 @@ struct ns_kg {
     float *E, *R;        /* tables */
     float *E1, *R1;      /* Adam: first moments (NULL for Adagrad) */
     float *E2, *R2;      /* Adam: second moments; Adagrad: sums of squares */
-    int64_t steps_done;
+    ns__run_state run;   /* how far training has come (run.done: steps) */
+    float *best;         /* the best validated state's tables (all of the
+                            above, in the file's order), or NULL */
+    ns__run_state best_run; /* its run state (best_run.done = 0: none) */
 };
+
+/* The tables in file order (E, R, then E1, R1 under Adam, then E2, R2),
+ * with their sizes in floats; returns how many. */
+int ns__kg_tables(const ns_kg *m, float *t[6], size_t len[6]);
 
 static inline float *ns__kg_ent(const ns_kg *m, int32_t id) { return m->E + (size_t)id * (size_t)m->n; }
 static inline float *ns__kg_rel(const ns_kg *m, int32_t id) { return m->R + (size_t)id * (size_t)m->nrel; }

@@ -89,6 +89,8 @@ void ns_kg_free(ns_kg *m) {
     ns__free_aligned(m->E), ns__free_aligned(m->R);
     ns__free_aligned(m->E1), ns__free_aligned(m->R1);
     ns__free_aligned(m->E2), ns__free_aligned(m->R2);
+    ns__free_aligned(m->best);
+    ns__run_state_free(&m->run), ns__run_state_free(&m->best_run);
     free(m);
 }
 
@@ -151,11 +153,11 @@ ns_status ns_kg_create(ns_kg **out, const ns_triples *train, const ns_kg_opts *o
 const ns_vocab *ns_kg_entities(const ns_kg *m) { return m->ents; }
 const ns_vocab *ns_kg_relations(const ns_kg *m) { return m->rels; }
 const ns_kg_opts *ns_kg_options(const ns_kg *m) { return &m->o; }
-int64_t ns_kg_steps_done(const ns_kg *m) { return m->steps_done; }
+int64_t ns_kg_steps_done(const ns_kg *m) { return m->run.done; }
 float *ns_kg_entity(ns_kg *m, int32_t id) { return ns__kg_ent(m, id); }
 float *ns_kg_relation(ns_kg *m, int32_t id) { return ns__kg_rel(m, id); }
 
-void ns__kg_phases(const ns_kg *m, const float *rel, float *cs) {
+NS_HOGWILD void ns__kg_phases(const ns_kg *m, const float *rel, float *cs) {
     if (m->o.model != NS_KG_ROTATE) return;
     float scale = (float)NS_PI / m->range;
     for (int k = 0; k < m->half; k++) {
@@ -164,7 +166,7 @@ void ns__kg_phases(const ns_kg *m, const float *rel, float *cs) {
     }
 }
 
-void ns__kg_query(const ns_kg *m, int side, const float *x, const float *rel, const float *cs, float *q) {
+NS_HOGWILD void ns__kg_query(const ns_kg *m, int side, const float *x, const float *rel, const float *cs, float *q) {
     int n = m->n, h = m->half;
     switch (m->o.model) {
     case NS_KG_TRANSE_L1:
@@ -191,7 +193,7 @@ void ns__kg_query(const ns_kg *m, int side, const float *x, const float *rel, co
     }
 }
 
-void ns__kg_query_back(const ns_kg *m, int side, const float *x, const float *rel, const float *cs, const float *gq,
+NS_HOGWILD void ns__kg_query_back(const ns_kg *m, int side, const float *x, const float *rel, const float *cs, const float *gq,
                        float *gx, float *grel) {
     int n = m->n, h = m->half;
     switch (m->o.model) {

@@ -23,8 +23,11 @@
  * says which step it is up to). Lazy Adam leaves untouched rows alone. The
  * learning rate drops to lr/10 after half of all steps.
  *
- * Threads race on the rows (Hogwild), the one intentional race; step
- * counting, loss sums and the stop flag are atomics or under a mutex.
+ * The engine (engine/engine.c) runs the workers, hands out the step
+ * numbers, schedules the learning rate, and pauses for validation (which
+ * keeps the best state: tables, moments and step count) and checkpoints;
+ * at every pause `sync` brings every row up to date under dense Adam.
+ * Threads race on the rows (Hogwild), the one intentional race.
  */
 #include "negsamp.h"
 
@@ -33,10 +36,9 @@
 #include "data/vocab.h"
 #include "tasks/kg/kg.h"
 #include "tasks/kg/train.h"
-#include "engine/run.h"
+#include "engine/engine.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,9 +54,13 @@ typedef struct kg_table {
     int len;
 } kg_table;
 
+/* The task: the model, its data and options, the optimiser's schedule and
+ * tables, and what validation needs. */
 typedef struct kg_run {
     ns_kg *m;
     const ns_triples *train;
+    const ns_triples *valid;     /* validation triples, or NULL */
+    const ns_kg_filter *filter;  /* for validation, or NULL */
     const ns_kg_opts *o;
     const ns_kernels *kern;
     const ns_kg_filter *known;   /* exclude_true: the training triples */
@@ -64,13 +70,6 @@ typedef struct kg_run {
     int64_t total;               /* steps in all */
     ns__kg_rule *rules;          /* the update rule of each step */
     kg_table ent, rel;
-    int64_t end;                 /* this segment stops at this step */
-    atomic_llong next;           /* the next step to claim */
-    atomic_llong finished;       /* steps completed */
-    atomic_int stop;             /* 1: callback, 2: out of memory, 3: diverged */
-    pthread_mutex_t lock;
-    double loss;                 /* loss sum and positives since the last report */
-    int64_t pos;
 } kg_run;
 
 /* The gradient of a step for one table, row by row: slot[id] is the id's
@@ -106,13 +105,13 @@ static float *grad_row(step_grad *x, int32_t id) {
     return x->g + (size_t)s * (size_t)x->len;
 }
 
-/* A worker's state: its pass over the triples, its scratch buffers and the
- * gradient of the current step. */
+/* A worker's buffers: its order of the triples (the engine's worker keeps
+ * the pass number and the cursor in it), scratch, and the gradient of the
+ * current step. */
 typedef struct kg_worker {
     kg_run *run;
-    pthread_t thread;
-    ns_rng rng;
-    int64_t *order, at;
+    ns_rng *rng;                  /* the engine worker's stream */
+    int64_t *order;
     int32_t *side_list[2];
     int n_side[2];
     int32_t *neg;
@@ -125,7 +124,8 @@ typedef struct kg_worker {
     step_grad ent, rel;
 } kg_worker;
 
-static void worker_free(kg_worker *w) {
+static void worker_free(void *p) {
+    kg_worker *w = p;
     free(w->order), free(w->side_list[0]), free(w->side_list[1]), free(w->neg);
     free(w->neg_rows), free(w->neg_grads), free(w->q_rows), free(w->gq_rows);
     ns__free_aligned(w->q), ns__free_aligned(w->gq), ns__free_aligned(w->cs);
@@ -133,13 +133,12 @@ static void worker_free(kg_worker *w) {
     grad_free(&w->ent), grad_free(&w->rel);
 }
 
-static int worker_init(kg_worker *w, kg_run *r, int id) {
+static int buffers_init(kg_worker *w, kg_run *r, ns_rng *rng) {
     const ns_kg *m = r->m;
     int b = r->o->batch, k = r->o->neg, c = r->chunk;
     int64_t nt = r->train->n;
     memset(w, 0, sizeof *w);
-    w->run = r;
-    ns__rng_seed(&w->rng, r->o->seed, 0x6b670000ULL + (uint64_t)id + 1000003ULL * (uint64_t)m->steps_done);
+    w->run = r, w->rng = rng;
     w->order = malloc((size_t)nt * sizeof *w->order);
     w->side_list[0] = malloc((size_t)b * sizeof(int32_t)), w->side_list[1] = malloc((size_t)b * sizeof(int32_t));
     w->neg = malloc((size_t)k * sizeof *w->neg);
@@ -159,9 +158,14 @@ static int worker_init(kg_worker *w, kg_run *r, int id) {
     if (!w->order || !w->side_list[0] || !w->side_list[1] || !w->neg || !w->neg_rows || !w->neg_grads || !w->q_rows ||
         !w->gq_rows || !w->q || !w->gq || !w->cs || !w->raw || !w->g || !w->raw_pos || !w->g_pos || !w->wt || !grads)
         return 0;
-    for (int64_t i = 0; i < nt; i++) w->order[i] = i;
-    w->at = nt; /* shuffled before the first step */
     return 1;
+}
+
+/* The order of pass `pass`: the worker's own shuffle of every triple. */
+static void pass_order(kg_worker *w, int worker, int64_t pass) {
+    int64_t nt = w->run->train->n;
+    for (int64_t i = 0; i < nt; i++) w->order[i] = i;
+    ns__epoch_shuffle(w->order, nt, w->run->o->seed, worker, pass);
 }
 
 static float softplus(float x) { return x > 0 ? x + log1pf(expf(-x)) : log1pf(expf(x)); }
@@ -220,7 +224,7 @@ static double chunk_loss(kg_worker *w, const int32_t *pos, int c, int side, floa
 
 /* Forward and backward of one chunk of positives pos[0..c) on one side
  * against the negatives in w->neg; the gradients go to the worker's rows. */
-static double chunk_step(kg_worker *w, const int32_t *pos, int c, int side, float scale) {
+NS_HOGWILD static double chunk_step(kg_worker *w, const int32_t *pos, int c, int side, float scale) {
     kg_run *r = w->run;
     const ns_kg *m = r->m;
     const ns_triples *t = r->train;
@@ -266,19 +270,17 @@ static double chunk_step(kg_worker *w, const int32_t *pos, int c, int side, floa
 }
 
 /* d/dx of weight * |x|^p (p = 2 or 3) added to g over n values. */
-static void penalty(float *g, const float *x, int n, int p, float weight) {
+NS_HOGWILD static void penalty(float *g, const float *x, int n, int p, float weight) {
     for (int d = 0; d < n; d++) g[d] += p == 2 ? 2.0f * weight * x[d] : 3.0f * weight * x[d] * fabsf(x[d]);
 }
 
-/* The learning rate of a step: lr, lr/10 from half of all steps on. */
-static double lr_at(const kg_run *r, int64_t step) { return 2 * step < r->total ? r->o->lr : r->o->lr / 10; }
-
 /* A step's update: Adam x -= lr m1 / (sqrt(m2) + eps) with the bias
  * corrections of step t folded into lr and eps, once a step:
- * lr = lr0 sqrt(1 - b2^t) / (1 - b1^t), eps = 1e-8 sqrt(1 - b2^t).
+ * lr = lr0 sqrt(1 - b2^t) / (1 - b1^t), eps = 1e-8 sqrt(1 - b2^t), lr0 the
+ * engine's schedule (lr, then lr/10 from half of all steps on).
  * Adagrad: m2 += g^2, x -= lr g / (sqrt(m2) + 1e-10). */
-static ns__kg_rule rule_at(const kg_run *r, int64_t step) {
-    float lr = (float)lr_at(r, step);
+static ns__kg_rule rule_at(const kg_run *r, const ns__task *task, int64_t step) {
+    float lr = (float)ns__engine_lr(task, step);
     if (r->o->optim == NS_KG_ADAGRAD) return (ns__kg_rule){lr, 1e-10f, 0};
     double t = (double)step + 1, c2 = sqrt(1 - pow(NS_KG_ADAM_B2, t));
     return (ns__kg_rule){(float)(lr * c2 / (1 - pow(NS_KG_ADAM_B1, t))), (float)(1e-8 * c2), 0};
@@ -290,12 +292,13 @@ void ns__kg_rules_ahead(ns__kg_rule *rules, int64_t from, int64_t total) {
     for (int64_t j = total - 1; j >= from; j--) rules[j].ahead = q * (rules[j].lr + rules[j + 1].ahead);
 }
 
-void ns__kg_adam_skip(const ns__kg_rule *rules, int64_t a, int64_t s, float *x, float *m1, float *m2, int n) {
+NS_HOGWILD void ns__kg_adam_skip(const ns__kg_rule *rules, int64_t a, int64_t s, float *x, float *m1, float *m2, int n) {
     double d1 = pow(NS_KG_ADAM_B1, (double)(s - a)), d2 = pow(NS_KG_ADAM_B2, (double)(s - a));
     double f = rules[a].ahead - d1 / sqrt(d2) * rules[s].ahead;
     float eps = rules[a].eps;
     for (int d = 0; d < n; d++) {
-        x[d] -= (float)f * m1[d] / (sqrtf(m2[d]) + eps);
+        float ratio = m1[d] / (sqrtf(m2[d]) + eps);
+        x[d] -= (float)f * fminf(fmaxf(ratio, -NS_KG_ADAM_MAX_RATIO), NS_KG_ADAM_MAX_RATIO);
         m1[d] *= (float)d1, m2[d] *= (float)d2;
     }
 }
@@ -323,16 +326,24 @@ static void row_done(kg_table tab, int32_t id, int64_t s) {
     }
 }
 
-/* One optimiser update of a row from its gradient, which is zeroed. */
-static void update_row(ns__kg_rule u, float *x, float *m1, float *m2, float *g, int n) {
+/* One optimiser update of a row from its gradient, which is zeroed. The
+ * moments are computed in registers from one read of each, and Adam's
+ * ratio is clamped (see NS_KG_ADAM_MAX_RATIO); Adagrad's, g / sqrt(m2 +
+ * g^2), cannot pass 1. */
+NS_HOGWILD static void update_row(ns__kg_rule u, float *x, float *m1, float *m2, float *g, int n) {
     for (int d = 0; d < n; d++) {
+        float step;
         if (m1) {
-            m1[d] = NS_KG_ADAM_B1 * m1[d] + (1 - NS_KG_ADAM_B1) * g[d];
-            m2[d] = NS_KG_ADAM_B2 * m2[d] + (1 - NS_KG_ADAM_B2) * g[d] * g[d];
+            float a = NS_KG_ADAM_B1 * m1[d] + (1 - NS_KG_ADAM_B1) * g[d];
+            float b = NS_KG_ADAM_B2 * m2[d] + (1 - NS_KG_ADAM_B2) * g[d] * g[d];
+            m1[d] = a, m2[d] = b;
+            step = fminf(fmaxf(a / (sqrtf(b) + u.eps), -NS_KG_ADAM_MAX_RATIO), NS_KG_ADAM_MAX_RATIO);
         } else {
-            m2[d] += g[d] * g[d];
+            float b = m2[d] + g[d] * g[d];
+            m2[d] = b;
+            step = g[d] / (sqrtf(b) + u.eps);
         }
-        x[d] -= u.lr * (m1 ? m1[d] : g[d]) / (sqrtf(m2[d]) + u.eps);
+        x[d] -= u.lr * step;
         g[d] = 0;
     }
 }
@@ -356,31 +367,29 @@ static void catch_up(const kg_run *r, kg_table tab, int64_t s) {
     for (int32_t id = 0; tab.at && id < tab.rows; id++) row_fresh(r, tab, id, s);
 }
 
-/* The next batch of positives from the worker's shuffled pass. */
-static void next_batch(kg_worker *w) {
+/* The next batch of positives from the worker's shuffled pass (ew->epoch
+ * the pass, ew->pos the cursor in its order). */
+static void next_batch(kg_worker *w, ns__worker *ew) {
     kg_run *r = w->run;
     int64_t nt = r->train->n;
     w->n_side[0] = w->n_side[1] = 0;
     for (int i = 0; i < r->o->batch; i++) {
-        if (w->at == nt) {
-            ns__shuffle(w->order, nt, &w->rng);
-            w->at = 0;
-        }
-        int64_t p = w->order[w->at++];
+        if (ew->pos == nt) pass_order(w, ew->id, ++ew->epoch), ew->pos = 0;
+        int64_t p = w->order[ew->pos++];
         double ph = r->p_head ? r->p_head[r->train->r[p]] : 0.5;
-        int side = ns__rng_float(&w->rng) < ph;
+        int side = ns__rng_float(w->rng) < ph;
         w->side_list[side][w->n_side[side]++] = (int32_t)p;
     }
 }
 
-static double one_step(kg_worker *w, int64_t step) {
+static double one_step(kg_worker *w, ns__worker *ew, int64_t step) {
     kg_run *r = w->run;
     ns_kg *m = r->m;
     const ns_kg_opts *o = r->o;
     const ns_triples *t = r->train;
     float scale = 0.5f / (float)o->batch;
     double loss = 0;
-    next_batch(w);
+    next_batch(w, ew);
     for (int side = 0; side < 2; side++)
         for (int i = 0; i < w->n_side[side]; i++) {
             int64_t p = w->side_list[side][i];
@@ -391,7 +400,7 @@ static double one_step(kg_worker *w, int64_t step) {
         for (int at = 0; at < w->n_side[side]; at += r->chunk) {
             int c = w->n_side[side] - at < r->chunk ? w->n_side[side] - at : r->chunk;
             for (int j = 0; j < o->neg; j++) {
-                w->neg[j] = (int32_t)ns__rng_below(&w->rng, (uint32_t)m->ne);
+                w->neg[j] = (int32_t)ns__rng_below(w->rng, (uint32_t)m->ne);
                 row_fresh(r, r->ent, w->neg[j], step);
             }
             loss += chunk_step(w, w->side_list[side] + at, c, side, scale);
@@ -412,71 +421,87 @@ static double one_step(kg_worker *w, int64_t step) {
     return loss;
 }
 
-static void *work(void *arg) {
-    kg_worker *w = arg;
-    kg_run *r = w->run;
-    for (;;) {
-        if (atomic_load_explicit(&r->stop, memory_order_relaxed)) break;
-        int64_t step = atomic_fetch_add(&r->next, 1);
-        if (step >= r->end) break;
-        double loss = one_step(w, step);
-        if (!isfinite(loss)) atomic_store(&r->stop, 3);
-        pthread_mutex_lock(&r->lock);
-        r->loss += loss, r->pos += r->o->batch;
-        pthread_mutex_unlock(&r->lock);
-        atomic_fetch_add(&r->finished, 1);
+static ns_status worker_init(void *data, ns__worker *ew) {
+    kg_run *r = data;
+    kg_worker *w = malloc(sizeof *w);
+    if (!w || !buffers_init(w, r, &ew->rng)) {
+        if (w) worker_free(w);
+        free(w);
+        return ns__nomem(&ew->err, "a worker's buffers", (double)r->train->n * 8 + (double)r->o->batch * r->m->n * 16);
     }
-    return NULL;
+    /* A fresh worker starts pass 0; a resumed one has its pass and cursor. */
+    pass_order(w, ew->id, ew->epoch);
+    ew->scratch = w;
+    return NS_OK;
 }
 
-/* Runs the workers from r->next to r->end, reporting every `interval`. */
-static ns_status run_segment(kg_run *r, kg_worker *w, int nt, const ns_kg_progress *pr, double t0, ns_kg_progress_fn cb,
-                             void *user, double interval, ns_error *err) {
-    int started = 0;
-    for (; started < nt; started++)
-        if (pthread_create(&w[started].thread, NULL, work, &w[started]) != 0) break;
-    if (started == 0) return ns__fail(err, NS_ENOMEM, "cannot start a training thread");
-    double last = ns__now();
-    /* Every claimed step below r->end completes, so this ends. */
-    while (atomic_load(&r->finished) < r->end && !atomic_load(&r->stop)) {
-        struct timespec ts = {0, 20 * 1000 * 1000};
-        nanosleep(&ts, NULL);
-        if (!cb || ns__now() - last < interval) continue;
-        last = ns__now();
-        ns_kg_progress p = *pr; /* the best validation so far, nothing of a pause */
-        p.paused = 0, p.valid_mrr = 0;
-        pthread_mutex_lock(&r->lock);
-        p.loss = r->pos ? r->loss / (double)r->pos : 0;
-        r->loss = 0, r->pos = 0;
-        pthread_mutex_unlock(&r->lock);
-        p.step = atomic_load(&r->finished);
-        p.lr = lr_at(r, p.step);
-        p.seconds = ns__now() - t0;
-        if (cb(&p, user)) atomic_store(&r->stop, 1);
-    }
-    for (int t = 0; t < started; t++) pthread_join(w[t].thread, NULL);
-    /* Steps claimed past the end were not run. */
-    atomic_store(&r->next, atomic_load(&r->finished));
+static ns_status run_step(void *data, ns__worker *ew, float lr, ns__tally *tl) {
+    kg_run *r = data;
+    (void)lr; /* the step's rule holds it */
+    tl->loss = one_step(ew->scratch, ew, ew->step);
+    tl->units = 1, tl->pairs = r->o->batch;
     return NS_OK;
 }
 
 /* The rule of every step and, under dense Adam, the rows' step counters
  * (all rows are up to date when a run starts). */
-static ns_status setup_optimiser(kg_run *r, ns_error *err) {
+static ns_status setup_optimiser(kg_run *r, const ns__task *t, ns_error *err) {
     ns_kg *m = r->m;
+    int64_t done = m->run.done;
     r->ent = (kg_table){m->E, m->E1, m->E2, NULL, m->ne, m->n};
     r->rel = (kg_table){m->R, m->R1, m->R2, NULL, m->nr, m->nrel};
-    int64_t from = m->steps_done < r->total ? m->steps_done : r->total;
-    if (!(r->rules = malloc((size_t)(r->total + 1) * sizeof *r->rules)))
-        return ns__fail(err, NS_ENOMEM, "cannot allocate the schedule of %lld steps", (long long)r->total);
-    for (int64_t j = from; j < r->total; j++) r->rules[j] = rule_at(r, j);
+    int64_t from = done < r->total ? done : r->total;
+    if (!(r->rules = ns__malloc((size_t)r->total + 1, sizeof *r->rules, "the schedule of every step", err)))
+        return NS_ENOMEM;
+    for (int64_t j = from; j < r->total; j++) r->rules[j] = rule_at(r, t, j);
     ns__kg_rules_ahead(r->rules, from, r->total);
     if (r->o->optim != NS_KG_ADAM) return NS_OK;
-    r->ent.at = malloc((size_t)m->ne * sizeof *r->ent.at), r->rel.at = malloc((size_t)m->nr * sizeof *r->rel.at);
-    if (!r->ent.at || !r->rel.at) return ns__fail(err, NS_ENOMEM, "cannot allocate the rows' step counters");
-    for (int32_t i = 0; i < m->ne; i++) atomic_init(&r->ent.at[i], m->steps_done);
-    for (int32_t i = 0; i < m->nr; i++) atomic_init(&r->rel.at[i], m->steps_done);
+    if (!(r->ent.at = ns__malloc((size_t)m->ne, sizeof *r->ent.at, "the entities' step counters", err)) ||
+        !(r->rel.at = ns__malloc((size_t)m->nr, sizeof *r->rel.at, "the relations' step counters", err)))
+        return NS_ENOMEM;
+    for (int32_t i = 0; i < m->ne; i++) atomic_init(&r->ent.at[i], done);
+    for (int32_t i = 0; i < m->nr; i++) atomic_init(&r->rel.at[i], done);
     return NS_OK;
+}
+
+/* Pauses: every row brought up to the step (dense Adam), so that the model
+ * can be read, validated and saved. */
+static ns_status sync(void *data, int64_t done, ns_error *err) {
+    kg_run *r = data;
+    (void)err;
+    catch_up(r, r->ent, done), catch_up(r, r->rel, done);
+    return NS_OK;
+}
+
+static ns_status validate(void *data, double *metric, ns_error *err) {
+    kg_run *r = data;
+    ns_kg_report rep;
+    ns_status s = ns_kg_eval(r->m, r->valid, r->filter, r->o->threads, 0, r->o->valid_max, &rep, err);
+    *metric = rep.all.mrr;
+    return s;
+}
+
+/* The best state: every table, optimiser state included. */
+static ns_status snapshot(void *data, int restore, ns_error *err) {
+    ns_kg *m = ((kg_run *)data)->m;
+    float *t[6];
+    size_t len[6], all = 0;
+    int n = ns__kg_tables(m, t, len);
+    for (int k = 0; k < n; k++) all += len[k];
+    if (!m->best && !(m->best = ns__aligned(all, sizeof(float), "the best state's tables", err))) return NS_ENOMEM;
+    size_t off = 0;
+    for (int k = 0; k < n; off += len[k], k++)
+        memcpy(restore ? t[k] : m->best + off, restore ? m->best + off : t[k], len[k] * sizeof(float));
+    return NS_OK;
+}
+
+static ns_status save(void *data, const char *path, const ns__run_state *now, const ns__run_state *best,
+                      ns_error *err) {
+    ns_kg *m = ((kg_run *)data)->m;
+    (void)now; /* the model's run state is `now` */
+    ns_status s = best ? ns__run_state_copy(&m->best_run, best, err) : NS_OK;
+    if (s == NS_OK && !best) m->best_run.done = 0;
+    return s == NS_OK ? ns_kg_save(m, path, err) : s;
 }
 
 static ns_status check_compatible(const ns_kg *m, const ns_triples *train, const ns_kg_opts *o, ns_error *err) {
@@ -495,72 +520,39 @@ static ns_status check_compatible(const ns_kg *m, const ns_triples *train, const
 }
 
 ns_status ns_kg_train(ns_kg *m, const ns_triples *train, const ns_triples *valid, const ns_kg_filter *filter,
-                      const ns_kg_opts *o, ns_kg_progress_fn cb, void *user, double interval, ns_error *err) {
+                      const ns_kg_opts *o, const ns_train_hooks *h, ns_error *err) {
+    ns__err_clear(err);
     ns_status s = ns_kg_opts_check(o, err);
     if (s == NS_OK) s = check_compatible(m, train, o, err);
+    if (s == NS_OK && h && h->checkpoint) s = ns_output_check(h->checkpoint, err);
     if (s != NS_OK) return s;
-    kg_run r = {.m = m, .train = train, .o = o, .metric = ns__kg_metric(m)};
+    kg_run r = {.m = m, .train = train, .valid = valid, .filter = filter, .o = o, .metric = ns__kg_metric(m)};
     r.kern = ns__kernels_pick(NULL);
     r.chunk = o->chunk == 0 || o->chunk > o->batch ? o->batch : o->chunk;
     r.total = o->steps ? o->steps : o->epochs * ((train->n + o->batch - 1) / o->batch);
-    atomic_init(&r.next, m->steps_done), atomic_init(&r.finished, m->steps_done), atomic_init(&r.stop, 0);
-    pthread_mutex_init(&r.lock, NULL);
-    int nt = o->threads;
-    kg_worker *w = calloc((size_t)nt, sizeof *w);
+    int validating = valid && o->valid_every > 0;
+    ns__task t = {.unit = "steps", .mode = NS__STEPS, .threads = o->threads, .seed = o->seed, .steps = r.total,
+                  .step_items = train->n, .lr = o->lr, .valid_every = validating ? o->valid_every : 0,
+                  .patience = o->patience, .metric = "filtered MRR", .data = &r, .worker_init = worker_init,
+                  .scratch_free = worker_free, .run = run_step, .sync = sync, .validate = validating ? validate : NULL,
+                  .snapshot = snapshot, .save = save};
     ns_kg_filter *known = NULL;
-    float *best = NULL;
-    size_t ne = (size_t)m->ne * (size_t)m->n, nr = (size_t)m->nr * (size_t)m->nrel;
-    if (!w) s = NS_ENOMEM;
-    if (s == NS_OK && o->exclude_true) s = ns_kg_filter_create(&known, &train, 1, err);
+    if (o->exclude_true) s = ns_kg_filter_create(&known, &train, 1, err);
     r.known = known;
-    if (s == NS_OK) s = setup_optimiser(&r, err);
+    if (s == NS_OK) s = setup_optimiser(&r, &t, err);
     if (s == NS_OK && o->bernoulli) {
-        if (!(r.p_head = malloc((size_t)m->nr * sizeof *r.p_head))) s = NS_ENOMEM;
+        if (!(r.p_head = ns__malloc((size_t)m->nr, sizeof *r.p_head, "the Bernoulli probabilities", err))) s = NS_ENOMEM;
         else s = ns_triples_bernoulli(train, m->nr, r.p_head, err);
     }
-    for (int t = 0; s == NS_OK && t < nt; t++)
-        if (!worker_init(&w[t], &r, t)) s = NS_ENOMEM;
-    int validate = valid && o->valid_every > 0;
-    if (s == NS_OK && validate && !(best = ns__alloc_aligned(ne + nr, sizeof(float)))) s = NS_ENOMEM;
-    ns_kg_progress pr = {.steps = r.total};
-    double t0 = ns__now();
-    int bad = 0;
-    while (s == NS_OK && atomic_load(&r.finished) < r.total && !atomic_load(&r.stop)) {
-        int64_t done = atomic_load(&r.finished);
-        r.end = o->valid_every > 0 ? (done / o->valid_every + 1) * o->valid_every : r.total;
-        if (r.end > r.total) r.end = r.total;
-        s = run_segment(&r, w, nt, &pr, t0, cb, user, interval, err);
-        m->steps_done = atomic_load(&r.finished);
-        catch_up(&r, r.ent, m->steps_done), catch_up(&r, r.rel, m->steps_done);
-        if (s != NS_OK || atomic_load(&r.stop) || o->valid_every == 0) break;
-        pr.step = m->steps_done, pr.lr = lr_at(&r, pr.step), pr.paused = 1, pr.valid_mrr = 0;
-        if (validate) {
-            ns_kg_report rep;
-            if ((s = ns_kg_eval(m, valid, filter, nt, 0, o->valid_max, &rep, err)) != NS_OK) break;
-            pr.valid_mrr = rep.all.mrr;
-            if (rep.all.mrr > pr.best_mrr) {
-                pr.best_mrr = rep.all.mrr, pr.best_step = m->steps_done, bad = 0;
-                memcpy(best, m->E, ne * sizeof(float)), memcpy(best + ne, m->R, nr * sizeof(float));
-            } else {
-                bad++;
-            }
-        }
-        pr.seconds = ns__now() - t0;
-        if (cb && cb(&pr, user)) atomic_store(&r.stop, 1);
-        if (validate && o->patience && bad >= o->patience) break;
-    }
-    if (s == NS_OK && atomic_load(&r.stop) == 3)
-        s = ns__fail(err, NS_EDIVERGED, "training diverged (a step's loss is not finite); lower the learning rate");
-    else if (s == NS_OK && atomic_load(&r.stop) == 1)
-        s = NS_ECANCELED;
-    if (best && pr.best_step > 0) /* the best validated parameters */
-        memcpy(m->E, best, ne * sizeof(float)), memcpy(m->R, best + ne, nr * sizeof(float));
-    if (s == NS_OK || s == NS_ECANCELED) m->o = *o;
-    for (int t = 0; w && t < nt; t++) worker_free(&w[t]);
-    free(w), free(r.p_head), free(r.rules), free(r.ent.at), free(r.rel.at);
-    ns__free_aligned(best);
+    /* The run's options go with the model (and its checkpoints). */
+    if (s == NS_OK) m->o = *o;
+    if (s == NS_OK) s = ns__engine_run(&t, &m->run, m->best_run.done > 0 ? &m->best_run : NULL, h, err);
+    /* The model now is the best state (or where a stop left it); the copy
+     * of the best served the run and its checkpoints only. */
+    ns__free_aligned(m->best), m->best = NULL;
+    ns__run_state_free(&m->best_run);
+    free(r.p_head), free(r.rules), free(r.ent.at), free(r.rel.at);
     ns_kg_filter_free(known);
-    pthread_mutex_destroy(&r.lock);
     return s;
 }
 
@@ -570,10 +562,12 @@ double ns__kg_chunk_grad(ns_kg *m, const ns_triples *train, const ns_kg_opts *o,
     r.kern = ns__kernels_pick(NULL);
     ns_kg_filter *known = NULL;
     kg_worker w;
+    ns_rng rng;
+    ns__rng_seed(&rng, 1, 1);
     double loss = NAN;
     if (o->exclude_true && ns_kg_filter_create(&known, &train, 1, NULL) != NS_OK) return NAN;
     r.known = known;
-    if (worker_init(&w, &r, 0)) {
+    if (buffers_init(&w, &r, &rng)) {
         memcpy(w.neg, neg, (size_t)o->neg * sizeof *neg);
         loss = chunk_step(&w, pos, c, side, scale);
         for (int tab = 0; tab < 2; tab++) {

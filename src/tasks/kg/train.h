@@ -23,6 +23,14 @@ double ns__kg_chunk_grad(ns_kg *m, const ns_triples *train, const ns_kg_opts *o,
 
 #define NS_KG_ADAM_B1 0.9f
 #define NS_KG_ADAM_B2 0.999f
+/* Adam's step m1 / sqrt(m2) never exceeds (1 - b1) / sqrt((1 - b2)(1 -
+ * b1^2 / b2)) = 7.27 in exact arithmetic (Cauchy-Schwarz over the two
+ * moving averages); the updates clamp it at this bound, which no correct
+ * step reaches. Hogwild threads can read a row's moments torn (the new m1
+ * of another thread's update with the old m2, 0 for a row's first update),
+ * and m1 / eps would then move a value by thousands: 9 of 200 runs with 4
+ * threads on 2 cores blew an entity up to 1e4 before the clamp. */
+#define NS_KG_ADAM_MAX_RATIO 8.0f
 
 /* A step's update rule: Adam's learning rate and epsilon with the step's
  * bias corrections folded in, or Adagrad's; `ahead` is
@@ -41,7 +49,8 @@ void ns__kg_rules_ahead(ns__kg_rule *rules, int64_t from, int64_t total);
  * moments decay (m1 b1^(s-a), m2 b2^(s-a)) and x moves along the decaying
  * m1, x -= sum_k lr_(a+k-1) b1^k m1 / (b2^(k/2) sqrt(m2) + eps), k = 1..s-a,
  * computed as one factor a row, ahead_a - q^(s-a) ahead_s (eps taken out of
- * the decay). */
+ * the decay), the ratio m1 / (sqrt(m2) + eps) clamped at
+ * NS_KG_ADAM_MAX_RATIO. */
 void ns__kg_adam_skip(const ns__kg_rule *rules, int64_t a, int64_t s, float *x, float *m1, float *m2, int n);
 
 #endif

@@ -21,6 +21,7 @@
 #include <string.h>
 
 struct ns_pairs {
+    ns_pairs_opts opts;      /* how they were read */
     ns_vocab *left, *right; /* owned; right NULL = shared with left */
     const ns_vocab *vl, *vr; /* the vocabularies ids refer to */
     int64_t n, n_neg, cap_l, cap_r, cap_off, cap_neg;
@@ -34,6 +35,8 @@ void ns_pairs_opts_default(ns_pairs_opts *o) {
     o->shared_vocab = 0;
     o->min_count = 1;
 }
+
+void ns__pairs_opts_of(const ns_pairs *p, ns_pairs_opts *out) { *out = p->opts; }
 
 void ns_pairs_free(ns_pairs *p) {
     if (!p) return;
@@ -140,6 +143,7 @@ ns_status ns_pairs_load(ns_pairs **out, const char *path, const ns_pairs_opts *o
     int fcap = 0;
     int32_t *ml = NULL, *mr = NULL;
     if (!p) return NS_ENOMEM;
+    p->opts = *o;
     ns_status s = ns__lines_open(&lr, path, err);
     if (s != NS_OK) {
         free(p);

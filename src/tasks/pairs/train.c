@@ -1,5 +1,5 @@
 /*
- * pairs.c - training on pair data (left -> right, with optional explicit
+ * train.c (pairs) - training on pair data (left -> right, with optional explicit
  * negatives), Hogwild threads over shards of a shuffled order of the pairs.
  *
  * Per pair (sgns, nce, softmax-sampled): A = [left's input row], B = [right's
@@ -22,7 +22,8 @@
 #include "core/core.h"
 #include "data/vocab.h"
 #include "model/model.h"
-#include "engine/run.h"
+#include "engine/engine.h"
+#include "tasks/pairs/pairs.h"
 #include "sample/sample.h"
 
 #include <stdlib.h>
@@ -31,6 +32,10 @@
 #define PUBLISH_EVERY 4096
 
 typedef struct pairs_task {
+    ns_model *m;
+    const ns_train_opts *o;
+    const ns_kernels *k;
+    ns_noise noise;      /* negatives and the NCE / sampled-softmax shift */
     const ns_pairs *p;
     int64_t *order;      /* a shuffled permutation of the pairs; workers
                             reshuffle their own slice every epoch */
@@ -41,10 +46,12 @@ typedef struct scratch {
     float **A, **B, **dA, **bias;
     int32_t *ids, *ex, *pos, *col;
     int64_t *stamp;      /* InfoNCE: the batch a right item last got a column in */
+    int64_t batch_no;    /* InfoNCE: batches so far */
     float *y, *shift, *S, *G, *buf;
 } scratch;
 
-static void scratch_free(scratch *x) {
+static void scratch_free(void *p) {
+    scratch *x = p;
     free(x->A), free(x->B), free(x->dA), free(x->bias), free(x->ids), free(x->ex), free(x->pos);
     free(x->col), free(x->stamp), free(x->y), free(x->shift);
     ns__free_aligned(x->S), ns__free_aligned(x->buf);
@@ -86,10 +93,10 @@ static int scratch_init(scratch *x, ns_model *m, const ns_train_opts *o, int32_t
 
 /* One block update over x->A[0..na) and the columns x->ids[0..nb) (whose
  * rows are in x->B); applies the input gradients. Returns the loss. */
-static double update(const ns_run *r, scratch *x, int na, int nb, float lr) {
-    const ns_model *m = r->m;
-    const ns_kernels *k = r->k;
-    ns_block b = ns__run_block(r, lr, x->ids, nb, x->y, x->pos, x->shift, x->bias);
+static double update(const pairs_task *t, scratch *x, int na, int nb, float lr) {
+    const ns_model *m = t->m;
+    const ns_kernels *k = t->k;
+    ns_block b = ns__block_for(m, t->o, &t->noise, lr, x->ids, nb, x->y, x->pos, x->shift, x->bias);
     double l = ns__block_update(k, &b, x->A, na, x->B, nb, m->klen, x->S, x->G, x->dA);
     float one = 1.0f;
     for (int i = 0; i < na; i++) k->gemm_acc(&x->A[i], 1, (const float *const *)&x->dA[i], 1, &one, 0, 0, m->klen);
@@ -98,13 +105,13 @@ static double update(const ns_run *r, scratch *x, int na, int nb, float lr) {
 
 /* Columns for one pair: its right item, k sampled negatives, its explicit
  * ones. Returns their number. */
-static int pair_columns(const ns_run *r, scratch *x, ns_rng *rng, int32_t left, int32_t right,
+static int pair_columns(const pairs_task *t, scratch *x, ns_rng *rng, int32_t left, int32_t right,
                         const int32_t *negs, int nn) {
-    const ns_model *m = r->m;
+    const ns_model *m = t->m;
     int nb = 1, n_ex = 1;
     x->ids[0] = x->ex[0] = right;
-    if (r->o->reject_anchor && !m->vocab_out) x->ex[n_ex++] = left;
-    nb += ns__noise_draw(&r->noise, rng, r->o->neg, x->ex, n_ex, x->ids + 1);
+    if (t->o->reject_anchor && !m->vocab_out) x->ex[n_ex++] = left;
+    nb += ns__noise_draw(&t->noise, rng, t->o->neg, x->ex, n_ex, x->ids + 1);
     for (int j = 0; j < nn; j++)
         if (negs[j] != right) x->ids[nb++] = negs[j];
     for (int j = 0; j < nb; j++) x->B[j] = ns__out_row(m, x->ids[j]);
@@ -113,9 +120,9 @@ static int pair_columns(const ns_run *r, scratch *x, ns_rng *rng, int32_t left, 
 
 /* Columns for an InfoNCE batch of pairs order[from..to); sets x->A and
  * x->pos. Returns the number of columns. */
-static int batch_columns(const ns_run *r, const pairs_task *t, scratch *x, int64_t from, int64_t to,
-                         int64_t batch_no) {
-    const ns_model *m = r->m;
+static int batch_columns(const pairs_task *t, scratch *x, int64_t from, int64_t to) {
+    const ns_model *m = t->m;
+    int64_t batch_no = x->batch_no++;
     int nb = 0;
     for (int pass = 0; pass < 2; pass++)
         for (int64_t q = from; q < to; q++) {
@@ -135,57 +142,55 @@ static int batch_columns(const ns_run *r, const pairs_task *t, scratch *x, int64
     return nb;
 }
 
-static void *work(void *arg) {
-    ns_worker *me = arg;
-    ns_run *r = me->run;
-    const pairs_task *t = r->task;
-    const ns_train_opts *o = r->o;
-    ns_model *m = r->m;
-    ns_rng rng;
-    ns__rng_seed(&rng, o->seed, (uint64_t)me->id + 1);
-    scratch x;
-    if (!scratch_init(&x, m, o, t->max_negs)) {
-        atomic_store(&r->stop, 2);
-        return NULL;
+static ns_status worker_init(void *data, ns__worker *w) {
+    pairs_task *t = data;
+    scratch *x = malloc(sizeof *x);
+    if (!x || !scratch_init(x, t->m, t->o, t->max_negs)) {
+        free(x);
+        return ns__nomem(&w->err, "a worker's buffers", 1e5);
     }
+    w->scratch = x;
+    return NS_OK;
+}
+
+/* Pairs (InfoNCE: batches) from w->pos on, until PUBLISH_EVERY pairs are
+ * done or the shard ends. */
+static ns_status run(void *data, ns__worker *w, float lr, ns__tally *tl) {
+    const pairs_task *t = data;
+    const ns_train_opts *o = t->o;
+    ns_model *m = t->m;
+    scratch *x = w->scratch;
     int infonce = o->loss == NS_LOSS_INFONCE;
-    int64_t step = infonce ? o->batch : 1, batch_no = 0;
-    float lr = (float)ns__run_lr(r, atomic_load(&r->done));
-    for (int ep = 0; ep < o->epochs && !ns__run_stopped(r); ep++) {
-        ns__shuffle(t->order + me->first, me->last - me->first, &rng); /* this shard, anew */
-        ns_tally tl = {0};
-        for (int64_t q = me->first; q < me->last; q += step) {
-            int64_t end = q + step < me->last ? q + step : me->last;
-            int na = (int)(end - q), nb;
-            if (infonce) {
-                nb = batch_columns(r, t, &x, q, end, batch_no++);
-            } else {
-                int32_t left, right;
-                const int32_t *negs;
-                int32_t nn = ns_pairs_get(t->p, t->order[q], &left, &right, &negs);
-                x.A[0] = ns__in_row(m, left);
-                if (o->loss == NS_LOSS_SOFTMAX) nb = m->rows_out, x.pos[0] = right;
-                else nb = pair_columns(r, &x, &rng, left, right, negs, nn);
-            }
-            tl.loss += update(r, &x, na, nb, lr);
-            tl.units += na, tl.pairs += na;
-            if (tl.units >= PUBLISH_EVERY || end == me->last) {
-                lr = ns__run_flush(me, &tl);
-                if (ns__run_stopped(r)) break;
-            }
+    int64_t step = infonce ? o->batch : 1;
+    while (w->pos < w->last && tl->units < PUBLISH_EVERY) {
+        int64_t q = w->pos, end = q + step < w->last ? q + step : w->last;
+        int na = (int)(end - q), nb;
+        if (infonce) {
+            nb = batch_columns(t, x, q, end);
+        } else {
+            int32_t left, right;
+            const int32_t *negs;
+            int32_t nn = ns_pairs_get(t->p, t->order[q], &left, &right, &negs);
+            x->A[0] = ns__in_row(m, left);
+            if (o->loss == NS_LOSS_SOFTMAX) nb = m->rows_out, x->pos[0] = right;
+            else nb = pair_columns(t, x, &w->rng, left, right, negs, nn);
         }
-        ns__run_epoch_done(me, ep, &tl);
+        tl->loss += update(t, x, na, nb, lr);
+        tl->units += na, tl->pairs += na;
+        w->pos = end;
     }
-    scratch_free(&x);
-    return NULL;
+    return NS_OK;
 }
 
-static void split(ns_worker *w, int nt, const void *task) {
-    ns__run_shards(w, nt, ns_pairs_count(((const pairs_task *)task)->p), NULL, NULL);
+static ns_status save(void *data, const char *path, const ns__run_state *now, const ns__run_state *best,
+                      ns_error *err) {
+    (void)now, (void)best; /* the model's run state is `now` */
+    return ns_model_save(((const pairs_task *)data)->m, path, err);
 }
 
-ns_status ns_train_pairs(ns_model *m, const ns_pairs *p, const ns_train_opts *o, ns_progress_fn cb,
-                         void *user, double interval, ns_error *err) {
+ns_status ns_train_pairs(ns_model *m, const ns_pairs *p, const ns_train_opts *o, const ns_train_hooks *h,
+                         ns_error *err) {
+    ns__err_clear(err);
     ns_status s = ns_train_opts_check(o, err);
     if (s != NS_OK) return s;
     if (o->task != NS_TASK_PAIRS) return ns__fail(err, NS_EINVAL, "options are not for the pairs task");
@@ -198,9 +203,12 @@ ns_status ns_train_pairs(ns_model *m, const ns_pairs *p, const ns_train_opts *o,
     if (shared != !m->vocab_out || !ns__vocab_same(ns_pairs_left_vocab(p), m->vocab) ||
         !ns__vocab_same(ns_pairs_right_vocab(p), ns__out_vocab(m)))
         return ns__fail(err, NS_EINVAL, "the pairs' vocabularies are not the model's");
-    pairs_task t = {p, malloc((size_t)ns_pairs_count(p) * sizeof *t.order), 0};
+    if (h && h->checkpoint && (s = ns_output_check(h->checkpoint, err)) != NS_OK) return s;
+    int64_t n = ns_pairs_count(p);
+    pairs_task t = {m, o, ns__kernels_pick(NULL), {{0}, NULL}, p,
+                    ns__malloc((size_t)n, sizeof *t.order, "the order of the pairs", err), 0};
     if (!t.order) return NS_ENOMEM;
-    for (int64_t i = 0; i < ns_pairs_count(p); i++) {
+    for (int64_t i = 0; i < n; i++) {
         int32_t l, r;
         int32_t nn = ns_pairs_get(p, i, &l, &r, NULL);
         if (nn > t.max_negs) t.max_negs = nn;
@@ -208,11 +216,18 @@ ns_status ns_train_pairs(ns_model *m, const ns_pairs *p, const ns_train_opts *o,
     }
     ns_rng rng;
     ns__rng_seed(&rng, o->seed, 0);
-    ns__shuffle(t.order, ns_pairs_count(p), &rng); /* shards then hold random pairs */
-    ns_run run = {.m = m, .o = o, .k = ns__kernels_pick(NULL), .task = &t, .per_epoch = ns_pairs_count(p)};
+    ns__shuffle(t.order, n, &rng); /* shards then hold random pairs */
+    m->opts = *o, m->opts.noise_weights = NULL;
+    ns__pairs_opts_of(p, &m->pairs);
+    ns__task task = {.unit = "pairs", .mode = NS__SHARDS, .threads = o->threads, .seed = o->seed, .items = n,
+                     .per_epoch = n, .epochs = o->epochs, .lr = o->lr, .min_lr_frac = o->min_lr_frac,
+                     .diverge_hint = o->loss == NS_LOSS_INFONCE ? " or raise the temperature" : NULL, .data = &t,
+                     .worker_init = worker_init, .scratch_free = scratch_free, .order = t.order, .run = run,
+                     .save = save};
     /* The exact softmax and InfoNCE draw no negatives: no noise table. */
-    if (!ns__loss_samples(o->loss) || (s = ns__noise_build(&run.noise, ns__out_vocab(m), o, err)) == NS_OK)
-        s = ns__run_threads(&run, work, split, cb, user, interval, err);
+    if (!ns__loss_samples(o->loss) || (s = ns__noise_build(&t.noise, ns__out_vocab(m), o, err)) == NS_OK)
+        s = ns__engine_run(&task, &m->run, NULL, h, err);
+    ns__noise_destroy(&t.noise);
     free(t.order);
     return s;
 }

@@ -22,7 +22,7 @@ struct ns_rec {
 static inline int ns__rec_is_item2vec(const ns_rec *r) { return r->m->opts.task != NS_TASK_REC; }
 
 /* item2vec: r->unit from the model's input vectors. */
-ns_status ns__rec_prepare(ns_rec *r);
+ns_status ns__rec_prepare(ns_rec *r, ns_error *err);
 
 /* One item from the noise that is not a training positive of user u
  * (16 tries), or -1. */

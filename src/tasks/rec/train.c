@@ -1,5 +1,5 @@
 /*
- * rec.c - training recommenders. Matrix factorisation: Hogwild threads over
+ * train.c (rec) - training recommenders. Matrix factorisation: Hogwild threads over
  * shards of a shuffled order of the training positives (user, item); per
  * positive one block update with A = [the user's row] and B = [the item's
  * output row, then its negatives]:
@@ -22,7 +22,7 @@
 #include "tasks/words/corpus.h"
 #include "data/vocab.h"
 #include "tasks/rec/rec.h"
-#include "engine/run.h"
+#include "engine/engine.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -38,7 +38,7 @@ int32_t ns__rec_draw(const ns_noise *nz, ns_rng *rng, const ns_inter *x, int32_t
     return -1;
 }
 
-static float score(const ns_model *m, const ns_kernels *k, const float *urow, int32_t j) {
+NS_HOGWILD static float score(const ns_model *m, const ns_kernels *k, const float *urow, int32_t j) {
     return k->dot(urow, ns__out_row(m, j), m->klen) + (m->bias ? m->bias[j] : 0.0f);
 }
 
@@ -56,6 +56,11 @@ int32_t ns__rec_negative(const ns_noise *nz, ns_rng *rng, const ns_inter *x, con
 }
 
 typedef struct rec_task {
+    ns_rec *r;
+    ns_model *m;
+    const ns_train_opts *o;
+    const ns_kernels *k;
+    ns_noise noise;
     const ns_inter *x;
     int64_t *order;    /* a shuffled permutation of the positives; workers
                           reshuffle their own slice every epoch */
@@ -70,7 +75,8 @@ typedef struct scratch {
     float *y, *shift, *S, *G;
 } scratch;
 
-static void scratch_free(scratch *x) {
+static void scratch_free(void *p) {
+    scratch *x = p;
     free(x->B), free(x->bias), free(x->ids), free(x->y), free(x->shift);
     ns__free_aligned(x->S), ns__free_aligned(x->dA[0]);
 }
@@ -98,15 +104,14 @@ static int scratch_init(scratch *x, ns_model *m, const ns_train_opts *o) {
 
 /* WARP: a margin violator for user u and positive p, or -1 after
  * max_trials draws; *weight receives L(estimated rank). */
-static int32_t warp_violator(const ns_run *r, const rec_task *t, ns_rng *rng, int32_t u, const float *urow,
-                             int32_t p, float *weight) {
-    const ns_model *m = r->m;
-    float bar = score(m, r->k, urow, p) - 1.0f;
+static int32_t warp_violator(const rec_task *t, ns_rng *rng, int32_t u, const float *urow, int32_t p, float *weight) {
+    const ns_model *m = t->m;
+    float bar = score(m, t->k, urow, p) - 1.0f;
     int64_t n_pos = t->x->start[u + 1] - t->x->start[u];
     int64_t n_neg = m->rows_out - n_pos;
-    for (int32_t trial = 1; trial <= r->o->max_trials; trial++) {
-        int32_t j = ns__rec_draw(&r->noise, rng, t->x, u);
-        if (j < 0 || score(m, r->k, urow, j) <= bar) continue;
+    for (int32_t trial = 1; trial <= t->o->max_trials; trial++) {
+        int32_t j = ns__rec_draw(&t->noise, rng, t->x, u);
+        if (j < 0 || score(m, t->k, urow, j) <= bar) continue;
         int64_t rank = n_neg / trial, top = m->rows_out > 1 ? m->rows_out - 1 : 1;
         *weight = (float)(t->harmonic[rank > 0 ? rank : 1] / t->harmonic[top]);
         return j;
@@ -114,74 +119,73 @@ static int32_t warp_violator(const ns_run *r, const rec_task *t, ns_rng *rng, in
     return -1;
 }
 
-static void *work(void *arg) {
-    ns_worker *me = arg;
-    ns_run *r = me->run;
-    const rec_task *t = r->task;
-    const ns_train_opts *o = r->o;
-    ns_model *m = r->m;
-    ns_rng rng;
-    ns__rng_seed(&rng, o->seed, (uint64_t)me->id + 1);
-    scratch x;
-    if (!scratch_init(&x, m, o)) {
-        atomic_store(&r->stop, 2);
-        return NULL;
+static ns_status worker_init(void *data, ns__worker *w) {
+    rec_task *t = data;
+    scratch *x = malloc(sizeof *x);
+    if (!x || !scratch_init(x, t->m, t->o)) {
+        free(x);
+        return ns__nomem(&w->err, "a worker's buffers", 1e4);
     }
-    float lr = (float)ns__run_lr(r, atomic_load(&r->done)), one = 1.0f;
-    for (int ep = 0; ep < o->epochs && !ns__run_stopped(r); ep++) {
-        ns__shuffle(t->order + me->first, me->last - me->first, &rng); /* this shard, anew */
-        ns_tally tl = {0};
-        for (int64_t q = me->first; q < me->last; q++) {
-            int64_t e = t->order[q];
-            int32_t u = t->user_of[e], p = t->x->seq[e];
-            float *urow = ns__in_row(m, u), weight = 1.0f;
-            int nb = 0;
-            x.A[0] = urow;
-            if (o->loss == NS_LOSS_SOFTMAX) {
-                nb = m->rows_out, x.pos[0] = p;
+    w->scratch = x;
+    return NS_OK;
+}
+
+/* Positives from w->pos on, until PUBLISH_EVERY are done or the shard
+ * ends: one block update each. */
+static ns_status run(void *data, ns__worker *w, float lr, ns__tally *tl) {
+    const rec_task *t = data;
+    const ns_train_opts *o = t->o;
+    ns_model *m = t->m;
+    scratch *x = w->scratch;
+    float one = 1.0f;
+    while (w->pos < w->last && tl->units < PUBLISH_EVERY) {
+        int64_t e = t->order[w->pos++];
+        int32_t u = t->user_of[e], p = t->x->seq[e];
+        float *urow = ns__in_row(m, u), weight = 1.0f;
+        int nb = 0;
+        x->A[0] = urow;
+        if (o->loss == NS_LOSS_SOFTMAX) {
+            nb = m->rows_out, x->pos[0] = p;
+        } else {
+            x->ids[nb++] = p, x->pos[0] = 0;
+            if (o->loss == NS_LOSS_WARP) {
+                int32_t j = warp_violator(t, &w->rng, u, urow, p, &weight);
+                if (j >= 0) x->ids[nb++] = j;
             } else {
-                x.ids[nb++] = p, x.pos[0] = 0;
-                if (o->loss == NS_LOSS_WARP) {
-                    int32_t j = warp_violator(r, t, &rng, u, urow, p, &weight);
-                    if (j >= 0) x.ids[nb++] = j;
-                } else {
-                    for (int32_t c = 0; c < o->neg; c++) {
-                        int32_t j = ns__rec_negative(&r->noise, &rng, t->x, m, r->k, u, urow, o->dns);
-                        if (j >= 0) x.ids[nb++] = j;
-                    }
+                for (int32_t c = 0; c < o->neg; c++) {
+                    int32_t j = ns__rec_negative(&t->noise, &w->rng, t->x, m, t->k, u, urow, o->dns);
+                    if (j >= 0) x->ids[nb++] = j;
                 }
-                for (int j = 0; j < nb; j++) x.B[j] = ns__out_row(m, x.ids[j]);
             }
-            if (o->loss != NS_LOSS_WARP || nb > 1) {
-                ns_block b = ns__run_block(r, lr, x.ids, nb, x.y, x.pos, x.shift, x.bias);
-                b.weight = weight;
-                tl.loss += ns__block_update(r->k, &b, x.A, 1, x.B, nb, m->klen, x.S, x.G, x.dA);
-                r->k->gemm_acc(x.A, 1, (const float *const *)x.dA, 1, &one, 0, 0, m->klen);
-            }
-            tl.units++, tl.pairs++;
-            if (tl.units >= PUBLISH_EVERY || q + 1 == me->last) {
-                lr = ns__run_flush(me, &tl);
-                if (ns__run_stopped(r)) break;
-            }
+            for (int j = 0; j < nb; j++) x->B[j] = ns__out_row(m, x->ids[j]);
         }
-        ns__run_epoch_done(me, ep, &tl);
+        if (o->loss != NS_LOSS_WARP || nb > 1) {
+            ns_block b = ns__block_for(m, o, &t->noise, lr, x->ids, nb, x->y, x->pos, x->shift, x->bias);
+            b.weight = weight;
+            tl->loss += ns__block_update(t->k, &b, x->A, 1, x->B, nb, m->klen, x->S, x->G, x->dA);
+            t->k->gemm_acc(x->A, 1, (const float *const *)x->dA, 1, &one, 0, 0, m->klen);
+        }
+        tl->units++, tl->pairs++;
     }
-    scratch_free(&x);
-    return NULL;
+    return NS_OK;
 }
 
-static void split(ns_worker *w, int nt, const void *task) {
-    ns__run_shards(w, nt, ns_inter_count(((const rec_task *)task)->x), NULL, NULL);
+static ns_status save(void *data, const char *path, const ns__run_state *now, const ns__run_state *best,
+                      ns_error *err) {
+    (void)now, (void)best; /* the model's run state is `now` */
+    return ns_rec_save(((const rec_task *)data)->r, path, err);
 }
 
-static ns_status train_mf(ns_model *m, const ns_inter *x, const ns_train_opts *o, ns_progress_fn cb, void *user,
-                          double interval, ns_error *err) {
+static ns_status train_mf(ns_rec *r, const ns_train_opts *o, const ns_train_hooks *h, ns_error *err) {
+    const ns_inter *x = r->train;
     int64_t n = ns_inter_count(x);
     int32_t users = ns_vocab_size(x->users), items = ns_vocab_size(x->items);
-    rec_task t = {x, malloc((size_t)n * sizeof *t.order), malloc((size_t)n * sizeof *t.user_of),
-                  malloc(((size_t)items + 1) * sizeof *t.harmonic)};
+    rec_task t = {r, r->m, o, ns__kernels_pick(NULL), {{0}, NULL}, x, NULL, NULL, NULL};
     ns_status s = NS_OK;
-    if (!t.order || !t.user_of || !t.harmonic) s = NS_ENOMEM;
+    if (!(t.order = ns__malloc((size_t)n, sizeof *t.order, "the order of the positives", err)) ||
+        !(t.user_of = ns__malloc((size_t)n, sizeof *t.user_of, "the positives' users", err)) ||
+        !(t.harmonic = ns__malloc((size_t)items + 1, sizeof *t.harmonic, "the harmonic numbers", err)))
+        s = NS_ENOMEM;
     if (s == NS_OK) {
         ns_rng rng;
         ns__rng_seed(&rng, o->seed, 0);
@@ -189,21 +193,30 @@ static ns_status train_mf(ns_model *m, const ns_inter *x, const ns_train_opts *o
             for (int64_t e = x->start[u]; e < x->start[u + 1]; e++) t.user_of[e] = u, t.order[e] = e;
         ns__shuffle(t.order, n, &rng); /* shards then hold random positives */
         t.harmonic[0] = 0;
-        for (int32_t r = 1; r <= items; r++) t.harmonic[r] = t.harmonic[r - 1] + 1.0 / r;
-        ns_run run = {.m = m, .o = o, .k = ns__kernels_pick(NULL), .task = &t, .per_epoch = n};
-        if (!ns__loss_samples(o->loss) || (s = ns__noise_build(&run.noise, x->items, o, err)) == NS_OK)
-            s = ns__run_threads(&run, work, split, cb, user, interval, err);
+        for (int32_t i = 1; i <= items; i++) t.harmonic[i] = t.harmonic[i - 1] + 1.0 / i;
+        ns__task task = {.unit = "positives", .mode = NS__SHARDS, .threads = o->threads, .seed = o->seed,
+                         .items = n, .per_epoch = n, .epochs = o->epochs, .lr = o->lr,
+                         .min_lr_frac = o->min_lr_frac, .data = &t, .worker_init = worker_init,
+                         .scratch_free = scratch_free, .order = t.order, .run = run, .save = save};
+        if (!ns__loss_samples(o->loss) || (s = ns__noise_build(&t.noise, x->items, o, err)) == NS_OK)
+            s = ns__engine_run(&task, &r->m->run, NULL, h, err);
     }
+    ns__noise_destroy(&t.noise);
     free(t.order), free(t.user_of), free(t.harmonic);
     return s;
 }
 
-ns_status ns__rec_prepare(ns_rec *r) {
+static ns_status save_item2vec(void *data, const char *path, ns_error *err) {
+    return ns_rec_save(data, path, err);
+}
+
+ns_status ns__rec_prepare(ns_rec *r, ns_error *err) {
     ns_model *m = r->m;
-    free(r->unit);
+    ns__free_aligned(r->unit);
     r->unit = NULL;
     if (!ns__rec_is_item2vec(r)) return NS_OK;
-    if (!(r->unit = ns__alloc_aligned((size_t)m->rows * (size_t)m->stride, sizeof(float)))) return NS_ENOMEM;
+    if (!(r->unit = ns__aligned((size_t)m->rows * (size_t)m->stride, sizeof(float), "the unit item vectors", err)))
+        return NS_ENOMEM;
     for (int32_t i = 0; i < m->rows; i++) {
         const float *v = ns__in_row(m, i);
         float *w = r->unit + (size_t)i * (size_t)m->stride;
@@ -227,34 +240,52 @@ const ns_model *ns_rec_model(const ns_rec *r) { return r->m; }
 const ns_inter *ns_rec_train_data(const ns_rec *r) { return r->train; }
 const ns_inter *ns_rec_test_data(const ns_rec *r) { return r->test; }
 
-ns_status ns_rec_train(ns_rec **out, ns_inter *train, ns_inter *test, const ns_train_opts *o, ns_progress_fn cb,
-                       void *user, double interval, ns_error *err) {
-    ns_rec *r = calloc(1, sizeof *r);
-    if (!r) {
-        ns_inter_free(train), ns_inter_free(test);
-        return NS_ENOMEM;
-    }
-    r->train = train, r->test = test;
+ns_status ns_rec_create(ns_rec **out, const ns_inter *train, const ns_inter *test, const ns_train_opts *o,
+                        ns_error *err) {
+    ns__err_clear(err);
     ns_status s = ns_train_opts_check(o, err);
-    if (s == NS_OK && o->task == NS_TASK_PAIRS)
-        s = ns__fail(err, NS_EINVAL, "options are for the pairs task, not recommendation");
-    if (s == NS_OK && test && (!ns__vocab_same(test->users, train->users) || !ns__vocab_same(test->items, train->items)))
-        s = ns__fail(err, NS_EINVAL, "the held-out interactions are not over the training vocabularies");
-    if (s == NS_OK && o->task == NS_TASK_REC) {
-        s = ns_model_create_pairs(&r->m, train->users, train->items, o, err);
-        if (s == NS_OK) s = train_mf(r->m, train, o, cb, user, interval, err);
-    } else if (s == NS_OK) {
-        ns_corpus *c = NULL;
-        s = ns__corpus_from_ids(&c, train->items, train->start, ns_vocab_size(train->users), train->seq, err);
-        if (s == NS_OK) s = ns_model_create(&r->m, train->items, o, err);
-        if (s == NS_OK) s = ns_train_words(r->m, c, o, cb, user, interval, err);
-        if (s == NS_OK) s = ns__rec_prepare(r);
-        ns_corpus_free(c);
-    }
+    if (s != NS_OK) return s;
+    if (o->task == NS_TASK_PAIRS) return ns__fail(err, NS_EINVAL, "options are for the pairs task, not recommendation");
+    if (test && (!ns__vocab_same(test->users, train->users) || !ns__vocab_same(test->items, train->items)))
+        return ns__fail(err, NS_EINVAL, "the held-out interactions are not over the training vocabularies");
+    ns_rec *r = ns__calloc(1, sizeof *r, "a recommender", err);
+    if (!r) return NS_ENOMEM;
+    s = ns__inter_from_csr(&r->train, train->users, train->items, train->start, train->seq, err);
+    if (s == NS_OK) r->train->opts = train->opts, r->train->stats = train->stats;
+    if (s == NS_OK && test) s = ns__inter_from_csr(&r->test, test->users, test->items, test->start, test->seq, err);
+    if (s == NS_OK && o->task == NS_TASK_REC) s = ns_model_create_pairs(&r->m, train->users, train->items, o, err);
+    else if (s == NS_OK) s = ns_model_create(&r->m, train->items, o, err);
     if (s != NS_OK) {
         ns_rec_free(r);
         return s;
     }
     *out = r;
     return NS_OK;
+}
+
+ns_status ns_rec_train(ns_rec *r, const ns_train_opts *o, const ns_train_hooks *h, ns_error *err) {
+    ns__err_clear(err);
+    ns_status s = ns_train_opts_check(o, err);
+    if (s != NS_OK) return s;
+    if ((o->task == NS_TASK_REC) != !ns__rec_is_item2vec(r))
+        return ns__fail(err, NS_EINVAL, "the options are for %s, the recommender is %s",
+                        o->task == NS_TASK_REC ? "matrix factorisation" : "item2vec",
+                        ns__rec_is_item2vec(r) ? "item2vec" : "matrix factorisation");
+    if (o->dim != r->m->dim) return ns__fail(err, NS_EINVAL, "dim %d differs from the model's %d", o->dim, r->m->dim);
+    if (!o->bias != !r->m->bias)
+        return ns__fail(err, NS_EINVAL, "bias %s, but the model was created %s item biases", o->bias ? "on" : "off",
+                        r->m->bias ? "with" : "without");
+    if (h && h->checkpoint && (s = ns_output_check(h->checkpoint, err)) != NS_OK) return s;
+    const ns_inter *train = r->train;
+    if (o->task == NS_TASK_REC) {
+        r->m->opts = *o, r->m->opts.noise_weights = NULL;
+        s = train_mf(r, o, h, err);
+    } else {
+        ns_corpus *c = NULL;
+        s = ns__corpus_from_ids(&c, train->items, train->start, ns_vocab_size(train->users), train->seq, err);
+        if (s == NS_OK) s = ns__train_words(r->m, c, o, h, save_item2vec, r, err);
+        ns_corpus_free(c);
+    }
+    if (s == NS_OK) s = ns__rec_prepare(r, err);
+    return s;
 }

@@ -23,6 +23,7 @@
 #define MAX_TOKEN 65536
 
 struct ns_corpus {
+    ns_corpus_opts opts;  /* how it was read */
     ns_vocab *vocab;
     int32_t *ids;
     int64_t n_tokens;
@@ -35,7 +36,10 @@ void ns_corpus_opts_default(ns_corpus_opts *o) {
     o->max_vocab = 0;
     o->max_sentence = 10000;
     o->lines_are_sentences = 1;
+    o->fixed_vocab = 0;
 }
+
+void ns__corpus_opts_of(const ns_corpus *c, ns_corpus_opts *out) { *out = c->opts; }
 
 typedef struct ids_buf {
     int32_t *a;
@@ -53,8 +57,10 @@ static int is_space(unsigned char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
 
-/* Tokenises the whole input into raw ids (into v) with -1 at line breaks. */
-static ns_status read_tokens(const char *path, ns_vocab *v, ids_buf *out, ns_error *err) {
+/* Tokenises the whole input into raw ids (into v) with -1 at line breaks;
+ * with `fixed`, ids of v's words only (v unchanged, other tokens dropped).
+ * *seen counts the tokens of the file. */
+static ns_status read_tokens(const char *path, ns_vocab *v, int fixed, ids_buf *out, int64_t *seen, ns_error *err) {
     ns_reader *r;
     ns_status s = ns__reader_open(&r, path, err);
     if (s != NS_OK) return s;
@@ -93,10 +99,10 @@ static ns_status read_tokens(const char *path, ns_vocab *v, ids_buf *out, ns_err
                 continue;
             }
             if (tlen) {
-                int32_t id;
-                if ((s = ns_vocab_add(v, tok, tlen, 1, &id, err)) != NS_OK) goto done;
-                if ((s = push(out, id, err)) != NS_OK) goto done;
-                tlen = 0;
+                int32_t id = fixed ? ns_vocab_find(v, tok, tlen) : -1;
+                if (!fixed && (s = ns_vocab_add(v, tok, tlen, 1, &id, err)) != NS_OK) goto done;
+                if (id >= 0 && (s = push(out, id, err)) != NS_OK) goto done;
+                tlen = 0, ++*seen;
             }
             if (c == '\n') {
                 line++;
@@ -150,22 +156,24 @@ static ns_status cut_sentences(ns_corpus *c, ids_buf *b, const int32_t *map, con
 
 ns_status ns_corpus_load(ns_corpus **out, const char *path, const ns_corpus_opts *o,
                          const ns_vocab *base, ns_error *err) {
+    ns__err_clear(err);
     if (o->max_sentence < 1 || o->min_count < 1 || o->max_vocab < 0)
         return ns__fail(err, NS_EINVAL,
                         "corpus options: max_sentence and min_count must be >= 1, "
                         "max_vocab >= 0");
-    ns__err_clear(err);
+    if (o->fixed_vocab && !base) return ns__fail(err, NS_EINVAL, "corpus options: fixed_vocab needs a base vocabulary");
     const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
     ns_corpus *c = ns__calloc(1, sizeof *c, "a corpus", err);
     if (!c) return NS_ENOMEM;
     ids_buf b = {0};
     int32_t *map = NULL;
     int32_t keep = base ? ns_vocab_size(base) : 0;
+    c->opts = *o;
     ns_status s = base ? ns__vocab_clone(&c->vocab, base, err) : ns_vocab_create(&c->vocab, err);
     if (s != NS_OK) goto fail;
-    int64_t before = ns_vocab_total(c->vocab);
-    if ((s = read_tokens(path, c->vocab, &b, err)) != NS_OK) goto fail;
-    if (ns_vocab_total(c->vocab) == before) {
+    int64_t seen = 0;
+    if ((s = read_tokens(path, c->vocab, o->fixed_vocab, &b, &seen, err)) != NS_OK) goto fail;
+    if (seen == 0) {
         s = ns__fail(err, NS_EEMPTY, "%s: no words in the file (empty input)", name);
         goto fail;
     }
@@ -176,7 +184,9 @@ ns_status ns_corpus_load(ns_corpus **out, const char *path, const ns_corpus_opts
     int64_t top_count = top >= 0 ? ns_vocab_count(c->vocab, top) : 0;
     char top_word[64] = "";
     if (top >= 0) snprintf(top_word, sizeof top_word, "%.60s", ns_vocab_word(c->vocab, top));
-    if ((s = ns__vocab_prune(c->vocab, keep, o->min_count, o->max_vocab, &map, err)) != NS_OK)
+    /* Ids below `keep` stay; with a fixed vocabulary every id does. */
+    if ((s = ns__vocab_prune(c->vocab, o->fixed_vocab ? ns_vocab_size(c->vocab) : keep, o->min_count, o->max_vocab,
+                             &map, err)) != NS_OK)
         goto fail;
     if (ns_vocab_size(c->vocab) == 0) {
         s = ns__fail(err, NS_EEMPTY,
@@ -221,6 +231,7 @@ ns_status ns__corpus_from_ids(ns_corpus **out, const ns_vocab *vocab, const int6
                               const int32_t *ids, ns_error *err) {
     ns_corpus *c = ns__calloc(1, sizeof *c, "a corpus", err);
     if (!c) return NS_ENOMEM;
+    ns_corpus_opts_default(&c->opts);
     int64_t n = start[n_sent] - start[0];
     ns_status s = ns__vocab_clone(&c->vocab, vocab, err);
     if (s == NS_OK && (!(c->ids = ns__malloc((size_t)n, sizeof *c->ids, "the corpus ids", err)) ||

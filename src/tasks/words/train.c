@@ -1,5 +1,5 @@
 /*
- * words.c - skip-gram and CBOW with negative sampling over an in-memory
+ * train.c (words) - skip-gram and CBOW with negative sampling over an in-memory
  * corpus, Hogwild threads.
  *
  * Each thread owns a contiguous shard of sentences (split by token count) and
@@ -11,15 +11,18 @@
  *              negatives, as in HogBatch);
  *   CBOW:      A = [mean of the context input rows], same B; the input
  *              gradient is added to every context row (word2vec).
- * The learning rate decays linearly with the global count of processed
- * tokens, which threads publish every 10,000 tokens (run.c).
+ * The engine (engine/engine.c) runs the threads: a worker's run() walks its
+ * sentences 10,000 tokens at a time, after which the engine publishes the
+ * count (the learning rate decays linearly with the tokens of all threads)
+ * and may pause it.
  */
 #include "negsamp.h"
 
 #include "core/core.h"
 #include "data/vocab.h"
 #include "model/model.h"
-#include "engine/run.h"
+#include "engine/engine.h"
+#include "tasks/words/corpus.h"
 #include "sample/sample.h"
 
 #include <stdlib.h>
@@ -27,10 +30,17 @@
 
 #define PUBLISH_EVERY 10000
 
-/* The words trainer's data: the corpus and the subsampling table. */
+/* The words trainer's data: the model, its run's options and kernels, the
+ * corpus, the subsampling table and the noise. */
 typedef struct words_task {
+    ns_model *m;
+    const ns_train_opts *o;
+    const ns_kernels *k;
     const ns_corpus *c;
     uint32_t *keep;        /* per word: keep if rand32 < keep[w] */
+    ns_noise noise;        /* negatives and the NCE / sampled-softmax shift */
+    ns_status (*save)(void *save_data, const char *path, ns_error *err); /* a checkpoint */
+    void *save_data;
 } words_task;
 
 /* A worker's buffers: row pointers for one block update and its scratch. */
@@ -50,7 +60,8 @@ typedef struct scratch {
     float *buf;
 } scratch;
 
-static void scratch_free(scratch *x) {
+static void scratch_free(void *p) {
+    scratch *x = p;
     free(x->sen), free(x->A), free(x->B), free(x->dA), free(x->y), free(x->w), free(x->pos);
     free(x->ids), free(x->ex), free(x->shift), free(x->bias);
     ns__free_aligned(x->buf);
@@ -91,12 +102,12 @@ static int scratch_init(scratch *x, ns_model *m, const ns_train_opts *o, int64_t
 /* One centre word: x->A[0..na) hold its context rows, x->B[0..nb) (ids in
  * x->ids) its output row and negatives. Returns the loss; *pairs counts
  * positive pairs. */
-static double train_centre(const ns_run *sh, scratch *x, int na, int nb, float lr, int64_t *pairs) {
-    const ns_kernels *k = sh->k;
-    const ns_model *m = sh->m;
+static double train_centre(const words_task *wt, scratch *x, int na, int nb, float lr, int64_t *pairs) {
+    const ns_kernels *k = wt->k;
+    const ns_model *m = wt->m;
     int klen = m->klen;
-    ns_block b = ns__run_block(sh, lr, x->ids, nb, x->y, x->pos, x->shift, x->bias);
-    if (sh->o->task == NS_TASK_SKIPGRAM) {
+    ns_block b = ns__block_for(m, wt->o, &wt->noise, lr, x->ids, nb, x->y, x->pos, x->shift, x->bias);
+    if (wt->o->task == NS_TASK_SKIPGRAM) {
         double l = ns__block_update(k, &b, x->A, na, x->B, nb, klen, x->S, x->G, x->dA);
         float one = 1.0f;
         for (int i = 0; i < na; i++) k->gemm_acc(&x->A[i], 1, (const float *const *)&x->dA[i], 1, &one, 0, 0, klen);
@@ -115,77 +126,83 @@ static double train_centre(const ns_run *sh, scratch *x, int na, int nb, float l
     return l;
 }
 
-static void *work(void *arg) {
-    ns_worker *me = arg;
-    ns_run *sh = me->run;
-    const words_task *wt = sh->task;
-    const ns_train_opts *o = sh->o;
-    ns_model *m = sh->m;
-    ns_rng rng;
-    ns__rng_seed(&rng, o->seed, (uint64_t)me->id + 1);
+static ns_status worker_init(void *data, ns__worker *w) {
+    words_task *wt = data;
     int64_t max_len = 0;
-    for (int64_t s = me->first; s < me->last; s++) {
+    for (int64_t s = w->first; s < w->last; s++) {
         int64_t len;
         ns_corpus_sentence(wt->c, s, &len);
         if (len > max_len) max_len = len;
     }
-    scratch x;
-    if (!scratch_init(&x, m, o, max_len)) {
-        atomic_store(&sh->stop, 2);
-        return NULL;
+    scratch *x = calloc(1, sizeof *x);
+    if (!x || !scratch_init(x, wt->m, wt->o, max_len)) {
+        free(x);
+        return ns__nomem(&w->err, "a worker's buffers", (double)max_len * 4 + 1e4);
     }
-    float lr = (float)ns__run_lr(sh, atomic_load(&sh->done));
-    for (int ep = 0; ep < o->epochs && !ns__run_stopped(sh); ep++) {
-        ns_tally tl = {0};
-        for (int64_t s = me->first; s < me->last; s++) {
-            int64_t len, n = 0;
-            const int32_t *ids = ns_corpus_sentence(wt->c, s, &len);
-            for (int64_t t = 0; t < len; t++)
-                if (ns__keep_draw(&rng, wt->keep[ids[t]])) x.sen[n++] = ids[t];
-            for (int64_t pos = 0; pos < n; pos++) {
-                int b = ns__window_draw(&rng, o->window), na = 0;
-                for (int64_t q = pos - b; q <= pos + b; q++)
-                    if (q >= 0 && q < n && q != pos) {
-                        x.ex[1 + na] = x.sen[q];
-                        x.A[na++] = ns__in_row(m, x.sen[q]);
-                    }
-                if (na == 0) continue;
-                int nb = m->rows;
-                if (o->loss == NS_LOSS_SOFTMAX) {
-                    for (int i = 0; i < na; i++) x.pos[i] = x.sen[pos];
-                } else {
-                    x.ids[0] = x.ex[0] = x.sen[pos];
-                    nb = 1 + ns__noise_draw(&sh->noise, &rng, o->neg, x.ex, o->reject_anchor ? 1 + na : 1,
-                                            x.ids + 1);
-                    for (int j = 0; j < nb; j++) x.B[j] = ns__out_row(m, x.ids[j]);
-                }
-                tl.loss += train_centre(sh, &x, na, nb, lr, &tl.pairs);
-            }
-            tl.units += len;
-            if (tl.units >= PUBLISH_EVERY || s + 1 == me->last) {
-                lr = ns__run_flush(me, &tl);
-                if (ns__run_stopped(sh)) break;
-            }
-        }
-        ns__run_epoch_done(me, ep, &tl);
-    }
-    scratch_free(&x);
-    return NULL;
+    w->scratch = x;
+    return NS_OK;
 }
 
-static int64_t sentence_len(const void *task, int64_t i) {
+/* Sentences from w->pos on, until PUBLISH_EVERY tokens are done or the
+ * shard ends. */
+static ns_status run(void *data, ns__worker *w, float lr, ns__tally *tl) {
+    const words_task *wt = data;
+    const ns_train_opts *o = wt->o;
+    ns_model *m = wt->m;
+    scratch *x = w->scratch;
+    ns_rng *rng = &w->rng;
+    while (w->pos < w->last && tl->units < PUBLISH_EVERY) {
+        int64_t len, n = 0;
+        const int32_t *ids = ns_corpus_sentence(wt->c, w->pos++, &len);
+        for (int64_t t = 0; t < len; t++)
+            if (ns__keep_draw(rng, wt->keep[ids[t]])) x->sen[n++] = ids[t];
+        for (int64_t pos = 0; pos < n; pos++) {
+            int b = ns__window_draw(rng, o->window), na = 0;
+            for (int64_t q = pos - b; q <= pos + b; q++)
+                if (q >= 0 && q < n && q != pos) {
+                    x->ex[1 + na] = x->sen[q];
+                    x->A[na++] = ns__in_row(m, x->sen[q]);
+                }
+            if (na == 0) continue;
+            int nb = m->rows;
+            if (o->loss == NS_LOSS_SOFTMAX) {
+                for (int i = 0; i < na; i++) x->pos[i] = x->sen[pos];
+            } else {
+                x->ids[0] = x->ex[0] = x->sen[pos];
+                nb = 1 + ns__noise_draw(&wt->noise, rng, o->neg, x->ex, o->reject_anchor ? 1 + na : 1, x->ids + 1);
+                for (int j = 0; j < nb; j++) x->B[j] = ns__out_row(m, x->ids[j]);
+            }
+            tl->loss += train_centre(wt, x, na, nb, lr, &tl->pairs);
+        }
+        tl->units += len;
+    }
+    return NS_OK;
+}
+
+static int64_t sentence_len(const void *data, int64_t i) {
     int64_t len;
-    ns_corpus_sentence(((const words_task *)task)->c, i, &len);
+    ns_corpus_sentence(((const words_task *)data)->c, i, &len);
     return len;
 }
 
-/* Shards of about equal token counts. */
-static void split(ns_worker *w, int nt, const void *task) {
-    ns__run_shards(w, nt, ns_corpus_sentences(((const words_task *)task)->c), sentence_len, task);
+static ns_status save(void *data, const char *path, const ns__run_state *now, const ns__run_state *best,
+                      ns_error *err) {
+    (void)now, (void)best; /* the model's run state is `now` */
+    const words_task *wt = data;
+    return wt->save(wt->save_data, path, err);
 }
 
-ns_status ns_train_words(ns_model *m, const ns_corpus *c, const ns_train_opts *o,
-                         ns_progress_fn cb, void *user, double interval, ns_error *err) {
+static ns_status save_model(void *model, const char *path, ns_error *err) { return ns_model_save(model, path, err); }
+
+ns_status ns_train_words(ns_model *m, const ns_corpus *c, const ns_train_opts *o, const ns_train_hooks *h,
+                         ns_error *err) {
+    ns__err_clear(err);
+    return ns__train_words(m, c, o, h, save_model, m, err);
+}
+
+ns_status ns__train_words(ns_model *m, const ns_corpus *c, const ns_train_opts *o, const ns_train_hooks *h,
+                          ns_status (*save_fn)(void *save_data, const char *path, ns_error *err), void *save_data,
+                          ns_error *err) {
     ns_status s = ns_train_opts_check(o, err);
     if (s != NS_OK) return s;
     if (o->dim != m->dim)
@@ -196,16 +213,26 @@ ns_status ns_train_words(ns_model *m, const ns_corpus *c, const ns_train_opts *o
     if (o->task != NS_TASK_SKIPGRAM && o->task != NS_TASK_CBOW)
         return ns__fail(err, NS_EINVAL, "options are for the %s task", o->task == NS_TASK_PAIRS ? "pairs" : "recommendation");
     if ((s = ns__model_check_corpus(m, c, err)) != NS_OK) return s;
+    if (h && h->checkpoint && (s = ns_output_check(h->checkpoint, err)) != NS_OK) return s;
     const ns_vocab *v = m->vocab;
     int32_t n = ns_vocab_size(v);
-    words_task wt = {c, malloc((size_t)n * sizeof *wt.keep)};
+    words_task wt = {m, o, ns__kernels_pick(NULL), c, ns__malloc((size_t)n, sizeof *wt.keep, "the keep table", err),
+                     {{0}, NULL}, save_fn, save_data};
     if (!wt.keep) return NS_ENOMEM;
     for (int32_t i = 0; i < n; i++)
         wt.keep[i] = ns__keep_threshold(ns__keep_prob(ns_vocab_count(v, i), ns_vocab_total(v), o->sample));
-    ns_run run = {.m = m, .o = o, .k = ns__kernels_pick(NULL), .task = &wt, .per_epoch = ns_corpus_tokens(c)};
-    /* The exact softmax and InfoNCE draw no negatives: no noise table. */
-    if (!ns__loss_samples(o->loss) || (s = ns__noise_build(&run.noise, v, o, err)) == NS_OK)
-        s = ns__run_threads(&run, work, split, cb, user, interval, err);
+    /* The run's options and the corpus's reading go with the model (and
+     * its checkpoints); a noise-file's weights are this run's only. */
+    m->opts = *o, m->opts.noise_weights = NULL;
+    ns__corpus_opts_of(c, &m->corpus);
+    ns__task t = {.unit = "tokens", .mode = NS__SHARDS, .threads = o->threads, .seed = o->seed,
+                  .items = ns_corpus_sentences(c), .weight = sentence_len, .per_epoch = ns_corpus_tokens(c),
+                  .epochs = o->epochs, .lr = o->lr, .min_lr_frac = o->min_lr_frac, .data = &wt,
+                  .worker_init = worker_init, .scratch_free = scratch_free, .run = run, .save = save};
+    /* The exact softmax draws no negatives: no noise table. */
+    if (!ns__loss_samples(o->loss) || (s = ns__noise_build(&wt.noise, v, o, err)) == NS_OK)
+        s = ns__engine_run(&t, &m->run, NULL, h, err);
+    ns__noise_destroy(&wt.noise);
     free(wt.keep);
     return s;
 }
