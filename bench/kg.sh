@@ -62,7 +62,7 @@ for set in $SETS; do
       name=$set-$model-$negs
       t0=$(now)
       # shellcheck disable=SC2086
-      "$ns" kg-train -train "$train" -output "$work/$name" -model "$model" $opts -adv "$a" -exclude-true \
+      "$ns" kg-train -input "$train" -output "$work/$name" -model "$model" $opts -adv "$a" -exclude-true \
         -threads "$THREADS" -quiet
       t1=$(now)
       out=$("$ns" kg-eval "$work/$name.model" -test "$dir/test.txt" -filter "$train" -filter "$dir/valid.txt" \

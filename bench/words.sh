@@ -5,10 +5,13 @@
 #
 #   bench/words.sh [EPOCHS...]          default: 1 5
 #   DATA=../shared/data TOOLS="gensim fasttext negsamp" THREADS=2 REPEATS=3 bench/words.sh
+#   OLD=/path/to/an/older/negsamp TOOLS="negsamp-old negsamp" REPEATS=3 bench/words.sh
 #
 # With REPEATS > 1 each tool trains that many times (seeds 1..REPEATS; with
-# 2 threads no tool is deterministic) and the table gives means, with the
-# min-max of analogy and WS353 in brackets.
+# 2 threads no tool is deterministic), the tools taking turns within each
+# repeat so that the machine's drift falls on all of them, and the table
+# gives means, with the min-max of analogy and WS353 in brackets.
+# negsamp-old is the binary OLD points to (a before/after comparison).
 #
 # Settings: skip-gram, dim 100, window 5, k 5, sample 1e-4, min-count 5,
 # lr 0.025, 2 threads; fastText without subwords (-minn 0 -maxn 0).
@@ -38,7 +41,9 @@ run_timed() { # name cmd... ; records wall seconds and peak RSS (MiB)
 train() { # tool epochs seed -> writes $work/TOOL-E.vec
   local tool=$1 e=$2 seed=$3 out=$work/$1-$2
   case $tool in
-    negsamp) run_timed "$tool-$e" "$ns" skipgram -input "$corpus" -output "$out" -dim 100 -window 5 \
+    negsamp|negsamp-old)
+             bin=$ns; [ "$tool" = negsamp-old ] && { bin=${OLD:-}; [ -x "$bin" ] || return 2; }
+             run_timed "$tool-$e" "$bin" skipgram -input "$corpus" -output "$out" -dim 100 -window 5 \
                -neg 5 -sample 1e-4 -min-count 5 -lr 0.025 -threads "$THREADS" -epochs "$e" -seed "$seed" -quiet ;;
     fasttext) command -v fasttext >/dev/null || return 2
               run_timed "$tool-$e" fasttext skipgram -input "$corpus" -output "$out" -dim 100 -ws 5 \
@@ -68,26 +73,31 @@ stats() { # precision values... -> "mean" or "mean [min-max]"
 mean() { echo "$@" | awk '{s=0; for(i=1;i<=NF;i++) s+=$i; printf "%.6g", s/NF}'; }
 
 for e in "${EPOCHS[@]}"; do
+  declare -A walls=() rsss=() accs=() rhos=() failed=()
+  for seed in $(seq 1 "$REPEATS"); do
+    for tool in $TOOLS; do
+      [ -n "${failed[$tool]:-}" ] && continue
+      if ! train "$tool" "$e" "$seed"; then failed[$tool]=1; continue; fi
+      vec=$work/$tool-$e.vec
+      accs[$tool]="${accs[$tool]:-} $("$ns" eval-analogy "$vec" "$DATA/google-analogy/questions-words.txt" -restrict 30000 |
+            awk '$1=="total"{print $4}' | tr -d %)"
+      rhos[$tool]="${rhos[$tool]:-} $("$ns" eval-similarity "$vec" "$DATA/wordsim353/combined.csv" | sed 's/.*spearman \([-0-9.]*\).*/\1/')"
+      walls[$tool]="${walls[$tool]:-} $wall" rsss[$tool]="${rsss[$tool]:-} $rss"
+    done
+  done
   gensim_tps=""
   for tool in $TOOLS; do
-    walls="" rsss="" accs="" rhos="" failed=0
-    for seed in $(seq 1 "$REPEATS"); do
-      if ! train "$tool" "$e" "$seed"; then failed=1; break; fi
-      vec=$work/$tool-$e.vec
-      accs="$accs $("$ns" eval-analogy "$vec" "$DATA/google-analogy/questions-words.txt" -restrict 30000 |
-            awk '$1=="total"{print $4}' | tr -d %)"
-      rhos="$rhos $("$ns" eval-similarity "$vec" "$DATA/wordsim353/combined.csv" | sed 's/.*spearman \([-0-9.]*\).*/\1/')"
-      walls="$walls $wall" rsss="$rsss $rss"
-    done
-    if [ "$failed" = 1 ]; then
+    if [ -n "${failed[$tool]:-}" ]; then
       printf '| %s | %s | (not installed or failed) | | | | | |\n' "$tool" "$e"; continue
     fi
-    w=$(mean $walls)
+    w=$(mean ${walls[$tool]})
     tps=$(awk -v t="$tokens" -v e="$e" -v w="$w" 'BEGIN{printf "%.0f", t*e/w}')
     [ "$tool" = gensim ] && gensim_tps=$tps
     ratio=$(awk -v a="$tps" -v b="$gensim_tps" 'BEGIN{print b ? sprintf("%.2fx", a/b) : "-"}')
-    printf '| %s | %s | %.1f | %.2fM | %.0f | %s | %s | %s |\n' "$tool" "$e" "$w" \
-      "$(awk -v x="$tps" 'BEGIN{print x/1e6}')" "$(mean $rsss)" "$(stats 2 $accs)" "$(stats 4 $rhos)" "$ratio"
+    printf '| %s | %s | %s | %.2fM | %.0f | %s | %s | %s |\n' "$tool" "$e" "$(stats 1 ${walls[$tool]})" \
+      "$(awk -v x="$tps" 'BEGIN{print x/1e6}')" "$(mean ${rsss[$tool]})" "$(stats 2 ${accs[$tool]})" \
+      "$(stats 4 ${rhos[$tool]})" "$ratio"
   done
+  unset walls rsss accs rhos failed
 done
 echo "(corpus $tokens tokens; work files in $work)"

@@ -1,6 +1,8 @@
 /*
  * cli.h - the negsamp program's shared pieces: option tables and parsing,
- * exit codes, and the subcommands.
+ * exit codes, what every training command does alike (progress, hooks,
+ * outputs), and the subcommands. The training options themselves are the
+ * library's (ns_opts_*); the program only adds files, output and progress.
  */
 #ifndef NS_CLI_H
 #define NS_CLI_H
@@ -15,16 +17,19 @@ enum { EXIT_DATA = 1, EXIT_USAGE = 2, EXIT_DIVERGED = 3 };
 
 typedef enum opt_kind { OPT_INT, OPT_I64, OPT_DOUBLE, OPT_STRING, OPT_FLAG, OPT_REJECT, OPT_LIST } opt_kind;
 
-/* OPT_LIST: an option that may be given several times, each value kept. */
+/* OPT_LIST: files; the option may be given several times, each time one
+ * file or a comma-separated list (the strings are copies: list_free). */
 #define STR_LIST_MAX 16
 typedef struct str_list {
     const char *v[STR_LIST_MAX];
     int n;
 } str_list;
+void list_free(str_list *l);
 
-/* One option: its names ("dim|size" = -dim, --dim, -size, --size; the first
- * is shown in help), kind, destination and help text. OPT_REJECT options
- * exist to answer a known-but-wrong spelling with `help` as the message. */
+/* One of a command's own options: its names ("input|train" = -input,
+ * --input, -train, --train; the first is shown in help), kind, destination
+ * and help text. OPT_REJECT options exist to answer a known-but-wrong
+ * spelling with `help` as the message. */
 typedef struct opt {
     const char *names;
     opt_kind kind;
@@ -40,18 +45,45 @@ typedef struct cmd_spec {
     const opt *opts;
     int n_opts;
     int min_pos, max_pos; /* positional arguments allowed (max -1 = any) */
+    int task;             /* the library task whose options it takes (ns_task), or -1 */
 } cmd_spec;
 
-/* Parses argv[1..] (argv[0] is the subcommand). Positional arguments are
- * collected into pos (at most argc entries). Returns 0 on success, 1 if help
- * was printed, -1 on a usage error (message printed). */
-int parse_opts(const cmd_spec *c, int argc, char **argv, char **pos, int *npos);
+/* The library options given on the command line, in order. */
+#define GIVEN_MAX 64
+typedef struct given_opts {
+    const char *name[GIVEN_MAX];
+    const char *value[GIVEN_MAX];  /* NULL for a flag */
+    int n;
+} given_opts;
+
+/* Parses argv[1..] (argv[0] is the subcommand): the command's own options
+ * into their destinations, its task's options into g (may be NULL for a
+ * command without a task). Positional arguments are collected into pos (at
+ * most argc entries). Returns 0 on success, 1 if help was printed, -1 on a
+ * usage error (message printed). */
+int parse_opts(const cmd_spec *c, int argc, char **argv, char **pos, int *npos, given_opts *g);
+/* Sets the given options on o and checks it (ns_opts_check); 0 or
+ * EXIT_USAGE (message printed). */
+int apply_opts(const cmd_spec *c, const given_opts *g, ns_opts *o);
+int was_given(const given_opts *g, const char *name);
 void print_help(const cmd_spec *c, FILE *f);
 /* Prints "negsamp: MESSAGE" for a failed library call; returns the exit code. */
 int report_error(ns_status s, const ns_error *err);
+/* "1,10,100" into ks (at most max); returns their number or -1. */
+int parse_ks(const char *s, int32_t *ks, int max);
+/* NS_ENOMEM with "out of memory" in err (the program's own small
+ * allocations). */
+ns_status ns__nomem_cli(ns_error *err);
+/* prefix + ext, malloc'ed (NULL when out of memory). */
+char *join(const char *prefix, const char *ext);
+/* Checks that prefix + exts[i] can each be written (ns_output_check),
+ * before the work; returns 0 or the exit code (message printed). */
+int check_outputs(const char *prefix, const char *const *exts, int n);
+
+/* ---- what every training command shares -------------------------------- */
 
 /* Progress lines on stderr: a live line on a terminal, plain lines
- * otherwise, one line per finished epoch. */
+ * otherwise, one line per finished epoch, validation and checkpoint. */
 typedef struct progress_state {
     int tty, quiet;
     int live;                /* a live line is on screen */
@@ -59,13 +91,42 @@ typedef struct progress_state {
     const char *checkpoint;  /* the checkpoint's path, for its messages */
 } progress_state;
 int on_progress(const ns_progress *p, void *user);
-/* "1,10,100" into ks (at most max); returns their number or -1. */
-int parse_ks(const char *s, int32_t *ks, int max);
-/* prefix + ext, malloc'ed (NULL when out of memory). */
-char *join(const char *prefix, const char *ext);
-/* Checks that prefix + exts[i] can each be written (ns_output_check),
- * before the work; returns 0 or the exit code (message printed). */
-int check_outputs(const char *prefix, const char *const *exts, int n);
+
+/* A training command's own options and run: -input, -output, -resume,
+ * -progress, -quiet, the given library options, and the hooks (progress,
+ * PREFIX.checkpoint when -checkpoint-every asks for checkpoints). */
+typedef struct train_cli {
+    const char *input, *output, *resume;
+    double interval;
+    int quiet;
+    given_opts given;
+    progress_state ps;
+    ns_train_hooks hooks;
+    char *checkpoint;
+} train_cli;
+
+#define TRAIN_CLI_OPTS(t)                                                                                          \
+    {"resume", OPT_STRING, &(t)->resume, "FILE",                                                                  \
+     "continue an interrupted run from its checkpoint (PREFIX.checkpoint), or train a finished model on to more "  \
+     "epochs/steps; options given here override the model's"},                                                    \
+        {"progress", OPT_DOUBLE, &(t)->interval, "SEC", "seconds between progress lines [1 on a terminal, 10 otherwise]"}, \
+        {"quiet", OPT_FLAG, &(t)->quiet, "", "no progress output"}
+
+/* Required -input (unless `input_optional`) and -output; 0 or EXIT_USAGE. */
+int train_require(const cmd_spec *c, const train_cli *t, int input_optional);
+/* The hooks of a run with options o and `threads` workers (PREFIX.checkpoint
+ * when o asks for checkpoints); 0 or an exit code. */
+int train_hooks(train_cli *t, const ns_opts *o, int threads);
+void train_cli_free(train_cli *t);
+/* After the run: ends a live progress line. */
+void train_done(train_cli *t);
+
+/* Writes prefix + exts[i] with fns[i](m), saying so unless quiet. */
+typedef ns_status (*model_writer)(const ns_model *m, const char *path, ns_error *err);
+int write_model_files(const ns_model *m, const char *prefix, const char *const *exts, const model_writer *fns, int n,
+                      int quiet);
+
+/* ---- the subcommands ----------------------------------------------------- */
 
 int cmd_train(ns_task task, int argc, char **argv);
 int cmd_pairs_train(int argc, char **argv);

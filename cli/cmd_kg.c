@@ -5,12 +5,9 @@
  */
 #include "cli.h"
 
-#include <limits.h>
-#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 /* The known-triple filter: the given files read over the model's
  * vocabularies, plus extra[0..n_extra) (at most 2). *out stays NULL when
@@ -36,193 +33,114 @@ static int load_filter(const ns_kg *m, const str_list *files, const ns_triples *
     return code;
 }
 
-static int parse_choice(const char *cmd, const char *opt, const char *v, const char *const *names, int n) {
-    for (int i = 0; i < n; i++)
-        if (!strcmp(v, names[i])) return i;
-    fprintf(stderr, "negsamp %s: -%s %s is not supported; choose", cmd, opt, v);
-    for (int i = 0; i < n; i++) fprintf(stderr, "%s %s", i ? (i + 1 == n ? " or" : ",") : "", names[i]);
-    fprintf(stderr, "\n");
-    return -1;
+typedef struct kg_cmd {
+    train_cli t;
+    const char *valid;
+    str_list filters;
+    int checkpoint;
+    ns_opts o;
+} kg_cmd;
+
+static int kg_parse(kg_cmd *c, int argc, char **argv, cmd_spec *spec, opt *opts, int cap) {
+    train_cli *t = &c->t;
+    const opt own[] = {
+        {"input|train", OPT_STRING, &t->input, "FILE", "'head<TAB>relation<TAB>tail' lines, .gz ok (required)"},
+        {"valid", OPT_STRING, &c->valid, "FILE", "validation triples for -valid-every"},
+        {"output", OPT_STRING, &t->output, "PREFIX", "writes PREFIX.model (required)"},
+        {"filter", OPT_LIST, &c->filters, "FILE", "validation: also filter these known triples (repeatable, or FILE,FILE; training and validation triples always are)"},
+        {"checkpoint", OPT_FLAG, &c->checkpoint, "", "write PREFIX.checkpoint at every -valid-every pause (-checkpoint-every equal to -valid-every); PREFIX.model is the final (best validated) model"},
+        TRAIN_CLI_OPTS(t),
+    };
+    int n = (int)(sizeof own / sizeof own[0]);
+    if (n > cap) return EXIT_USAGE;
+    memcpy(opts, own, sizeof own);
+    *spec = (cmd_spec){"kg-train", "-input FILE [-valid FILE] -output PREFIX [-model NAME] [options]",
+                       "Trains entity and relation vectors for link prediction: each training triple\n"
+                       "against triples with its head or tail replaced by sampled entities.\n"
+                       "Entities and relations are arbitrary strings (no tabs); '#' lines and blank\n"
+                       "lines are skipped, a trailing CR is dropped.",
+                       opts, n, 0, 0, NS_TASK_KG};
+    char *pos[1];
+    int npos, r = parse_opts(spec, argc, argv, pos, &npos, &t->given);
+    if (r) return r > 0 ? -1 : EXIT_USAGE;
+    return train_require(spec, t, 0);
 }
 
-#define UNSET INT_MIN
-#define UNSET64 INT64_MIN
-#define SET(var, unset, field) ((var) != (unset) ? (void)((field) = (var)) : (void)0)
-
-/* The named choices given on the command line into o; a new model without
- * -optim and -lr gets the optimiser's default rate. Returns -1 (message
- * printed) on an unknown name. */
-static int set_kg_opts(ns_kg_opts *o, int resume, const char *model, const char *loss, const char *optim,
-                       const char *reg) {
-    static const char *const losses[] = {"margin", "logistic"}, *const optims[] = {"adam", "adagrad", "lazy-adam"};
-    static const char *const regs[] = {"none", "l2", "n3"};
-    if (model) {
-        int id = ns_kg_model_parse(model);
-        if (id < 0) {
-            fprintf(stderr, "negsamp kg-train: -model %s is not supported; choose transe, transe-l2, distmult, "
-                    "complex or rotate\n", model);
-            return -1;
-        }
-        o->model = (ns_kg_model)id;
+/* The options: the defaults or the resumed model's, then the given ones;
+ * validation and checkpoint options given here need their files. */
+static int kg_options(kg_cmd *c, const cmd_spec *spec, ns_kg **m) {
+    ns_opts_default(&c->o, NS_TASK_KG);
+    if (c->t.resume) {
+        ns_error err;
+        ns_status s = ns_kg_load(m, c->t.resume, &err);
+        if (s != NS_OK) return report_error(s, &err);
+        ns_opts_from_kg(&c->o, *m);
     }
-    int l = loss ? parse_choice("kg-train", "loss", loss, losses, 2) : (int)o->loss;
-    int op = optim ? parse_choice("kg-train", "optim", optim, optims, 3) : (int)o->optim;
-    int rg = reg ? parse_choice("kg-train", "reg", reg, regs, 3) : (int)o->reg;
-    if (l < 0 || op < 0 || rg < 0) return -1;
-    o->loss = (ns_kg_loss)l, o->reg = (ns_kg_reg)rg;
-    if (!resume && op == NS_KG_ADAGRAD) o->lr = 0.1;
-    o->optim = (ns_kg_optim)op;
+    int code = apply_opts(spec, &c->t.given, &c->o);
+    if (code) return code;
+    const given_opts *g = &c->t.given;
+    const ns_kg_opts *o = &c->o.kg;
+    int wants_valid = (was_given(g, "valid-every") && o->valid_every) || (was_given(g, "patience") && o->patience) ||
+                      (was_given(g, "valid-max") && o->valid_max);
+    if (wants_valid && !c->valid && !c->checkpoint) {
+        fprintf(stderr, "negsamp kg-train: -valid-every, -patience and -valid-max need -valid (or -checkpoint)\n");
+        return EXIT_USAGE;
+    }
+    if (c->checkpoint && !o->valid_every) {
+        fprintf(stderr, "negsamp kg-train: -checkpoint needs -valid-every N (steps between checkpoints)\n");
+        return EXIT_USAGE;
+    }
+    if (c->checkpoint) c->o.checkpoint_every = o->valid_every;
     return 0;
 }
 
-int cmd_kg_train(int argc, char **argv) {
-    ns_kg_opts o;
-    ns_kg_opts_default(&o);
-    const char *train_path = NULL, *valid_path = NULL, *output = NULL, *resume = NULL;
-    /* Unset (NULL, UNSET, UNSET64, NAN): the default, or with -resume the
-     * resumed model's setting. */
-    const char *model = NULL, *loss = NULL, *optim = NULL, *reg = NULL;
-    int dim = UNSET, batch = UNSET, neg = UNSET, chunk = UNSET, epochs = UNSET, threads = UNSET, patience = UNSET;
-    int bernoulli = 0, exclude = 0, quiet = 0, checkpoint = 0;
-    int64_t steps = UNSET64, valid_every = UNSET64, valid_max = UNSET64, seed = UNSET64;
-    double gamma = NAN, lr = NAN, reg_weight = NAN, adv = NAN, interval = -1;
-    str_list filters = {{0}, 0};
-    const opt opts[] = {
-        {"train|input", OPT_STRING, &train_path, "FILE", "'head<TAB>relation<TAB>tail' lines, .gz ok (required)"},
-        {"valid", OPT_STRING, &valid_path, "FILE", "validation triples for -valid-every"},
-        {"output", OPT_STRING, &output, "PREFIX", "writes PREFIX.model (required)"},
-        {"resume", OPT_STRING, &resume, "MODEL", "continue training this model (kg-train's .model) up to -steps/-epochs in all"},
-        {"model", OPT_STRING, &model, "NAME", "transe (= transe-l1), transe-l2, distmult, complex or rotate [rotate]"},
-        {"dim|size", OPT_INT, &dim, "N", "entity dimension; complex and rotate: N complex numbers (2N floats) [500]"},
-        {"gamma|margin", OPT_DOUBLE, &gamma, "G", "margin of the distance scorers; also sets the initialisation range (G+2)/dim [6]"},
-        {"loss", OPT_STRING, &loss, "NAME", "margin (RotatE paper: -log s(G+f) - sum w log s(-G-f')) or logistic (softplus per triple, no margin) [margin]"},
-        {"optim", OPT_STRING, &optim, "NAME", "adam, adagrad or lazy-adam (Adam on touched rows only) [adam]"},
-        {"lr", OPT_DOUBLE, &lr, "LR", "learning rate, divided by 10 after half the steps [5e-5 adam, 0.1 adagrad]"},
-        {"reg", OPT_STRING, &reg, "NAME", "none, l2 or n3: penalty W*sum x^2 or W*sum |x|^3 on each positive's rows, divided by the batch [none]"},
-        {"reg-weight", OPT_DOUBLE, &reg_weight, "W", "weight of -reg; a weight on whole tables (the RotatE code's) is about W/batch [0]"},
-        {"batch", OPT_INT, &batch, "N", "positive triples a step [512]"},
-        {"neg|negative", OPT_INT, &neg, "K", "negatives a positive (corrupted heads or tails) [256]"},
-        {"chunk", OPT_INT, &chunk, "N", "positives that share their K negatives; 0 = the whole batch, 1 = each its own [0]"},
-        {"steps|max-steps", OPT_I64, &steps, "N", "optimiser steps in all (overrides -epochs)"},
-        {"epochs|epoch", OPT_INT, &epochs, "N", "passes over the training triples when -steps is not given [100]"},
-        {"adv|adv-temperature", OPT_DOUBLE, &adv, "A", "self-adversarial negatives: weights softmax(A f) over a positive's negatives; 0 = uniform [0]"},
-        {"bernoulli", OPT_FLAG, &bernoulli, "", "corrupt the head with probability tph/(tph+hph) of the relation, not 1/2"},
-        {"exclude-true", OPT_FLAG, &exclude, "", "a negative that forms a training triple gets weight 0"},
-        {"valid-every", OPT_I64, &valid_every, "N", "steps between validations (filtered MRR on -valid) and checkpoints [0 = none]"},
-        {"patience", OPT_INT, &patience, "N", "stop after N validations without a better MRR; the model keeps the best [0 = never]"},
-        {"valid-max", OPT_I64, &valid_max, "N", "validate on the first N triples of -valid [all]"},
-        {"filter", OPT_LIST, &filters, "FILE", "validation: also filter these known triples (repeatable; training and validation triples always are)"},
-        {"checkpoint", OPT_FLAG, &checkpoint, "", "write PREFIX.checkpoint at every -valid-every pause (resume with -resume PREFIX.checkpoint); PREFIX.model is the final (best validated) model"},
-        {"threads|thread", OPT_INT, &threads, "N", "worker threads (Hogwild; also for validation) [2]"},
-        {"seed", OPT_I64, &seed, "N", "random seed; 1 thread + same seed = same result [1]"},
-        {"progress", OPT_DOUBLE, &interval, "SEC", "seconds between progress lines [1 on a terminal, 10 otherwise]"},
-        {"quiet", OPT_FLAG, &quiet, "", "no progress output"},
-    };
-    cmd_spec spec = {"kg-train", "-train FILE [-valid FILE] -output PREFIX [-model NAME] [options]",
-                     "Trains entity and relation vectors for link prediction: each training triple\n"
-                     "against triples with its head or tail replaced by sampled entities.\n"
-                     "Entities and relations are arbitrary strings (no tabs); '#' lines and blank\n"
-                     "lines are skipped, a trailing CR is dropped.",
-                     opts, (int)(sizeof opts / sizeof opts[0]), 0, 0};
-    char *pos[1];
-    int npos, r = parse_opts(&spec, argc, argv, pos, &npos);
-    if (r) return r > 0 ? 0 : EXIT_USAGE;
-    if (!train_path || !output) {
-        fprintf(stderr, "negsamp kg-train: -train and -output are required (see 'negsamp kg-train --help')\n");
-        return EXIT_USAGE;
+/* The training triples: read anew, or over the resumed model's entities
+ * and relations (which they must not leave). */
+static int kg_train_data(kg_cmd *c, ns_kg *m, ns_triples **train) {
+    ns_error err;
+    ns_status s = ns_triples_load(train, c->t.input, m ? ns_kg_entities(m) : NULL, m ? ns_kg_relations(m) : NULL, &err);
+    if (s != NS_OK) return report_error(s, &err);
+    if (m && ns_triples_unknown(*train)) {
+        fprintf(stderr, "negsamp kg-train: %s: %lld triples name an entity or relation that %s lacks; resuming trains "
+                "the same entities and relations\n", c->t.input, (long long)ns_triples_unknown(*train), c->t.resume);
+        return EXIT_DATA;
     }
-    ns_kg *m = NULL;
-    ns_error err = {{0}};
-    ns_status s;
-    const char *ext[1] = {".model"};
-    int early = check_outputs(output, ext, 1);
-    if (early) return early;
-    if (resume) {
-        if ((s = ns_kg_load(&m, resume, &err)) != NS_OK) return report_error(s, &err);
-        o = *ns_kg_options(m);
-    }
-    int code = set_kg_opts(&o, resume != NULL, model, loss, optim, reg) ? EXIT_USAGE : 0;
-    SET(dim, UNSET, o.dim), SET(batch, UNSET, o.batch), SET(neg, UNSET, o.neg), SET(chunk, UNSET, o.chunk);
-    SET(epochs, UNSET, o.epochs), SET(threads, UNSET, o.threads), SET(patience, UNSET, o.patience);
-    SET(steps, UNSET64, o.steps), SET(valid_every, UNSET64, o.valid_every), SET(valid_max, UNSET64, o.valid_max);
-    SET(seed, UNSET64, o.seed);
-    if (!isnan(gamma)) o.gamma = gamma;
-    if (!isnan(lr)) o.lr = lr;
-    if (!isnan(reg_weight)) o.reg_weight = reg_weight;
-    if (!isnan(adv)) o.adv_temperature = adv;
-    if (bernoulli) o.bernoulli = 1;
-    if (exclude) o.exclude_true = 1;
-    if (!code && (s = ns_kg_opts_check(&o, &err)) != NS_OK) {
-        fprintf(stderr, "negsamp kg-train: %s\n", err.msg);
-        code = EXIT_USAGE;
-    }
-    /* The options given here, not those a resumed model brings along. */
-    int wants_valid = (valid_every != UNSET64 && valid_every) || (patience != UNSET && patience) ||
-                      (valid_max != UNSET64 && valid_max);
-    if (!code && wants_valid && !valid_path && !checkpoint) {
-        fprintf(stderr, "negsamp kg-train: -valid-every, -patience and -valid-max need -valid (or -checkpoint)\n");
-        code = EXIT_USAGE;
-    }
-    if (!code && checkpoint && !o.valid_every) {
-        fprintf(stderr, "negsamp kg-train: -checkpoint needs -valid-every N (steps between checkpoints)\n");
-        code = EXIT_USAGE;
-    }
-    if (code) {
-        ns_kg_free(m);
-        return code;
-    }
+    return 0;
+}
+
+/* The validation triples and their filter (train, valid and -filter). */
+static int kg_valid_data(kg_cmd *c, const ns_kg *m, const ns_triples *train, ns_triples **valid, ns_kg_filter **f) {
+    if (!c->valid) return 0;
+    ns_error err;
+    ns_status s = ns_triples_load(valid, c->valid, ns_kg_entities(m), ns_kg_relations(m), &err);
+    if (s != NS_OK) return report_error(s, &err);
+    if (!c->t.quiet && ns_triples_unknown(*valid))
+        fprintf(stderr, "%s: %lld of %lld triples name an entity or relation not in training (ranked last)\n", c->valid,
+                (long long)ns_triples_unknown(*valid), (long long)ns_triples_count(*valid));
+    const ns_triples *known[2] = {train, *valid};
+    return load_filter(m, &c->filters, known, 2, f);
+}
+
+static int kg_run(kg_cmd *c, ns_kg *m) {
     ns_triples *train = NULL, *valid = NULL;
     ns_kg_filter *filter = NULL;
-    char *path = join(output, ".model");
-    if (!path) {
-        code = report_error(NS_ENOMEM, NULL);
-        goto done;
+    ns_error err;
+    ns_status s = NS_OK;
+    const char *ext[1] = {".model"};
+    int code = check_outputs(c->t.output, ext, 1);
+    if (!code) code = kg_train_data(c, m, &train);
+    if (!code && !m && (s = ns_kg_create(&m, train, &c->o.kg, &err)) != NS_OK) code = report_error(s, &err);
+    if (!code && !c->t.quiet)
+        fprintf(stderr, "%s: %lld triples, %d entities, %d relations\n", c->t.input, (long long)ns_triples_count(train),
+                ns_vocab_size(ns_kg_entities(m)), ns_vocab_size(ns_kg_relations(m)));
+    if (!code) code = kg_valid_data(c, m, train, &valid, &filter);
+    if (!code && !(code = train_hooks(&c->t, &c->o, c->o.kg.threads))) {
+        if ((s = ns_kg_train(m, train, valid, filter, &c->o.kg, &c->t.hooks, &err)) != NS_OK) code = report_error(s, &err);
+        train_done(&c->t);
     }
-    if (resume) {
-        s = ns_triples_load(&train, train_path, ns_kg_entities(m), ns_kg_relations(m), &err);
-        if (s == NS_OK && ns_triples_unknown(train)) {
-            fprintf(stderr, "negsamp kg-train: %s: %lld triples name an entity or relation that %s lacks; resuming "
-                    "trains the same entities and relations\n", train_path, (long long)ns_triples_unknown(train),
-                    resume);
-            code = EXIT_DATA;
-            goto done;
-        }
-    } else if ((s = ns_triples_load(&train, train_path, NULL, NULL, &err)) == NS_OK) {
-        s = ns_kg_create(&m, train, &o, &err);
-    }
-    if (s != NS_OK) {
-        code = report_error(s, &err);
-        goto done;
-    }
-    const ns_vocab *ents = ns_kg_entities(m), *rels = ns_kg_relations(m);
-    if (!quiet)
-        fprintf(stderr, "%s: %lld triples, %d entities, %d relations\n", train_path, (long long)ns_triples_count(train),
-                ns_vocab_size(ents), ns_vocab_size(rels));
-    if (valid_path) {
-        if ((s = ns_triples_load(&valid, valid_path, ents, rels, &err)) != NS_OK) {
-            code = report_error(s, &err);
-            goto done;
-        }
-        if (!quiet && ns_triples_unknown(valid))
-            fprintf(stderr, "%s: %lld of %lld triples name an entity or relation not in training (ranked last)\n",
-                    valid_path, (long long)ns_triples_unknown(valid), (long long)ns_triples_count(valid));
-        const ns_triples *known[2] = {train, valid};
-        if ((code = load_filter(m, &filters, known, 2, &filter)) != 0) goto done;
-    }
-    char *ckpt = checkpoint ? join(output, ".checkpoint") : NULL;
-    progress_state ps = {isatty(STDERR_FILENO), quiet, 0, o.threads, ckpt};
-    ns_train_hooks hooks = {on_progress, &ps, interval > 0 ? interval : ps.tty ? 1.0 : 10.0, ckpt,
-                            checkpoint ? o.valid_every : 0, 0};
-    s = checkpoint && !ckpt ? NS_ENOMEM : ns_kg_train(m, train, valid, filter, &o, &hooks, &err);
-    free(ckpt);
-    if (ps.live) fputc('\n', stderr);
-    if (s != NS_OK) {
-        code = report_error(s, &err);
-        goto done;
-    }
-    if ((s = ns_kg_save(m, path, &err)) != NS_OK) code = report_error(s, &err);
-    else if (!quiet) fprintf(stderr, "wrote %s (%lld steps)\n", path, (long long)ns_kg_steps_done(m));
-done:
+    char *path = code ? NULL : join(c->t.output, ".model");
+    if (path && (s = ns_kg_save(m, path, &err)) != NS_OK) code = report_error(s, &err);
+    else if (path && !c->t.quiet) fprintf(stderr, "wrote %s (%lld steps)\n", path, (long long)ns_kg_steps_done(m));
     free(path);
     ns_kg_filter_free(filter);
     ns_triples_free(train), ns_triples_free(valid);
@@ -230,23 +148,37 @@ done:
     return code;
 }
 
-static void print_row(const char *name, const ns_kg_metrics *x) {
-    printf("%-12s %8lld %10.1f %7.4f %7.4f %7.4f %7.4f\n", name, (long long)x->n, x->mr, x->mrr, x->hits1, x->hits3,
-           x->hits10);
+int cmd_kg_train(int argc, char **argv) {
+    kg_cmd c = {0};
+    opt opts[12];
+    cmd_spec spec;
+    ns_kg *m = NULL;
+    int code = kg_parse(&c, argc, argv, &spec, opts, 12);
+    if (!code && (code = kg_options(&c, &spec, &m)) != 0) ns_kg_free(m);
+    else if (!code) code = kg_run(&c, m);
+    list_free(&c.filters);
+    train_cli_free(&c.t);
+    return code < 0 ? 0 : code;
 }
 
-int cmd_kg_eval(int argc, char **argv) {
-    const char *test_path = NULL;
-    str_list filters = {{0}, 0};
-    int threads = 2, per_relation = 0, raw = 0;
-    int64_t max = 0;
+/* ---- kg-eval ------------------------------------------------------------- */
+
+typedef struct kg_eval_cmd {
+    const char *test;
+    str_list filters;
+    int threads, per_relation, raw;
+    int64_t max;
+    char *pos[1];
+} kg_eval_cmd;
+
+static int kg_eval_parse(kg_eval_cmd *c, int argc, char **argv) {
     const opt opts[] = {
-        {"test", OPT_STRING, &test_path, "FILE", "'head<TAB>relation<TAB>tail' triples to rank (required)"},
-        {"filter", OPT_LIST, &filters, "FILE", "known true triples left out of the candidates (repeatable; give train and valid); the test triples always are"},
-        {"raw", OPT_FLAG, &raw, "", "no filtering at all (the 'raw' setting)"},
-        {"per-relation", OPT_FLAG, &per_relation, "", "also a line per relation"},
-        {"max", OPT_I64, &max, "N", "rank only the first N test triples [all]"},
-        {"threads|thread", OPT_INT, &threads, "N", "threads [2]"},
+        {"test", OPT_STRING, &c->test, "FILE", "'head<TAB>relation<TAB>tail' triples to rank (required)"},
+        {"filter", OPT_LIST, &c->filters, "FILE", "known true triples left out of the candidates (repeatable, or FILE,FILE; give train and valid); the test triples always are"},
+        {"raw", OPT_FLAG, &c->raw, "", "no filtering at all (the 'raw' setting)"},
+        {"per-relation", OPT_FLAG, &c->per_relation, "", "also a line per relation"},
+        {"max", OPT_I64, &c->max, "N", "rank only the first N test triples [all]"},
+        {"threads|thread", OPT_INT, &c->threads, "N", "threads [2]"},
     };
     cmd_spec spec = {"kg-eval", "MODEL -test FILE [-filter FILE]... [options]",
                      "Filtered link prediction: each test triple (h, r, t) is ranked against ALL\n"
@@ -254,52 +186,87 @@ int cmd_kg_eval(int argc, char **argv) {
                      "triples are left out. Rank = 1 + #higher + #equal/2 (ties averaged). Prints\n"
                      "MR, MRR and Hits@1/3/10 over both sides and each side. Triples with an\n"
                      "entity or relation the model lacks count with the worst rank.",
-                     opts, (int)(sizeof opts / sizeof opts[0]), 1, 1};
-    char *pos[2];
-    int npos, r = parse_opts(&spec, argc, argv, pos, &npos);
-    if (r) return r > 0 ? 0 : EXIT_USAGE;
-    if (!test_path) {
+                     opts, 6, 1, 1, -1};
+    int npos, r = parse_opts(&spec, argc, argv, c->pos, &npos, NULL);
+    if (r) return r > 0 ? -1 : EXIT_USAGE;
+    if (!c->test) {
         fprintf(stderr, "negsamp kg-eval: -test is required (see 'negsamp kg-eval --help')\n");
         return EXIT_USAGE;
     }
-    if (raw && filters.n) {
+    if (c->raw && c->filters.n) {
         fprintf(stderr, "negsamp kg-eval: -raw and -filter exclude each other\n");
         return EXIT_USAGE;
     }
+    return 0;
+}
+
+static void print_row(const char *name, const ns_kg_metrics *x) {
+    printf("%-12s %8lld %10.1f %7.4f %7.4f %7.4f %7.4f\n", name, (long long)x->n, x->mr, x->mrr, x->hits1, x->hits3,
+           x->hits10);
+}
+
+static void print_kg_report(const kg_eval_cmd *c, const ns_kg *m, const ns_kg_report *rep) {
+    printf("# %s on %s: %lld triples (%lld with an unknown entity or relation), %s, %.2fs\n", c->pos[0], c->test,
+           (long long)rep->triples, (long long)rep->unknown,
+           c->raw ? "raw" : c->filters.n ? "filtered" : "filtered by the test triples only", rep->seconds);
+    if (!c->raw && !c->filters.n)
+        fprintf(stderr, "negsamp kg-eval: note: the standard filtered setting also needs -filter TRAIN -filter VALID\n");
+    printf("%-12s %8s %10s %7s %7s %7s %7s\n", "side", "rankings", "MR", "MRR", "H@1", "H@3", "H@10");
+    print_row("both", &rep->all);
+    print_row("tail", &rep->tail);
+    print_row("head", &rep->head);
+    for (int32_t i = 0; i < rep->relations; i++)
+        if (rep->per_relation[i].n) print_row(ns_vocab_word(ns_kg_relations(m), i), &rep->per_relation[i]);
+}
+
+int cmd_kg_eval(int argc, char **argv) {
+    kg_eval_cmd c = {.threads = 2};
+    int code = kg_eval_parse(&c, argc, argv);
     ns_error err = {{0}};
     ns_kg *m = NULL;
     ns_triples *test = NULL;
     ns_kg_filter *filter = NULL;
     ns_kg_report rep = {0};
-    int code = 0;
-    ns_status s = ns_kg_load(&m, pos[0], &err);
-    if (s == NS_OK) s = ns_triples_load(&test, test_path, ns_kg_entities(m), ns_kg_relations(m), &err);
-    if (s != NS_OK) {
-        code = report_error(s, &err);
-        goto done;
-    }
+    ns_status s = NS_OK;
+    if (!code && (s = ns_kg_load(&m, c.pos[0], &err)) == NS_OK)
+        s = ns_triples_load(&test, c.test, ns_kg_entities(m), ns_kg_relations(m), &err);
+    if (!code && s != NS_OK) code = report_error(s, &err);
     const ns_triples *self[1] = {test};
-    if (!raw && (code = load_filter(m, &filters, self, 1, &filter)) != 0) goto done;
-    if ((s = ns_kg_eval(m, test, filter, threads, per_relation, max, &rep, &err)) != NS_OK) {
+    if (!code && !c.raw) code = load_filter(m, &c.filters, self, 1, &filter);
+    if (!code && (s = ns_kg_eval(m, test, filter, c.threads, c.per_relation, c.max, &rep, &err)) != NS_OK)
         code = report_error(s, &err);
-        goto done;
-    }
-    printf("# %s on %s: %lld triples (%lld with an unknown entity or relation), %s, %.2fs\n", pos[0], test_path,
-           (long long)rep.triples, (long long)rep.unknown,
-           raw ? "raw" : filters.n ? "filtered" : "filtered by the test triples only", rep.seconds);
-    if (!raw && !filters.n)
-        fprintf(stderr, "negsamp kg-eval: note: the standard filtered setting also needs -filter TRAIN -filter VALID\n");
-    printf("%-12s %8s %10s %7s %7s %7s %7s\n", "side", "rankings", "MR", "MRR", "H@1", "H@3", "H@10");
-    print_row("both", &rep.all);
-    print_row("tail", &rep.tail);
-    print_row("head", &rep.head);
-    for (int32_t i = 0; i < rep.relations; i++)
-        if (rep.per_relation[i].n) print_row(ns_vocab_word(ns_kg_relations(m), i), &rep.per_relation[i]);
-done:
+    if (!code) print_kg_report(&c, m, &rep);
     ns_kg_report_free(&rep);
     ns_kg_filter_free(filter);
     ns_triples_free(test);
     ns_kg_free(m);
+    list_free(&c.filters);
+    return code < 0 ? 0 : code;
+}
+
+/* ---- kg-predict ---------------------------------------------------------- */
+
+/* The best answers of the triple with one '?' in pos[1..3]. */
+static int predict(const ns_kg *m, char **pos, int32_t k, const str_list *filters) {
+    int qh = !strcmp(pos[1], "?");
+    const ns_vocab *ents = ns_kg_entities(m), *rels = ns_kg_relations(m);
+    const char *known = qh ? pos[3] : pos[1];
+    int32_t x = ns_vocab_find(ents, known, strlen(known)), rel = ns_vocab_find(rels, pos[2], strlen(pos[2])), n;
+    if (x < 0 || rel < 0) {
+        fprintf(stderr, "negsamp kg-predict: %s '%s' is not in %s\n", x < 0 ? "entity" : "relation",
+                x < 0 ? known : pos[2], pos[0]);
+        return EXIT_DATA;
+    }
+    ns_kg_filter *filter = NULL;
+    int code = load_filter(m, filters, NULL, 0, &filter);
+    ns_hit *hits = code ? NULL : malloc((size_t)k * sizeof *hits);
+    ns_error err;
+    ns_status s = code ? NS_OK : hits ? ns_kg_predict(m, qh ? -1 : x, rel, qh ? x : -1, filter, k, hits, &n, &err)
+                                      : ns__nomem_cli(&err);
+    if (!code && s != NS_OK) code = report_error(s, &err);
+    for (int32_t i = 0; !code && i < n; i++) printf("%s\t%.6g\n", ns_vocab_word(ents, hits[i].id), hits[i].score);
+    free(hits);
+    ns_kg_filter_free(filter);
     return code;
 }
 
@@ -308,54 +275,30 @@ int cmd_kg_predict(int argc, char **argv) {
     int k = 10;
     const opt opts[] = {
         {"k", OPT_INT, &k, "N", "answers to print [10]"},
-        {"filter", OPT_LIST, &filters, "FILE", "leave out answers that form a triple of FILE (repeatable)"},
+        {"filter", OPT_LIST, &filters, "FILE", "leave out answers that form a triple of FILE (repeatable, or FILE,FILE)"},
     };
     cmd_spec spec = {"kg-predict", "MODEL HEAD RELATION ? | MODEL ? RELATION TAIL [options]",
                      "The best entities for the '?' of a triple, best first, as\n"
                      "'entity<TAB>score' lines (score: the model's f, higher is better).",
-                     opts, (int)(sizeof opts / sizeof opts[0]), 4, 4};
+                     opts, 2, 4, 4, -1};
     char *pos[5];
-    int npos, r = parse_opts(&spec, argc, argv, pos, &npos);
-    if (r) return r > 0 ? 0 : EXIT_USAGE;
-    int qh = !strcmp(pos[1], "?"), qt = !strcmp(pos[3], "?");
-    if (qh == qt) {
+    int npos, code = parse_opts(&spec, argc, argv, pos, &npos, NULL);
+    if (code) {
+        list_free(&filters);
+        return code > 0 ? 0 : EXIT_USAGE;
+    }
+    if (!strcmp(pos[1], "?") == !strcmp(pos[3], "?")) {
         fprintf(stderr, "negsamp kg-predict: exactly one of HEAD and TAIL must be '?'\n");
-        return EXIT_USAGE;
-    }
-    if (k < 1) {
+        code = EXIT_USAGE;
+    } else if (k < 1) {
         fprintf(stderr, "negsamp kg-predict: -k must be >= 1 (got %d)\n", k);
-        return EXIT_USAGE;
+        code = EXIT_USAGE;
     }
-    ns_error err = {{0}};
+    ns_error err;
     ns_kg *m = NULL;
-    ns_kg_filter *filter = NULL;
-    ns_hit *hits = NULL;
-    int code = 0;
-    ns_status s = ns_kg_load(&m, pos[0], &err);
-    if (s != NS_OK) return report_error(s, &err);
-    const ns_vocab *ents = ns_kg_entities(m), *rels = ns_kg_relations(m);
-    const char *known = qh ? pos[3] : pos[1];
-    int32_t x = ns_vocab_find(ents, known, strlen(known)), rel = ns_vocab_find(rels, pos[2], strlen(pos[2]));
-    if (x < 0 || rel < 0) {
-        fprintf(stderr, "negsamp kg-predict: %s '%s' is not in %s\n", x < 0 ? "entity" : "relation",
-                x < 0 ? known : pos[2], pos[0]);
-        code = EXIT_DATA;
-        goto done;
-    }
-    if ((code = load_filter(m, &filters, NULL, 0, &filter)) != 0) goto done;
-    if (!(hits = malloc((size_t)k * sizeof *hits))) {
-        code = report_error(NS_ENOMEM, NULL);
-        goto done;
-    }
-    int32_t n;
-    if ((s = ns_kg_predict(m, qh ? -1 : x, rel, qh ? x : -1, filter, k, hits, &n, &err)) != NS_OK) {
-        code = report_error(s, &err);
-        goto done;
-    }
-    for (int32_t i = 0; i < n; i++) printf("%s\t%.6g\n", ns_vocab_word(ents, hits[i].id), hits[i].score);
-done:
-    free(hits);
-    ns_kg_filter_free(filter);
+    ns_status s = code ? NS_OK : ns_kg_load(&m, pos[0], &err);
+    if (!code) code = s != NS_OK ? report_error(s, &err) : predict(m, pos, k, &filters);
     ns_kg_free(m);
+    list_free(&filters);
     return code;
 }

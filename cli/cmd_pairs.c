@@ -7,189 +7,183 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-int cmd_pairs_train(int argc, char **argv) {
-    ns_train_opts o;
-    ns_train_opts_default(&o, NS_TASK_PAIRS);
-    ns_pairs_opts po;
-    ns_pairs_opts_default(&po);
-    const char *input = NULL, *output = NULL, *loss = "sgns", *noise_file = NULL;
-    int dim = o.dim, neg = o.neg, epochs = o.epochs, threads = o.threads, batch = o.batch;
-    int shared = 0, bias = 0, reject_anchor = 0, quiet = 0;
-    int64_t min_count = po.min_count, seed = (int64_t)o.seed;
-    double lr = o.lr, alpha = o.ns_exponent, temperature = o.temperature, l2 = 0, interval = -1;
-    const opt opts[] = {
-        {"input|train", OPT_STRING, &input, "FILE", "'left<TAB>right[<TAB>negative...]' lines, '-' = stdin, .gz ok (required)"},
-        {"output", OPT_STRING, &output, "PREFIX", "writes PREFIX.model, PREFIX.vec (left items) and PREFIX.right.vec (right items) (required)"},
-        {"shared-vocab", OPT_FLAG, &shared, "", "left and right items are one kind (word/word, node/node); default: two vocabularies"},
-        {"loss", OPT_STRING, &loss, "NAME", "sgns, nce, softmax-sampled (K sampled negatives), softmax (every right item), infonce (in-batch negatives) [sgns]"},
-        {"dim|size", OPT_INT, &dim, "N", "vector size [100]"},
-        {"neg|negative", OPT_INT, &neg, "K", "sampled negatives per pair (not infonce/softmax) [5]"},
-        {"ns-exponent|noise-alpha", OPT_DOUBLE, &alpha, "A", "negatives drawn by (right-item count)^A; 0 = uniform [0.75]"},
-        {"noise-file", OPT_STRING, &noise_file, "FILE", "draw negatives by the weights of 'item weight' lines instead"},
-        {"reject-anchor", OPT_FLAG, &reject_anchor, "", "with -shared-vocab: never draw the left item itself as a negative"},
-        {"batch", OPT_INT, &batch, "N", "infonce: pairs per mini-batch; the other N-1 positives are each pair's negatives [256]"},
-        {"temperature", OPT_DOUBLE, &temperature, "T", "infonce: scores are u.v / T; the vectors are not normalised, so their norms already act as 1/T, and score steps grow as lr/T^2: lower -lr with T [1]"},
-        {"l2", OPT_DOUBLE, &l2, "L", "L2 penalty L/2 |row|^2 on every updated row [0]"},
-        {"bias", OPT_FLAG, &bias, "", "learn a bias per right item, started at -ln k (sigma(-ln k) = 1/(1+k), the base rate of a positive)"},
-        {"min-count|minCount", OPT_I64, &min_count, "N", "drop items seen fewer than N times as left or right [1]"},
-        {"epochs|epoch|iter", OPT_INT, &epochs, "N", "passes over the pairs [5]"},
-        {"lr", OPT_DOUBLE, &lr, "LR", "start learning rate, decays linearly to ~0 [0.025]"},
-        {"threads|thread", OPT_INT, &threads, "N", "worker threads [2]"},
-        {"seed", OPT_I64, &seed, "N", "random seed; 1 thread + same seed = same result [1]"},
-        {"progress", OPT_DOUBLE, &interval, "SEC", "seconds between progress lines [1 on a terminal, 10 otherwise]"},
-        {"quiet", OPT_FLAG, &quiet, "", "no progress output"},
+typedef struct pairs_cmd {
+    train_cli t;
+    const char *noise_file;
+    ns_opts o;
+} pairs_cmd;
+
+static int pairs_parse(pairs_cmd *c, int argc, char **argv, cmd_spec *spec, opt *opts, int cap) {
+    train_cli *t = &c->t;
+    const opt own[] = {
+        {"input|train", OPT_STRING, &t->input, "FILE", "'left<TAB>right[<TAB>negative...]' lines, '-' = stdin, .gz ok (required)"},
+        {"output", OPT_STRING, &t->output, "PREFIX", "writes PREFIX.model, PREFIX.vec (left items) and PREFIX.right.vec (right items) (required)"},
+        {"noise-file", OPT_STRING, &c->noise_file, "FILE", "draw negatives by the weights of 'item weight' lines instead"},
+        TRAIN_CLI_OPTS(t),
     };
-    cmd_spec spec = {"pairs-train", "-input FILE -output PREFIX [options]",
-                     "Trains left and right item vectors from pairs so that u_left . v_right ranks\n"
-                     "each left item's right items first. Each line's explicit negatives (items the\n"
-                     "user knows are wrong for it) are trained on alongside the sampled or in-batch\n"
-                     "ones. Lines starting with '#' and blank lines are skipped.",
-                     opts, (int)(sizeof opts / sizeof opts[0]), 0, 0};
+    int n = (int)(sizeof own / sizeof own[0]);
+    if (n > cap) return EXIT_USAGE;
+    memcpy(opts, own, sizeof own);
+    *spec = (cmd_spec){"pairs-train", "-input FILE -output PREFIX [options]",
+                       "Trains left and right item vectors from pairs so that u_left . v_right ranks\n"
+                       "each left item's right items first. Each line's explicit negatives (items the\n"
+                       "user knows are wrong for it) are trained on alongside the sampled or in-batch\n"
+                       "ones. Lines starting with '#' and blank lines are skipped.",
+                       opts, n, 0, 0, NS_TASK_PAIRS};
     char *pos[1];
-    int npos, r = parse_opts(&spec, argc, argv, pos, &npos);
-    if (r) return r > 0 ? 0 : EXIT_USAGE;
-    if (!input || !output) {
-        fprintf(stderr, "negsamp pairs-train: -input and -output are required (see 'negsamp pairs-train --help')\n");
-        return EXIT_USAGE;
+    int npos, r = parse_opts(spec, argc, argv, pos, &npos, &t->given);
+    if (r) return r > 0 ? -1 : EXIT_USAGE;
+    return train_require(spec, t, 0);
+}
+
+static int pairs_options(pairs_cmd *c, const cmd_spec *spec, ns_model **m) {
+    ns_error err;
+    ns_opts_default(&c->o, NS_TASK_PAIRS);
+    if (c->t.resume) {
+        ns_status s = ns_model_load(m, c->t.resume, &err);
+        if (s != NS_OK) return report_error(s, &err);
+        if (ns_model_opts(*m)->task != NS_TASK_PAIRS) {
+            fprintf(stderr, "negsamp pairs-train: %s is not a pair model (pairs-train writes those)\n", c->t.resume);
+            return EXIT_USAGE;
+        }
+        ns_opts_from_model(&c->o, *m);
     }
-    int loss_id = ns_loss_parse(loss);
-    if (loss_id < 0) {
-        fprintf(stderr, "negsamp pairs-train: -loss %s is not supported; choose sgns, nce, "
-                "softmax-sampled, softmax or infonce\n", loss);
-        return EXIT_USAGE;
-    }
-    if (min_count < 1) {
-        fprintf(stderr, "negsamp pairs-train: -min-count must be >= 1\n");
-        return EXIT_USAGE;
-    }
-    if (reject_anchor && !shared) {
-        fprintf(stderr, "negsamp pairs-train: -reject-anchor needs -shared-vocab (left items are never right items otherwise)\n");
-        return EXIT_USAGE;
-    }
-    o.loss = (ns_loss)loss_id, o.dim = dim, o.neg = neg, o.epochs = epochs, o.threads = threads;
-    o.batch = batch, o.temperature = temperature, o.lr = lr, o.ns_exponent = alpha, o.l2 = l2;
-    o.seed = (uint64_t)seed, o.bias = bias, o.reject_anchor = reject_anchor;
-    po.shared_vocab = shared, po.min_count = min_count;
-    ns_error err = {{0}};
-    ns_status s;
-    if ((s = ns_train_opts_check(&o, &err)) != NS_OK) {
-        fprintf(stderr, "negsamp pairs-train: %s\n", err.msg);
-        return EXIT_USAGE;
-    }
-    ns_pairs *p = NULL;
-    ns_model *m = NULL;
-    double *noise = NULL;
-    const char *exts[3] = {".model", ".vec", ".right.vec"};
-    int code = check_outputs(output, exts, 3);
-    if (code) return code;
-    if ((s = ns_pairs_load(&p, input, &po, NULL, &err)) != NS_OK) return report_error(s, &err);
-    const ns_vocab *vl = ns_pairs_left_vocab(p), *vr = ns_pairs_right_vocab(p);
-    if (!quiet)
+    return apply_opts(spec, &c->t.given, &c->o);
+}
+
+/* The pairs: read anew, or over the resumed model's items. */
+static int pairs_read(pairs_cmd *c, const ns_model *m, ns_pairs **p) {
+    ns_error err;
+    ns_status s = ns_pairs_load(p, c->t.input, &c->o.pairs, m, &err);
+    if (s != NS_OK) return report_error(s, &err);
+    const ns_vocab *vl = ns_pairs_left_vocab(*p), *vr = ns_pairs_right_vocab(*p);
+    if (!c->t.quiet)
         fprintf(stderr, "pairs: %lld (%lld skipped by min-count), %d left and %d right items%s\n",
-                (long long)ns_pairs_count(p), (long long)ns_pairs_skipped(p), ns_vocab_size(vl),
-                ns_vocab_size(vr), shared ? " (one vocabulary)" : "");
-    if (noise_file) {
+                (long long)ns_pairs_count(*p), (long long)ns_pairs_skipped(*p), ns_vocab_size(vl), ns_vocab_size(vr),
+                vl == vr ? " (one vocabulary)" : "");
+    return 0;
+}
+
+static int pairs_run(pairs_cmd *c, ns_model *m) {
+    const char *exts[3] = {".model", ".vec", ".right.vec"};
+    const model_writer fns[3] = {ns_model_save, ns_model_export_vec, ns_model_export_out_vec};
+    ns_pairs *p = NULL;
+    double *noise = NULL;
+    ns_error err;
+    ns_status s = NS_OK;
+    int code = check_outputs(c->t.output, exts, 3);
+    if (!code) code = pairs_read(c, m, &p);
+    if (!code && c->noise_file) {
         int64_t unknown;
-        if ((s = ns_noise_weights_load(vr, noise_file, &noise, &unknown, &err)) != NS_OK) {
-            code = report_error(s, &err);
-            goto done;
-        }
-        if (unknown && !quiet)
-            fprintf(stderr, "%s: %lld items not among the right items, ignored\n", noise_file, (long long)unknown);
-        o.noise_weights = noise;
+        const ns_vocab *vr = ns_pairs_right_vocab(p);
+        if ((s = ns_noise_weights_load(vr, c->noise_file, &noise, &unknown, &err)) == NS_OK && unknown && !c->t.quiet)
+            fprintf(stderr, "%s: %lld items not among the right items, ignored\n", c->noise_file, (long long)unknown);
+        c->o.train.noise_weights = noise;
     }
-    if ((s = ns_model_create_pairs(&m, vl, shared ? NULL : vr, &o, &err)) != NS_OK) {
-        code = report_error(s, &err);
-        goto done;
+    if (!code && s == NS_OK && !m) {
+        const ns_vocab *vl = ns_pairs_left_vocab(p), *vr = ns_pairs_right_vocab(p);
+        s = ns_model_create_pairs(&m, vl, vl == vr ? NULL : vr, &c->o.train, &err);
     }
-    progress_state ps = {isatty(STDERR_FILENO), quiet, 0, o.threads, NULL};
-    ns_train_hooks hooks = {on_progress, &ps, interval > 0 ? interval : ps.tty ? 1.0 : 10.0, NULL, 0, 0};
-    if ((s = ns_train_pairs(m, p, &o, &hooks, &err)) != NS_OK) {
-        code = report_error(s, &err);
-        goto done;
+    if (!code && s == NS_OK && !(code = train_hooks(&c->t, &c->o, c->o.train.threads))) {
+        s = ns_train_pairs(m, p, &c->o.train, &c->t.hooks, &err);
+        train_done(&c->t);
     }
-    for (int i = 0; i < 3 && code == 0; i++) {
-        char *path = join(output, exts[i]);
-        if (!path) {
-            code = report_error(NS_ENOMEM, NULL);
-            break;
-        }
-        s = i == 0 ? ns_model_save(m, path, &err)
-                   : i == 1 ? ns_model_export_vec(m, path, &err) : ns_model_export_out_vec(m, path, &err);
-        if (s != NS_OK) code = report_error(s, &err);
-        else if (!quiet) fprintf(stderr, "wrote %s\n", path);
-        free(path);
-    }
-done:
+    if (!code && s != NS_OK) code = report_error(s, &err);
+    if (!code) code = write_model_files(m, c->t.output, exts, fns, 3, c->t.quiet);
     free(noise);
     ns_model_free(m);
     ns_pairs_free(p);
     return code;
 }
 
-int cmd_pairs_eval(int argc, char **argv) {
-    const char *filter = NULL, *kspec = "1,10,100";
-    const opt opts[] = {
-        {"filter", OPT_STRING, &filter, "FILE[,FILE...]", "pair files whose right items are left out of each query's ranking (e.g. the training pairs)"},
-        {"k", OPT_STRING, &kspec, "K[,K...]", "Recall@K cut-offs, at most 8 [1,10,100]"},
-    };
-    cmd_spec spec = {"pairs-eval", "MODEL PAIRS [options]",
-                     "Ranks every right item for the left item of each held-out pair in PAIRS by the\n"
-                     "model's score and prints Recall@K and the mean reciprocal rank of the true right\n"
-                     "item. Filtered: the left item's other right items in PAIRS and in -filter files\n"
-                     "are left out of its ranking. Pairs with an item the model does not know are\n"
-                     "counted and left out. Ties count half.",
-                     opts, 2, 2, 2};
+int cmd_pairs_train(int argc, char **argv) {
+    pairs_cmd c = {0};
+    opt opts[8];
+    cmd_spec spec;
+    ns_model *m = NULL;
+    int code = pairs_parse(&c, argc, argv, &spec, opts, 8);
+    if (code) return code < 0 ? 0 : code;
+    if ((code = pairs_options(&c, &spec, &m)) != 0) {
+        ns_model_free(m);
+        return code;
+    }
+    code = pairs_run(&c, m);
+    train_cli_free(&c.t);
+    return code;
+}
+
+typedef struct pairs_eval_cmd {
+    const char *test, *at;
+    str_list filters;
     char *pos[2];
-    int npos, r = parse_opts(&spec, argc, argv, pos, &npos);
-    if (r) return r > 0 ? 0 : EXIT_USAGE;
-    int32_t ks[NS_RANK_MAX_K];
-    int n_ks = parse_ks(kspec, ks, NS_RANK_MAX_K);
-    if (n_ks < 1) {
-        fprintf(stderr, "negsamp pairs-eval: -k wants 1 to %d comma-separated integers >= 1, got '%s'\n",
-                NS_RANK_MAX_K, kspec);
+    int npos;
+} pairs_eval_cmd;
+
+static int eval_parse(pairs_eval_cmd *c, int argc, char **argv) {
+    const opt opts[] = {
+        {"test", OPT_STRING, &c->test, "FILE", "the held-out pairs (or give them as the second argument)"},
+        {"filter", OPT_LIST, &c->filters, "FILE", "pair files whose right items are left out of each query's ranking, e.g. the training pairs (repeatable, or FILE,FILE)"},
+        {"at|k", OPT_STRING, &c->at, "K[,K...]", "Recall@K cut-offs, at most 8 [1,10,100]"},
+    };
+    cmd_spec spec = {"pairs-eval", "MODEL [PAIRS] [-test PAIRS] [options]",
+                     "Ranks every right item for the left item of each held-out pair by the model's\n"
+                     "score and prints Recall@K and the mean reciprocal rank of the true right item.\n"
+                     "Filtered: the left item's other right items in the held-out pairs and in the\n"
+                     "-filter files are left out of its ranking. Pairs with an item the model does\n"
+                     "not know are counted and left out. Ties count half.",
+                     opts, 3, 1, 2, -1};
+    int r = parse_opts(&spec, argc, argv, c->pos, &c->npos, NULL);
+    if (r) return r > 0 ? -1 : EXIT_USAGE;
+    if (c->npos == 2 && c->test) {
+        fprintf(stderr, "negsamp pairs-eval: give the held-out pairs once (-test FILE or the second argument)\n");
         return EXIT_USAGE;
     }
-    ns_error err = {{0}};
+    if (c->npos == 2) c->test = c->pos[1];
+    if (!c->test) {
+        fprintf(stderr, "negsamp pairs-eval: the held-out pairs are required (-test FILE)\n");
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+static int eval_run(pairs_eval_cmd *c, int32_t *ks, int n_ks) {
+    ns_error err;
     ns_model *m;
-    ns_status s = ns_model_load(&m, pos[0], &err);
+    ns_status s = ns_model_load(&m, c->pos[0], &err);
     if (s != NS_OK) return report_error(s, &err);
     ns_pairs_opts po;
     ns_pairs_opts_default(&po);
-    ns_pairs *test = NULL, *filters[16] = {0};
-    int n_filter = 0, code = 0;
-    char *list = filter ? strdup(filter) : NULL;
-    if ((s = ns_pairs_load(&test, pos[1], &po, m, &err)) != NS_OK) {
-        code = report_error(s, &err);
-        goto done;
-    }
-    for (char *f = list ? strtok(list, ",") : NULL; f; f = strtok(NULL, ",")) {
-        if (n_filter == 16) {
-            fprintf(stderr, "negsamp pairs-eval: at most 16 -filter files\n");
-            code = EXIT_USAGE;
-            goto done;
-        }
-        if ((s = ns_pairs_load(&filters[n_filter], f, &po, m, &err)) != NS_OK) {
-            code = report_error(s, &err);
-            goto done;
-        }
-        n_filter++;
-    }
+    ns_pairs *test = NULL, *filters[STR_LIST_MAX] = {0};
+    int n_filter = 0;
+    s = ns_pairs_load(&test, c->test, &po, m, &err);
+    for (; s == NS_OK && n_filter < c->filters.n; n_filter++)
+        s = ns_pairs_load(&filters[n_filter], c->filters.v[n_filter], &po, m, &err);
     ns_rank_report rep;
-    if ((s = ns_eval_pairs(m, test, (const ns_pairs *const *)filters, n_filter, ks, n_ks, &rep, &err)) != NS_OK) {
-        code = report_error(s, &err);
-        goto done;
+    if (s == NS_OK) s = ns_eval_pairs(m, test, (const ns_pairs *const *)filters, n_filter, ks, n_ks, &rep, &err);
+    if (s == NS_OK) {
+        printf("queries %lld, covered %lld, MRR %.4f, mean rank %.1f", (long long)rep.queries, (long long)rep.covered,
+               rep.mrr, rep.mean_rank);
+        for (int i = 0; i < rep.n_k; i++) printf(", recall@%d %.4f", rep.k[i], rep.recall[i]);
+        printf("\n");
     }
-    printf("queries %lld, covered %lld, MRR %.4f, mean rank %.1f", (long long)rep.queries,
-           (long long)rep.covered, rep.mrr, rep.mean_rank);
-    for (int i = 0; i < rep.n_k; i++) printf(", recall@%d %.4f", rep.k[i], rep.recall[i]);
-    printf("\n");
-done:
     for (int i = 0; i < n_filter; i++) ns_pairs_free(filters[i]);
-    free(list);
     ns_pairs_free(test);
     ns_model_free(m);
-    return code;
+    return s == NS_OK ? 0 : report_error(s, &err);
+}
+
+int cmd_pairs_eval(int argc, char **argv) {
+    pairs_eval_cmd c = {0};
+    int code = eval_parse(&c, argc, argv);
+    int32_t ks[NS_RANK_MAX_K];
+    int n_ks = code ? 0 : parse_ks(c.at ? c.at : "1,10,100", ks, NS_RANK_MAX_K);
+    if (!code && n_ks < 1) {
+        fprintf(stderr, "negsamp pairs-eval: -at wants 1 to %d comma-separated integers >= 1, got '%s'\n",
+                NS_RANK_MAX_K, c.at);
+        code = EXIT_USAGE;
+    }
+    if (!code) code = eval_run(&c, ks, n_ks);
+    list_free(&c.filters);
+    return code < 0 ? 0 : code;
 }

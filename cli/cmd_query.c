@@ -51,9 +51,9 @@ int cmd_nn(int argc, char **argv) {
                      "Prints the N nearest words by cosine, as 'word<TAB>neighbour<TAB>cosine' lines.\n"
                      "FILE is a .vec, .bin or .model file. Without words on the command line, words\n"
                      "are read from standard input (whitespace separated).",
-                     opts, 1, 1, -1};
+                     opts, 1, 1, -1, -1};
     char **pos = malloc(sizeof(char *) * (size_t)(argc + 1));
-    int npos, r = pos ? parse_opts(&spec, argc, argv, pos, &npos) : -1;
+    int npos, r = pos ? parse_opts(&spec, argc, argv, pos, &npos, NULL) : -1;
     if (r || k < 1) {
         if (!r) fprintf(stderr, "negsamp nn: -k must be >= 1\n");
         free(pos);
@@ -89,9 +89,9 @@ int cmd_analogy(int argc, char **argv) {
         {"method", OPT_STRING, &method, "add|mul", "3CosAdd or 3CosMul [add]"},
     };
     cmd_spec spec = {"analogy", "FILE a b c [-k N] [-method add|mul]",
-                     "Answers a : b :: c : ? and prints 'answer<TAB>score' lines, best first.", opts, 2, 4, 4};
+                     "Answers a : b :: c : ? and prints 'answer<TAB>score' lines, best first.", opts, 2, 4, 4, -1};
     char *pos[4];
-    int npos, r = parse_opts(&spec, argc, argv, pos, &npos);
+    int npos, r = parse_opts(&spec, argc, argv, pos, &npos, NULL);
     if (r) return r > 0 ? 0 : EXIT_USAGE;
     if (k < 1 || (strcmp(method, "add") && strcmp(method, "mul"))) {
         fprintf(stderr, "negsamp analogy: -k must be >= 1 and -method add or mul\n");
@@ -136,9 +136,9 @@ int cmd_eval_analogy(int argc, char **argv) {
                      "Analogy accuracy (3CosAdd and 3CosMul) per section, semantic and syntactic\n"
                      "totals and coverage. A question counts when its four words are among the\n"
                      "first N words of FILE (the most frequent, for files negsamp writes).",
-                     opts, 2, 2, 2};
+                     opts, 2, 2, 2, -1};
     char *pos[2];
-    int npos, r = parse_opts(&spec, argc, argv, pos, &npos);
+    int npos, r = parse_opts(&spec, argc, argv, pos, &npos, NULL);
     if (r) return r > 0 ? 0 : EXIT_USAGE;
     if (restrict_n < 0) {
         fprintf(stderr, "negsamp eval-analogy: -restrict must be >= 0\n");
@@ -174,9 +174,9 @@ int cmd_eval_similarity(int argc, char **argv) {
                      "Spearman's rho between human scores and cosines on 'word1 word2 score' lines\n"
                      "(comma, tab or space separated; a header line and CRLF are fine). Pairs with\n"
                      "an unknown word are counted and left out.",
-                     opts, 1, 2, 2};
+                     opts, 1, 2, 2, -1};
     char *pos[2];
-    int npos, r = parse_opts(&spec, argc, argv, pos, &npos);
+    int npos, r = parse_opts(&spec, argc, argv, pos, &npos, NULL);
     if (r) return r > 0 ? 0 : EXIT_USAGE;
     ns_emb *e;
     int code = load(pos[0], &e);

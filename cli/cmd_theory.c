@@ -35,9 +35,9 @@ int cmd_eval_ll(int argc, char **argv) {
                      "self-normalised model, e.g. -loss nce, claims as log-probability) and the\n"
                      "mean log normaliser log sum_y exp(score). Words the model does not know are\n"
                      "dropped. Costs V^2 dim at worst: for small vocabularies.",
-                     opts, 2, 2, 2};
+                     opts, 2, 2, 2, -1};
     char *pos[2];
-    int npos, r = parse_opts(&spec, argc, argv, pos, &npos);
+    int npos, r = parse_opts(&spec, argc, argv, pos, &npos, NULL);
     if (r) return r > 0 ? 0 : EXIT_USAGE;
     ns_error err = {{0}};
     ns_model *m;
@@ -82,9 +82,9 @@ int cmd_pmi(int argc, char **argv) {
                      "a word-dependent 'shift' otherwise (Levy & Goldberg 2014). Prints the\n"
                      "correlations and the mean/median of u.v - PMI and of u.v - PMI - shift. The\n"
                      "relation is exact only for a model trained with -sample 0.",
-                     opts, (int)(sizeof opts / sizeof opts[0]), 2, 2};
+                     opts, (int)(sizeof opts / sizeof opts[0]), 2, 2, -1};
     char *pos[2];
-    int npos, r = parse_opts(&spec, argc, argv, pos, &npos);
+    int npos, r = parse_opts(&spec, argc, argv, pos, &npos, NULL);
     if (r) return r > 0 ? 0 : EXIT_USAGE;
     const char *none[1] = {""};
     int early = csv ? check_outputs(csv, none, 1) : 0;
@@ -144,9 +144,9 @@ int cmd_false_negatives(int argc, char **argv) {
                      "balanced classes and uniform sampling, less 1/n for never drawing the\n"
                      "positive itself. Such negatives push apart what the classes say belongs\n"
                      "together.",
-                     opts, (int)(sizeof opts / sizeof opts[0]), 1, 1};
+                     opts, (int)(sizeof opts / sizeof opts[0]), 1, 1, -1};
     char *pos[1];
-    int npos, r = parse_opts(&spec, argc, argv, pos, &npos);
+    int npos, r = parse_opts(&spec, argc, argv, pos, &npos, NULL);
     if (r) return r > 0 ? 0 : EXIT_USAGE;
     if (!strcmp(sampler, "noise")) o.sampler = NS_FN_NOISE;
     else if (!strcmp(sampler, "in-batch")) o.sampler = NS_FN_INBATCH;

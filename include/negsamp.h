@@ -2,19 +2,34 @@
  * negsamp.h - the public API of libnegsamp: embeddings trained with negative
  * sampling.
  *
- * The library never exits, aborts or prints. Every fallible call returns an
- * ns_status (NS_OK = 0, negative codes otherwise) and, when the caller passes
- * a non-NULL ns_error, a message naming the file, line and problem.
+ * Errors. The library never exits, aborts or prints. Every call that can
+ * fail returns an ns_status (NS_OK = 0, a negative code otherwise) and
+ * takes an `ns_error *err` last (may be NULL): cleared on entry, it holds
+ * on failure a message naming the file, line and problem, or for
+ * NS_ENOMEM what was being allocated and how much. No call signals failure
+ * by a -1, 0 or NAN in place of a status; lookups that may find nothing
+ * (ns_vocab_find: -1) are not failures.
+ *
+ * Ownership. A pointer passed to a function is borrowed for the duration
+ * of the call: the library never frees it and keeps no pointer to it once
+ * the call returns, on success or failure. What an object needs to keep,
+ * it copies (ns_model_create copies the vocabulary, ns_rec_create the
+ * interactions, ns_pairs_load and ns_triples_load over a model's or given
+ * vocabularies copy those). Objects returned through an `out` parameter
+ * are the caller's, released with the matching ns_*_free(), which accepts
+ * NULL; on failure *out is left unset. Pointers returned by accessors
+ * (ns_corpus_vocab, ns_model_row, ...) are borrowed from the object and
+ * valid until it is freed or changed. Options structs may hold borrowed
+ * pointers that a call uses while it runs (ns_train_opts.noise_weights,
+ * ns_train_hooks.checkpoint); the models keep neither.
  *
  * Data flow (see docs/design.md):
  *   text --ns_corpus_load--> ids + vocabulary --ns_train_words--> ns_model
  *   ns_model --ns_model_save / ns_model_export_vec / _bin--> files
  *   files --ns_emb_load--> ns_emb --ns_emb_nearest / ns_emb_analogy / ns_eval_*
- *
- * Ownership: a pointer passed to a function is borrowed for the duration of
- * the call unless its documentation says otherwise. Objects returned through
- * an `out` parameter are owned by the caller and released with the matching
- * ns_*_free(), which accepts NULL.
+ * Options by name (ns_opts_*) hold every task's defaults; every trainer
+ * runs on one engine (threads, progress, checkpoints, resume:
+ * ns_train_hooks).
  */
 #ifndef NEGSAMP_H
 #define NEGSAMP_H
@@ -124,8 +139,10 @@ struct ns_model;
 /* Without `model`: builds the vocabularies from the file (items counted by
  * their positive occurrences, in frequency order; explicit negatives get
  * rows with count 0; pairs with an item under min_count are skipped and
- * counted). With `model` (borrowed): ids from its vocabularies, unknown
- * items -1 (unknown negatives left out), for evaluation. */
+ * counted). With `model` (only read during the call): ids from copies of
+ * its vocabularies, unknown items -1 (unknown negatives left out), for
+ * evaluation or to resume its training (ns_train_pairs leaves out the
+ * pairs with an unknown item, as the run that made it skipped them). */
 ns_status ns_pairs_load(ns_pairs **out, const char *path, const ns_pairs_opts *o,
                         const struct ns_model *model, ns_error *err);
 void ns_pairs_free(ns_pairs *p);
@@ -211,8 +228,10 @@ typedef enum ns_task {
     NS_TASK_SKIPGRAM = 0,
     NS_TASK_CBOW = 1,
     NS_TASK_PAIRS = 2,  /* left -> right pairs (ns_train_pairs) */
-    NS_TASK_REC = 3     /* users' positive items, matrix factorisation
+    NS_TASK_REC = 3,    /* users' positive items, matrix factorisation
                            (ns_rec_train) */
+    NS_TASK_KG = 4      /* knowledge graphs (ns_kg_train; options by name
+                           only: ns_train_opts does not take it) */
 } ns_task;
 
 /* The objective for a positive y with k negatives drawn from Pn:
@@ -689,9 +708,9 @@ ns_status ns_rec_eval(const ns_rec *r, const ns_inter *test, const int32_t *ks, 
 typedef struct ns_triples ns_triples;
 
 /* With ents = rels = NULL the vocabularies are built from the file (ids in
- * order of first appearance, counts = occurrences). With both (borrowed;
- * they must outlive the triples) ids come from them, and a triple naming an
- * unknown entity or relation is kept with id -1 there and counted. */
+ * order of first appearance, counts = occurrences). With both (copied) ids
+ * come from them, and a triple naming an unknown entity or relation is
+ * kept with id -1 there and counted. */
 ns_status ns_triples_load(ns_triples **out, const char *path, const ns_vocab *ents, const ns_vocab *rels,
                           ns_error *err);
 void ns_triples_free(ns_triples *t);
@@ -699,7 +718,8 @@ int64_t ns_triples_count(const ns_triples *t);
 /* Triples with an entity or relation the vocabularies do not hold. */
 int64_t ns_triples_unknown(const ns_triples *t);
 void ns_triples_get(const ns_triples *t, int64_t i, int32_t *head, int32_t *rel, int32_t *tail);
-/* Borrowed: the triples' own vocabularies or the ones they were read with. */
+/* Borrowed, owned by the triples: built from the file, or copies of the
+ * ones they were read over. */
 const ns_vocab *ns_triples_entities(const ns_triples *t);
 const ns_vocab *ns_triples_relations(const ns_triples *t);
 /* The Bernoulli trick (Wang et al. 2014): for every relation r < nrel,
@@ -869,6 +889,73 @@ ns_status ns_kg_train(ns_kg *m, const ns_triples *train, const ns_triples *valid
  * a checksum; written through a temporary file. */
 ns_status ns_kg_save(const ns_kg *m, const char *path, ns_error *err);
 ns_status ns_kg_load(ns_kg **out, const char *path, ns_error *err);
+
+/* ---- options by name --------------------------------------------------- */
+
+/* Every training option of every task is defined once, in a table the
+ * library holds: its names, its kind, its help text and its default for
+ * each task. The command-line program, the Python package and `negsamp CMD
+ * --help` all read it; ns_opts holds the values of one task. */
+typedef enum ns_opt_kind {
+    NS_OPT_INT = 0,
+    NS_OPT_REAL = 1,
+    NS_OPT_FLAG = 2,    /* set without a value, or with 1/0, true/false */
+    NS_OPT_CHOICE = 3,  /* one of info->choices */
+    NS_OPT_TEXT = 4
+} ns_opt_kind;
+
+typedef struct ns_opt_info {
+    const char *name;     /* "dim" */
+    const char *aliases;  /* other spellings, '|'-separated ("size"), or "" */
+    ns_opt_kind kind;
+    const char *arg;      /* what the value is, for help ("N") */
+    const char *help;     /* one line; a default that depends on other
+                             options is described at its end in brackets */
+    const char *choices;  /* NS_OPT_CHOICE: the names, '|'-separated */
+} ns_opt_info;
+
+/* All the options of one task, set by name or directly. */
+typedef struct ns_opts {
+    ns_task task;
+    ns_train_opts train;    /* skip-gram, CBOW, pairs, recommendation (its
+                               task: NS_TASK_REC for matrix factorisation,
+                               NS_TASK_SKIPGRAM for item2vec) */
+    ns_corpus_opts corpus;  /* skip-gram, CBOW: how the text is read */
+    ns_pairs_opts pairs;    /* pairs: how they are read */
+    ns_inter_opts inter;    /* recommendation: how interactions are read */
+    ns_kg_opts kg;          /* knowledge graphs */
+    int64_t checkpoint_every;   /* checkpoints every this many epochs
+                                   (knowledge graphs: steps), 0: none */
+    double checkpoint_seconds;  /* ... or seconds, 0: none */
+    int32_t minn, maxn;         /* fastText's subword sizes: 0 only */
+    unsigned char given[96];    /* which options were set (ns_opts_given) */
+} ns_opts;
+
+/* The task's defaults (every option's, as `negsamp CMD --help` shows). */
+void ns_opts_default(ns_opts *o, ns_task task);
+/* The task's options: ns_opts_info(task, i) for i < ns_opts_count(task);
+ * ns_opts_find by name or alias (NULL: the task has no such option). */
+int ns_opts_count(ns_task task);
+const ns_opt_info *ns_opts_info(ns_task task, int i);
+const ns_opt_info *ns_opts_find(ns_task task, const char *name);
+/* Sets an option of o's task from text (value may be NULL for a flag);
+ * NS_EINVAL with a message naming the option when the name or the value
+ * is wrong for the task. The ranges are checked by ns_opts_check. */
+ns_status ns_opts_set(ns_opts *o, const char *name, const char *value, ns_error *err);
+/* The value as text ("100", "0.025", "sgns", "1"), into buf of n bytes. */
+ns_status ns_opts_get(const ns_opts *o, const char *name, char *buf, size_t n, ns_error *err);
+/* Whether the option was set (by ns_opts_set or ns_opts_from_*). */
+int ns_opts_given(const ns_opts *o, const char *name);
+/* Gives the options whose default follows others their value (e.g.
+ * knowledge graphs' lr by -optim, item2vec's lr, loss and L2), then checks
+ * every range and combination: NS_EINVAL with a message naming the
+ * option. */
+ns_status ns_opts_check(ns_opts *o, ns_error *err);
+/* The options a model was trained with, marked as set (to resume it or
+ * train it on: options set afterwards override them). */
+void ns_opts_from_model(ns_opts *o, const ns_model *m);
+void ns_opts_from_rec(ns_opts *o, const ns_rec *r);
+void ns_opts_from_kg(ns_opts *o, const ns_kg *m);
 
 #ifdef __cplusplus
 }

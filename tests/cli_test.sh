@@ -134,7 +134,7 @@ expect 3 "training diverged: the loss of epoch" "$ns" pairs-train -input "$dir/p
 expect 2 "batch must be" "$ns" pairs-train -input "$dir/pairs.tsv" -output "$dir/x" -loss infonce -batch 1
 expect 2 "-reject-anchor needs -shared-vocab" "$ns" pairs-train -input "$dir/pairs.tsv" -output "$dir/x" -reject-anchor
 expect 2 "-loss hs is not supported" "$ns" pairs-train -input "$dir/pairs.tsv" -output "$dir/x" -loss hs
-expect 2 "-k wants" "$ns" pairs-eval "$dir/pr-sgns.model" "$dir/pairs-test.tsv" -k 0
+expect 2 "-at wants" "$ns" pairs-eval "$dir/pr-sgns.model" "$dir/pairs-test.tsv" -k 0
 printf 'nobody\ti1\n' > "$dir/unknownpairs.tsv"
 expect 1 "no held-out pair has both items" "$ns" pairs-eval "$dir/pr-sgns.model" "$dir/unknownpairs.tsv"
 expect 2 "is a pair model" "$ns" skipgram -input "$toy" -init "$dir/pr-sgns.model" -output "$dir/x"
@@ -316,7 +316,7 @@ expect 1 "1 triples name an entity or relation that" "$ns" kg-train -train "$dir
 printf 'e0\tnext\tnewcomer\ne1\tnext\te2\n' > "$dir/kg.test"
 expect 0 "(1 with an unknown entity or relation)" "$ns" kg-eval "$dir/kg.model" -test "$dir/kg.test" -raw
 # Bad input.
-expect 2 "-train and -output are required" "$ns" kg-train -train "$dir/kg.train"
+expect 2 "-input and -output are required" "$ns" kg-train -train "$dir/kg.train"
 expect 2 "-model transh is not supported" "$ns" kg-train -train "$dir/kg.train" -output "$dir/x" -model transh
 expect 2 "-optim sgd is not supported; choose adam, adagrad or lazy-adam" "$ns" kg-train -train "$dir/kg.train" -output "$dir/x" -optim sgd
 expect 2 "neg must be in" "$ns" kg-train -train "$dir/kg.train" -output "$dir/x" -neg 0
@@ -336,6 +336,32 @@ expect 1 "relation 'likes' is not in" "$ns" kg-predict "$dir/kg.model" e1 likes 
 sum=$(cksum < "$dir/kg.model")
 expect 1 "" "$ns" kg-train -train "$dir/kg.bad" -output "$dir/kg"
 [ "$(cksum < "$dir/kg.model")" = "$sum" ] && ok || bad "failed kg-train changed kg.model"
+
+# Checkpoints and resuming, every training command: with one thread, the
+# run resumed from the checkpoint of its second epoch writes the vectors
+# the uninterrupted run writes, byte for byte.
+resumes() { # name files-to-compare -- training command (without -output)...
+  local name=$1 files=$2; shift 3
+  "$@" -output "$dir/$name-full" -threads 1 -quiet -checkpoint-every 1 || { bad "$name: full run failed"; return; }
+  [ -s "$dir/$name-full.checkpoint" ] && ok || bad "$name: no checkpoint written"
+  "$@" -output "$dir/$name-res" -threads 1 -quiet -resume "$dir/$name-full.checkpoint" || { bad "$name: resume failed"; return; }
+  for f in $files; do cmp -s "$dir/$name-full$f" "$dir/$name-res$f" && ok || bad "$name: resumed $f differs from the uninterrupted run's"; done
+}
+resumes sg-ck ".vec" -- "$ns" skipgram -input "$toy" -dim 12 -epochs 3
+resumes cb-ck ".vec" -- "$ns" cbow -input "$toy" -dim 12 -epochs 3
+resumes pr-ck ".vec .right.vec" -- "$ns" pairs-train -input "$dir/pairs.tsv" -dim 8 -epochs 3 -min-count 2
+"$ns" rec-train -input "$dir/inter.train" -dim 8 -epochs 3 -min-rating 4 -output "$dir/rec-ck-full" -threads 1 -quiet -checkpoint-every 1
+"$ns" rec-train -output "$dir/rec-ck-res" -resume "$dir/rec-ck-full.checkpoint" -quiet # the model holds its data
+for f in .items.vec .users.vec; do cmp -s "$dir/rec-ck-full$f" "$dir/rec-ck-res$f" && ok || bad "rec-ck: resumed $f differs"; done
+resumes kg-ck ".model" -- "$ns" kg-train -input "$dir/kg.train" -model rotate -dim 8 -optim lazy-adam -lr 0.05 -batch 8 -neg 4 -steps 30 -checkpoint-every 10
+expect 0 "checkpoint $dir/ckt.checkpoint" "$ns" skipgram -input "$toy" -output "$dir/ckt" -dim 8 -epochs 30 -checkpoint-every 0.001s -progress 100
+expect 2 "-checkpoint-every wants N (epochs) or N followed by s, m or h, got '3x'" "$ns" skipgram -input "$toy" -output "$dir/x" -checkpoint-every 3x
+expect 2 "is a cbow run; resume it with negsamp cbow" "$ns" skipgram -input "$toy" -output "$dir/x" -resume "$dir/cb-ck-full.checkpoint"
+expect 2 "-init (a new run on new text) and -resume" "$ns" skipgram -input "$toy" -output "$dir/x" -resume "$dir/sg-ck-full.checkpoint" -init "$dir/sg.model"
+expect 2 "leave out -input and -split" "$ns" rec-train -input "$dir/inter.train" -output "$dir/x" -resume "$dir/rec-ck-full.checkpoint"
+expect 2 "not a pair model" "$ns" pairs-train -input "$dir/pairs.tsv" -output "$dir/x" -resume "$dir/sg-ck-full.checkpoint"
+# A finished run trains on to more epochs; options given with -resume override the model's.
+expect 0 "epoch 4/4 done" "$ns" skipgram -input "$toy" -output "$dir/more" -resume "$dir/sg-ck-full.model" -epochs 4 -threads 1 -progress 100
 
 # A failed run never replaces a good output.
 sum=$(cksum < "$dir/sg.vec")

@@ -1,11 +1,24 @@
 /*
- * options.c - the training options every task shares: their defaults, the
- * names of the objectives and the range checks.
+ * options.c - the training options: the defaults of every task, the range
+ * checks, and the one table of option names (ns_opts_*) that the program,
+ * the Python package and the help texts read.
+ *
+ * A row of the table is an option of some tasks: its names and help, and
+ * where its value lives in ns_opts (a field of a plain type, or a setter
+ * and getter for the few that need parsing). The same name may have other
+ * rows for other tasks (-loss of words and of knowledge graphs are
+ * different fields with different choices).
  */
 #include "negsamp.h"
 
 #include "core/core.h"
+#include "core/parse.h"
+#include "model/model.h"
 
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void ns_train_opts_default(ns_train_opts *o, ns_task task) {
@@ -44,6 +57,7 @@ int ns_loss_parse(const char *name) {
 }
 
 ns_status ns_train_opts_check(const ns_train_opts *o, ns_error *err) {
+    ns__err_clear(err);
     if ((unsigned)o->task > NS_TASK_REC)
         return ns__fail(err, NS_EINVAL, "unknown task %d", (int)o->task);
     if ((unsigned)o->loss > NS_LOSS_WARP)
@@ -86,4 +100,489 @@ ns_status ns_train_opts_check(const ns_train_opts *o, ns_error *err) {
     if (o->threads < 1 || o->threads > 1024)
         return ns__fail(err, NS_EINVAL, "threads must be in 1..1024, got %d", o->threads);
     return NS_OK;
+}
+
+/* ---- options by name ----------------------------------------------------- */
+
+enum { SG = 1 << NS_TASK_SKIPGRAM, CB = 1 << NS_TASK_CBOW, PA = 1 << NS_TASK_PAIRS, RE = 1 << NS_TASK_REC,
+       KG = 1 << NS_TASK_KG, WORDS = SG | CB, DOTS = SG | CB | PA | RE, ALL = DOTS | KG };
+
+/* F_F64INF: a number, or -inf / inf (-min-rating's "every line"). */
+typedef enum field { F_I32, F_I64, F_U64, F_F64, F_F64INF, F_FLAG, F_NOFLAG, F_ENUM, F_SPECIAL } field;
+
+typedef struct row row;
+struct row {
+    ns_opt_info info;
+    unsigned tasks;
+    field type;
+    size_t off;                  /* of the value in ns_opts */
+    const char *const *names;    /* F_ENUM: the name of each value */
+    ns_status (*set)(ns_opts *o, const row *r, const char *v, ns_error *err);  /* F_SPECIAL */
+    void (*get)(const ns_opts *o, char *buf, size_t n);                         /* F_SPECIAL */
+};
+
+static const char *const kg_losses[] = {"margin", "logistic", NULL};
+static const char *const kg_optims[] = {"adam", "adagrad", "lazy-adam", NULL};
+static const char *const kg_regs[] = {"none", "l2", "n3", NULL};
+
+/* -loss of the dot-product tasks: the objectives of ns_loss the task
+ * takes (fastText's "ns" is sgns). */
+static ns_status set_loss(ns_opts *o, const row *r, const char *v, ns_error *err) {
+    (void)r;
+    int l = strcmp(v, "ns") == 0 ? (int)NS_LOSS_SGNS : ns_loss_parse(v);
+    if (l == NS_LOSS_INFONCE && (o->task == NS_TASK_SKIPGRAM || o->task == NS_TASK_CBOW))
+        return ns__fail(err, NS_EINVAL, "-loss infonce needs pair data for its in-batch negatives: use pairs-train");
+    if ((l == NS_LOSS_BPR || l == NS_LOSS_WARP) && o->task != NS_TASK_REC)
+        return ns__fail(err, NS_EINVAL, "-loss %s: loss %s is for recommendation (rec-train)", v, v);
+    int ok = l >= 0 && (l <= NS_LOSS_SOFTMAX || (l == NS_LOSS_INFONCE && o->task == NS_TASK_PAIRS) ||
+                        (l >= NS_LOSS_BPR && o->task == NS_TASK_REC));
+    if (!ok)
+        return ns__fail(err, NS_EINVAL, "-loss %s is not supported; choose %s", v,
+                        o->task == NS_TASK_PAIRS ? "sgns, nce, softmax-sampled, softmax or infonce"
+                        : o->task == NS_TASK_REC ? "sgns, nce, softmax-sampled, softmax, bpr or warp"
+                                                 : "sgns (fastText's ns), nce, softmax-sampled or softmax");
+    o->train.loss = (ns_loss)l;
+    return NS_OK;
+}
+static void get_loss(const ns_opts *o, char *buf, size_t n) { snprintf(buf, n, "%s", ns_loss_name(o->train.loss)); }
+
+/* rec-train's -model: matrix factorisation or item2vec (skip-gram). */
+static ns_status set_rec_model(ns_opts *o, const row *r, const char *v, ns_error *err) {
+    (void)r;
+    if (strcmp(v, "mf") && strcmp(v, "item2vec"))
+        return ns__fail(err, NS_EINVAL, "-model %s is not supported; choose mf or item2vec", v);
+    o->train.task = strcmp(v, "mf") ? NS_TASK_SKIPGRAM : NS_TASK_REC;
+    return NS_OK;
+}
+static void get_rec_model(const ns_opts *o, char *buf, size_t n) {
+    snprintf(buf, n, "%s", o->train.task == NS_TASK_REC ? "mf" : "item2vec");
+}
+
+/* kg-train's -model: the scorers ("transe" is transe-l1). */
+static ns_status set_kg_model(ns_opts *o, const row *r, const char *v, ns_error *err) {
+    (void)r;
+    int m = ns_kg_model_parse(v);
+    if (m < 0)
+        return ns__fail(err, NS_EINVAL, "-model %s is not supported; choose transe (= transe-l1), transe-l2, distmult, "
+                        "complex or rotate", v);
+    o->kg.model = (ns_kg_model)m;
+    return NS_OK;
+}
+static void get_kg_model(const ns_opts *o, char *buf, size_t n) { snprintf(buf, n, "%s", ns_kg_model_name(o->kg.model)); }
+
+/* -columns U,I[,W[,T]]: 1-based, 0 = none. */
+static ns_status set_columns(ns_opts *o, const row *r, const char *v, ns_error *err) {
+    (void)r;
+    char copy[64], *f[5];
+    int64_t c[4] = {0, 0, 0, 0};
+    snprintf(copy, sizeof copy, "%s", v);
+    int n = strlen(v) < sizeof copy ? ns__fields(copy, ',', f, 5) : 5;
+    for (int i = 0; i < n && i < 4 && n <= 4; i++)
+        if (!ns__parse_int(f[i], 0, 64, &c[i])) n = 5;
+    if (n < 2 || n > 4 || c[0] < 1 || c[1] < 1)
+        return ns__fail(err, NS_EINVAL, "-columns wants U,I[,W[,T]] (1-based, 0 = none), got '%s'", v);
+    o->inter.user_col = (int32_t)c[0], o->inter.item_col = (int32_t)c[1];
+    o->inter.weight_col = (int32_t)c[2], o->inter.time_col = (int32_t)c[3];
+    return NS_OK;
+}
+static void get_columns(const ns_opts *o, char *buf, size_t n) {
+    snprintf(buf, n, "%d,%d,%d,%d", o->inter.user_col, o->inter.item_col, o->inter.weight_col, o->inter.time_col);
+}
+
+/* -sep C: one character, "tab" or "space"; "" or "runs" = runs of tabs and
+ * spaces. */
+static ns_status set_sep(ns_opts *o, const row *r, const char *v, ns_error *err) {
+    (void)r;
+    if (!strcmp(v, "tab")) o->inter.sep = '\t';
+    else if (!strcmp(v, "space")) o->inter.sep = ' ';
+    else if (!strcmp(v, "runs") || !*v) o->inter.sep = 0;
+    else if (strlen(v) == 1) o->inter.sep = v[0];
+    else return ns__fail(err, NS_EINVAL, "-sep wants one character, 'tab' or 'space', got '%s'", v);
+    return NS_OK;
+}
+static void get_sep(const ns_opts *o, char *buf, size_t n) {
+    char c = o->inter.sep;
+    snprintf(buf, n, "%s", c == '\t' ? "tab" : c == ' ' ? "space" : c ? (char[]){c, 0} : "runs");
+}
+
+/* -checkpoint-every N (epochs; knowledge graphs: steps) or N with s, m or h
+ * (a wall-clock interval). */
+static ns_status set_checkpoint_every(ns_opts *o, const row *r, const char *v, ns_error *err) {
+    (void)r;
+    char num[64];
+    size_t len = strlen(v);
+    char unit = len ? v[len - 1] : 0;
+    int timed = unit == 's' || unit == 'm' || unit == 'h';
+    double x;
+    int64_t k;
+    snprintf(num, sizeof num, "%.*s", (int)(timed ? len - 1 : len), v);
+    if (timed ? !ns__parse_double(num, &x) || !(x > 0) : !ns__parse_int(num, 0, INT64_MAX, &k))
+        return ns__fail(err, NS_EINVAL, "-checkpoint-every wants N (%s) or N followed by s, m or h, got '%s'",
+                        o->task == NS_TASK_KG ? "steps" : "epochs", v);
+    o->checkpoint_every = timed ? 0 : k;
+    o->checkpoint_seconds = timed ? x * (unit == 'h' ? 3600 : unit == 'm' ? 60 : 1) : 0;
+    return NS_OK;
+}
+static void get_checkpoint_every(const ns_opts *o, char *buf, size_t n) {
+    if (o->checkpoint_seconds > 0) snprintf(buf, n, "%gs", o->checkpoint_seconds);
+    else snprintf(buf, n, "%lld", (long long)o->checkpoint_every);
+}
+
+#define AT(f) offsetof(ns_opts, f)
+#define OPT(name, aliases, kind, arg, help) {name, aliases, kind, arg, help, NULL}
+#define CHOICE(name, aliases, arg, choices, help) {name, aliases, NS_OPT_CHOICE, arg, help, choices}
+#define SPECIAL(fn) F_SPECIAL, 0, NULL, set_##fn, get_##fn
+
+static const row rows[] = {
+    /* skip-gram and CBOW */
+    {OPT("dim", "size", NS_OPT_INT, "N", "vector size"), DOTS, F_I32, AT(train.dim), NULL, NULL, NULL},
+    {OPT("window", "ws", NS_OPT_INT, "N", "max distance of a context word; each centre uses 1..N"), WORDS, F_I32,
+     AT(train.window), NULL, NULL, NULL},
+    {OPT("window", "ws", NS_OPT_INT, "N", "item2vec: context items on each side; item2vec treats a user's items as a set, so wide"),
+     RE, F_I32, AT(train.window), NULL, NULL, NULL},
+    {OPT("neg", "negative", NS_OPT_INT, "K", "negatives per positive"), WORDS, F_I32, AT(train.neg), NULL, NULL, NULL},
+    {OPT("neg", "negative", NS_OPT_INT, "K", "sampled negatives per pair (not infonce, softmax)"), PA, F_I32,
+     AT(train.neg), NULL, NULL, NULL},
+    {OPT("neg", "negative", NS_OPT_INT, "K", "negatives per positive (not warp, softmax)"), RE, F_I32, AT(train.neg),
+     NULL, NULL, NULL},
+    {OPT("ns-exponent", "noise-alpha", NS_OPT_REAL, "A", "negatives drawn by count^A; 0 = uniform, 1 = unigram"),
+     WORDS, F_F64, AT(train.ns_exponent), NULL, NULL, NULL},
+    {OPT("ns-exponent", "noise-alpha", NS_OPT_REAL, "A", "negatives drawn by (right-item count)^A; 0 = uniform"), PA,
+     F_F64, AT(train.ns_exponent), NULL, NULL, NULL},
+    {OPT("ns-exponent", "noise-alpha", NS_OPT_REAL, "A",
+         "negatives drawn by (item popularity)^A; 0 = uniform, 1 = popularity; uniform ranks best on MovieLens (docs/recommendation.md)"),
+     RE, F_F64, AT(train.ns_exponent), NULL, NULL, NULL},
+    {CHOICE("loss", "", "NAME", "sgns|nce|softmax-sampled|softmax",
+            "sgns (= fastText's ns): word2vec's loss; nce: noise-contrastive, exp(score) ~ P(centre|context); softmax-sampled: softmax over the positive and its negatives, log(k Pn) subtracted; softmax: the exact softmax over all words, no sampling (small vocabularies: V dot products a pair)"),
+     WORDS, SPECIAL(loss)},
+    {CHOICE("loss", "", "NAME", "sgns|nce|softmax-sampled|softmax|infonce",
+            "sgns, nce, softmax-sampled (K sampled negatives), softmax (every right item), infonce (in-batch negatives)"),
+     PA, SPECIAL(loss)},
+    {CHOICE("loss", "", "NAME", "sgns|nce|softmax-sampled|softmax|bpr|warp",
+            "mf: sgns, nce, softmax-sampled, softmax (every item), bpr or warp; item2vec: sgns, nce, softmax-sampled or softmax [bpr; sgns with -model item2vec]"),
+     RE, SPECIAL(loss)},
+    {OPT("l2", "", NS_OPT_REAL, "L", "L2 penalty L/2 |row|^2 on every updated row (MAP with a Gaussian prior)"),
+     WORDS | PA, F_F64, AT(train.l2), NULL, NULL, NULL},
+    {OPT("l2", "", NS_OPT_REAL, "L", "L2 penalty L/2 |row|^2 on every updated row [0.05; 0 with -model item2vec]"), RE,
+     F_F64, AT(train.l2), NULL, NULL, NULL},
+    {OPT("bias", "", NS_OPT_FLAG, "", "learn a bias per output word, started at -ln k: with k negatives per positive the base rate of a positive is 1/(1+k) = sigma(-ln k)"),
+     WORDS, F_FLAG, AT(train.bias), NULL, NULL, NULL},
+    {OPT("bias", "", NS_OPT_FLAG, "", "learn a bias per right item, started at -ln k (sigma(-ln k) = 1/(1+k), the base rate of a positive)"),
+     PA, F_FLAG, AT(train.bias), NULL, NULL, NULL},
+    {OPT("bias", "", NS_OPT_FLAG, "", "mf: learn a bias per item (its popularity)"), RE, F_FLAG, AT(train.bias), NULL,
+     NULL, NULL},
+    {OPT("reject-anchor", "", NS_OPT_FLAG, "", "never draw a negative equal to a context word of the window"), WORDS,
+     F_FLAG, AT(train.reject_anchor), NULL, NULL, NULL},
+    {OPT("reject-anchor", "", NS_OPT_FLAG, "", "with -shared-vocab: never draw the left item itself as a negative"), PA,
+     F_FLAG, AT(train.reject_anchor), NULL, NULL, NULL},
+    {OPT("sample", "t", NS_OPT_REAL, "T", "subsampling threshold for frequent words, 0 = off"), WORDS, F_F64,
+     AT(train.sample), NULL, NULL, NULL},
+    {OPT("sample", "t", NS_OPT_REAL, "T", "item2vec: subsampling threshold of popular items, 0 = off"), RE, F_F64,
+     AT(train.sample), NULL, NULL, NULL},
+    {OPT("min-count", "minCount", NS_OPT_INT, "N", "ignore words seen fewer than N times"), WORDS, F_I64,
+     AT(corpus.min_count), NULL, NULL, NULL},
+    {OPT("max-vocab", "", NS_OPT_INT, "N", "keep only the N most frequent words, 0 = all"), WORDS, F_I32,
+     AT(corpus.max_vocab), NULL, NULL, NULL},
+    {OPT("max-sentence", "", NS_OPT_INT, "N", "cut sentences (and files without line breaks) every N words"), WORDS,
+     F_I32, AT(corpus.max_sentence), NULL, NULL, NULL},
+    {OPT("no-lines", "", NS_OPT_FLAG, "", "line breaks do not end sentences (one stream)"), WORDS, F_NOFLAG,
+     AT(corpus.lines_are_sentences), NULL, NULL, NULL},
+    {OPT("minn", "", NS_OPT_INT, "0", "fastText compatibility: subword n-grams are not supported yet, 0 only"), WORDS,
+     F_I32, AT(minn), NULL, NULL, NULL},
+    {OPT("maxn", "", NS_OPT_INT, "0", "fastText compatibility: 0 only"), WORDS, F_I32, AT(maxn), NULL, NULL, NULL},
+    /* pairs */
+    {OPT("shared-vocab", "", NS_OPT_FLAG, "", "left and right items are one kind (word/word, node/node); default: two vocabularies"),
+     PA, F_FLAG, AT(pairs.shared_vocab), NULL, NULL, NULL},
+    {OPT("min-count", "minCount", NS_OPT_INT, "N", "drop items seen fewer than N times as left or right"), PA, F_I64,
+     AT(pairs.min_count), NULL, NULL, NULL},
+    {OPT("batch", "", NS_OPT_INT, "N", "infonce: pairs per mini-batch; the other N-1 positives are each pair's negatives"),
+     PA, F_I32, AT(train.batch), NULL, NULL, NULL},
+    {OPT("temperature", "", NS_OPT_REAL, "T", "infonce: scores are u.v / T; the vectors are not normalised, so their norms already act as 1/T, and score steps grow as lr/T^2: lower -lr with T"),
+     PA, F_F64, AT(train.temperature), NULL, NULL, NULL},
+    /* recommendation */
+    {OPT("columns", "", NS_OPT_TEXT, "U,I[,W[,T]]", "1-based columns of user, item, weight (rating) and timestamp; 0 = none"),
+     RE, SPECIAL(columns)},
+    {OPT("sep", "", NS_OPT_TEXT, "C", "field separator: one character, 'tab', 'space' or 'runs' (of tabs and spaces)"),
+     RE, SPECIAL(sep)},
+    {OPT("header", "", NS_OPT_FLAG, "", "the first line is a header"), RE, F_FLAG, AT(inter.header), NULL, NULL, NULL},
+    {OPT("min-rating", "min-weight", NS_OPT_REAL, "R", "only lines with weight >= R are positives (MovieLens: 4) [every line]"),
+     RE, F_F64INF, AT(inter.min_weight), NULL, NULL, NULL},
+    {OPT("sessions", "", NS_OPT_FLAG, "", "each line is one session, its items in order (user 's<line number>'); evaluate with -split leave-last-out (the next item)"),
+     RE, F_FLAG, AT(inter.sessions), NULL, NULL, NULL},
+    {OPT("min-user", "", NS_OPT_INT, "N", "drop users with fewer than N positives, and items with fewer than -min-item, until both hold"),
+     RE, F_I32, AT(inter.min_user), NULL, NULL, NULL},
+    {OPT("min-item", "", NS_OPT_INT, "N", "see -min-user"), RE, F_I32, AT(inter.min_item), NULL, NULL, NULL},
+    {CHOICE("model", "", "NAME", "mf|item2vec", "mf (matrix factorisation, score u.v) or item2vec (skip-gram over each user's items in time order)"),
+     RE, SPECIAL(rec_model)},
+    {OPT("dns", "", NS_OPT_INT, "M", "dynamic negative sampling (sgns, bpr): each negative is the highest-scored of M draws"),
+     RE, F_I32, AT(train.dns), NULL, NULL, NULL},
+    {OPT("max-trials", "", NS_OPT_INT, "N", "warp: draws to find a negative within the margin before a positive is skipped"),
+     RE, F_I32, AT(train.max_trials), NULL, NULL, NULL},
+    /* every dot-product task */
+    {OPT("epochs", "epoch|iter", NS_OPT_INT, "N", "passes over the data"), DOTS, F_I32, AT(train.epochs), NULL, NULL,
+     NULL},
+    {OPT("lr", "", NS_OPT_REAL, "LR", "start learning rate, decays linearly to ~0"), WORDS | PA, F_F64, AT(train.lr),
+     NULL, NULL, NULL},
+    {OPT("lr", "", NS_OPT_REAL, "LR", "start learning rate, decays linearly to ~0 [0.05; 0.025 with -model item2vec]"),
+     RE, F_F64, AT(train.lr), NULL, NULL, NULL},
+    {OPT("threads", "thread", NS_OPT_INT, "N", "worker threads"), DOTS, F_I32, AT(train.threads), NULL, NULL, NULL},
+    {OPT("seed", "", NS_OPT_INT, "N", "random seed; 1 thread + same seed = same result"), DOTS, F_U64, AT(train.seed),
+     NULL, NULL, NULL},
+    /* knowledge graphs */
+    {CHOICE("model", "", "NAME", "transe-l1|transe-l2|distmult|complex|rotate", "transe (= transe-l1), transe-l2, distmult, complex or rotate"),
+     KG, SPECIAL(kg_model)},
+    {OPT("dim", "size", NS_OPT_INT, "N", "entity dimension; complex and rotate: N complex numbers (2N floats)"), KG,
+     F_I32, AT(kg.dim), NULL, NULL, NULL},
+    {OPT("gamma", "margin", NS_OPT_REAL, "G", "margin of the distance scorers; also sets the initialisation range (G+2)/dim"),
+     KG, F_F64, AT(kg.gamma), NULL, NULL, NULL},
+    {CHOICE("loss", "", "NAME", "margin|logistic", "margin (RotatE paper: -log s(G+f) - sum w log s(-G-f')) or logistic (softplus per triple, no margin)"),
+     KG, F_ENUM, AT(kg.loss), kg_losses, NULL, NULL},
+    {CHOICE("optim", "", "NAME", "adam|adagrad|lazy-adam", "adam, adagrad or lazy-adam (Adam on touched rows only)"), KG,
+     F_ENUM, AT(kg.optim), kg_optims, NULL, NULL},
+    {OPT("lr", "", NS_OPT_REAL, "LR", "learning rate, divided by 10 after half the steps [5e-5; 0.1 with -optim adagrad]"),
+     KG, F_F64, AT(kg.lr), NULL, NULL, NULL},
+    {CHOICE("reg", "", "NAME", "none|l2|n3", "none, l2 or n3: penalty W*sum x^2 or W*sum |x|^3 on each positive's rows, divided by the batch"),
+     KG, F_ENUM, AT(kg.reg), kg_regs, NULL, NULL},
+    {OPT("reg-weight", "", NS_OPT_REAL, "W", "weight of -reg; a weight on whole tables (the RotatE code's) is about W/batch"),
+     KG, F_F64, AT(kg.reg_weight), NULL, NULL, NULL},
+    {OPT("batch", "", NS_OPT_INT, "N", "positive triples a step"), KG, F_I32, AT(kg.batch), NULL, NULL, NULL},
+    {OPT("neg", "negative", NS_OPT_INT, "K", "negatives a positive (corrupted heads or tails)"), KG, F_I32, AT(kg.neg),
+     NULL, NULL, NULL},
+    {OPT("chunk", "", NS_OPT_INT, "N", "positives that share their K negatives; 0 = the whole batch, 1 = each its own"),
+     KG, F_I32, AT(kg.chunk), NULL, NULL, NULL},
+    {OPT("steps", "max-steps", NS_OPT_INT, "N", "optimiser steps in all (overrides -epochs; 0: from -epochs)"), KG, F_I64,
+     AT(kg.steps), NULL, NULL, NULL},
+    {OPT("epochs", "epoch", NS_OPT_INT, "N", "passes over the training triples when -steps is 0"), KG, F_I32,
+     AT(kg.epochs), NULL, NULL, NULL},
+    {OPT("adv", "adv-temperature", NS_OPT_REAL, "A", "self-adversarial negatives: weights softmax(A f) over a positive's negatives; 0 = uniform"),
+     KG, F_F64, AT(kg.adv_temperature), NULL, NULL, NULL},
+    {OPT("bernoulli", "", NS_OPT_FLAG, "", "corrupt the head with probability tph/(tph+hph) of the relation, not 1/2"), KG,
+     F_FLAG, AT(kg.bernoulli), NULL, NULL, NULL},
+    {OPT("exclude-true", "", NS_OPT_FLAG, "", "a negative that forms a training triple gets weight 0"), KG, F_FLAG,
+     AT(kg.exclude_true), NULL, NULL, NULL},
+    {OPT("valid-every", "", NS_OPT_INT, "N", "steps between validations (filtered MRR on -valid), 0 = none"), KG, F_I64,
+     AT(kg.valid_every), NULL, NULL, NULL},
+    {OPT("patience", "", NS_OPT_INT, "N", "stop after N validations without a better MRR, 0 = never; the model keeps the best"),
+     KG, F_I32, AT(kg.patience), NULL, NULL, NULL},
+    {OPT("valid-max", "", NS_OPT_INT, "N", "validate on the first N triples of -valid, 0 = all"), KG, F_I64,
+     AT(kg.valid_max), NULL, NULL, NULL},
+    {OPT("threads", "thread", NS_OPT_INT, "N", "worker threads (Hogwild; also for validation)"), KG, F_I32,
+     AT(kg.threads), NULL, NULL, NULL},
+    {OPT("seed", "", NS_OPT_INT, "N", "random seed; 1 thread + same seed = same result"), KG, F_U64, AT(kg.seed), NULL,
+     NULL, NULL},
+    /* every task */
+    {OPT("checkpoint-every", "", NS_OPT_TEXT, "N[s|m|h]",
+         "write PREFIX.checkpoint every N epochs (kg-train: steps), or every N seconds, minutes or hours; 0 = none; resume with -resume PREFIX.checkpoint"),
+     ALL, SPECIAL(checkpoint_every)},
+};
+
+enum { ROWS = sizeof rows / sizeof rows[0] };
+_Static_assert(ROWS <= sizeof ((ns_opts *)0)->given, "ns_opts.given has a flag per row");
+
+static int row_has(const row *r, const char *name) {
+    if (!strcmp(r->info.name, name)) return 1;
+    size_t n = strlen(name);
+    for (const char *p = r->info.aliases; *p;) {
+        const char *e = strchr(p, '|');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (len == n && !strncmp(p, name, n)) return 1;
+        if (!e) break;
+        p = e + 1;
+    }
+    return 0;
+}
+
+/* The task's row for a name, or -1. */
+static int find_row(ns_task task, const char *name) {
+    for (int i = 0; i < ROWS; i++)
+        if ((rows[i].tasks & (1u << task)) && row_has(&rows[i], name)) return i;
+    return -1;
+}
+
+int ns_opts_count(ns_task task) {
+    int n = 0;
+    for (int i = 0; i < ROWS; i++) n += (rows[i].tasks & (1u << task)) != 0;
+    return n;
+}
+
+const ns_opt_info *ns_opts_info(ns_task task, int k) {
+    for (int i = 0; i < ROWS; i++)
+        if ((rows[i].tasks & (1u << task)) && k-- == 0) return &rows[i].info;
+    return NULL;
+}
+
+const ns_opt_info *ns_opts_find(ns_task task, const char *name) {
+    int i = (unsigned)task <= NS_TASK_KG ? find_row(task, name) : -1;
+    return i < 0 ? NULL : &rows[i].info;
+}
+
+int ns_opts_given(const ns_opts *o, const char *name) {
+    int i = find_row(o->task, name);
+    return i >= 0 && o->given[i];
+}
+
+static int parse_flag(const char *v) {
+    if (!v || !strcmp(v, "1") || !strcmp(v, "true") || !strcmp(v, "yes")) return 1;
+    if (!strcmp(v, "0") || !strcmp(v, "false") || !strcmp(v, "no")) return 0;
+    return -1;
+}
+
+ns_status ns_opts_set(ns_opts *o, const char *name, const char *value, ns_error *err) {
+    ns__err_clear(err);
+    int i = (unsigned)o->task <= NS_TASK_KG ? find_row(o->task, name) : -1;
+    if (i < 0) return ns__fail(err, NS_EINVAL, "unknown option '%s'", name);
+    const row *r = &rows[i];
+    if (!value && r->type != F_FLAG && r->type != F_NOFLAG)
+        return ns__fail(err, NS_EINVAL, "option -%s needs a value (%s)", r->info.name, r->info.arg);
+    void *at = (char *)o + r->off;
+    int64_t k;
+    double x;
+    int flag;
+    ns_status s = NS_OK;
+    switch (r->type) {
+    case F_I32:
+    case F_I64:
+    case F_U64:
+        if (!ns__parse_int(value, r->type == F_I32 ? INT32_MIN : r->type == F_U64 ? 0 : INT64_MIN,
+                           r->type == F_I32 ? INT32_MAX : INT64_MAX, &k))
+            return ns__fail(err, NS_EINVAL, "option -%s: '%s' is not an integer%s", r->info.name, value,
+                            r->type == F_U64 ? " >= 0" : "");
+        if (r->type == F_I32) *(int32_t *)at = (int32_t)k;
+        else if (r->type == F_I64) *(int64_t *)at = k;
+        else *(uint64_t *)at = (uint64_t)k;
+        break;
+    case F_F64:
+    case F_F64INF:
+        if (r->type == F_F64INF && (!strcmp(value, "-inf") || !strcmp(value, "inf")))
+            x = value[0] == '-' ? -INFINITY : INFINITY;
+        else if (!ns__parse_double(value, &x))
+            return ns__fail(err, NS_EINVAL, "option -%s: '%s' is not a number", r->info.name, value);
+        *(double *)at = x;
+        break;
+    case F_FLAG:
+    case F_NOFLAG:
+        if ((flag = parse_flag(value)) < 0)
+            return ns__fail(err, NS_EINVAL, "option -%s: '%s' is not 1/0, true/false or yes/no", r->info.name, value);
+        *(int *)at = r->type == F_FLAG ? flag : !flag;
+        break;
+    case F_ENUM:
+        for (k = 0; r->names[k] && strcmp(r->names[k], value); k++) {}
+        if (!r->names[k]) {
+            char list[256] = "";
+            for (int j = 0; r->names[j]; j++)
+                snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", j ? (r->names[j + 1] ? ", " : " or ") : "",
+                         r->names[j]);
+            return ns__fail(err, NS_EINVAL, "-%s %s is not supported; choose %s", r->info.name, value, list);
+        }
+        *(int *)at = (int)k;
+        break;
+    case F_SPECIAL:
+        s = r->set(o, r, value, err);
+        break;
+    }
+    if (s == NS_OK) o->given[i] = 1;
+    return s;
+}
+
+/* The shortest %g text that reads back as x. */
+static void shortest(double x, char *buf, size_t n) {
+    for (int p = 6; p <= 17; p++) {
+        snprintf(buf, n, "%.*g", p, x);
+        if (strtod(buf, NULL) == x || isnan(x)) return;
+    }
+}
+
+ns_status ns_opts_get(const ns_opts *o, const char *name, char *buf, size_t n, ns_error *err) {
+    ns__err_clear(err);
+    int i = (unsigned)o->task <= NS_TASK_KG ? find_row(o->task, name) : -1;
+    if (i < 0) return ns__fail(err, NS_EINVAL, "unknown option '%s'", name);
+    const row *r = &rows[i];
+    const void *at = (const char *)o + r->off;
+    switch (r->type) {
+    case F_I32: snprintf(buf, n, "%d", *(const int32_t *)at); break;
+    case F_I64: snprintf(buf, n, "%lld", (long long)*(const int64_t *)at); break;
+    case F_U64: snprintf(buf, n, "%llu", (unsigned long long)*(const uint64_t *)at); break;
+    case F_F64:
+    case F_F64INF: shortest(*(const double *)at, buf, n); break;
+    case F_FLAG: snprintf(buf, n, "%d", *(const int *)at != 0); break;
+    case F_NOFLAG: snprintf(buf, n, "%d", *(const int *)at == 0); break;
+    case F_ENUM: snprintf(buf, n, "%s", r->names[*(const int *)at]); break;
+    case F_SPECIAL: r->get(o, buf, n); break;
+    }
+    return NS_OK;
+}
+
+void ns_opts_default(ns_opts *o, ns_task task) {
+    memset(o, 0, sizeof *o);
+    o->task = task;
+    ns_train_opts_default(&o->train, task == NS_TASK_KG ? NS_TASK_SKIPGRAM : task);
+    ns_corpus_opts_default(&o->corpus);
+    ns_pairs_opts_default(&o->pairs);
+    ns_inter_opts_default(&o->inter);
+    ns_kg_opts_default(&o->kg);
+    if (task == NS_TASK_REC) {
+        /* BPR on user/item vectors of 64; popularity-blind negatives rank
+         * best on MovieLens (docs/recommendation.md). */
+        o->train.loss = NS_LOSS_BPR, o->train.dim = 64, o->train.epochs = 30, o->train.lr = 0.05;
+        o->train.l2 = 0.05, o->train.ns_exponent = 0, o->train.window = 200, o->train.sample = 0;
+    }
+}
+
+#define GIVEN(name) ns_opts_given(o, name)
+
+ns_status ns_opts_check(ns_opts *o, ns_error *err) {
+    ns__err_clear(err);
+    if ((unsigned)o->task > NS_TASK_KG) return ns__fail(err, NS_EINVAL, "unknown task %d", (int)o->task);
+    if (o->checkpoint_every < 0 || o->checkpoint_seconds < 0)
+        return ns__fail(err, NS_EINVAL, "-checkpoint-every must be >= 0");
+    if (o->task == NS_TASK_KG) {
+        if (!GIVEN("lr")) o->kg.lr = o->kg.optim == NS_KG_ADAGRAD ? 0.1 : 5e-5;
+        return ns_kg_opts_check(&o->kg, err);
+    }
+    if (o->task == NS_TASK_REC && o->train.task != NS_TASK_REC) { /* item2vec */
+        if (!GIVEN("loss")) o->train.loss = NS_LOSS_SGNS;
+        if (!GIVEN("lr")) o->train.lr = 0.025;
+        if (!GIVEN("l2")) o->train.l2 = 0;
+        if (o->train.loss == NS_LOSS_BPR || o->train.loss == NS_LOSS_WARP)
+            return ns__fail(err, NS_EINVAL, "-model item2vec trains with sgns, nce, softmax-sampled or softmax, not %s",
+                            ns_loss_name(o->train.loss));
+        if (o->train.bias) return ns__fail(err, NS_EINVAL, "-bias is for -model mf");
+    }
+    if ((o->task == NS_TASK_SKIPGRAM || o->task == NS_TASK_CBOW) && (o->minn != 0 || o->maxn != 0))
+        return ns__fail(err, NS_EINVAL, "-minn/-maxn other than 0 are not supported (no subword n-grams)");
+    if (o->task == NS_TASK_PAIRS && o->train.reject_anchor && !o->pairs.shared_vocab)
+        return ns__fail(err, NS_EINVAL, "-reject-anchor needs -shared-vocab (left items are never right items otherwise)");
+    if (o->task == NS_TASK_PAIRS && o->pairs.min_count < 1) return ns__fail(err, NS_EINVAL, "-min-count must be >= 1");
+    if (o->corpus.min_count < 1 || o->corpus.max_vocab < 0 || o->corpus.max_sentence < 1)
+        return ns__fail(err, NS_EINVAL, "min-count and max-sentence must be >= 1, max-vocab >= 0");
+    if (o->inter.min_user < 1 || o->inter.min_item < 1)
+        return ns__fail(err, NS_EINVAL, "min-user and min-item must be >= 1");
+    return ns_train_opts_check(&o->train, err);
+}
+
+/* Marks every option of the task as set (the values came from a model). */
+static void all_given(ns_opts *o) {
+    for (int i = 0; i < ROWS; i++)
+        if (rows[i].tasks & (1u << o->task)) o->given[i] = 1;
+}
+
+void ns_opts_from_model(ns_opts *o, const ns_model *m) {
+    const ns_train_opts *t = ns_model_opts(m);
+    ns_opts_default(o, t->task);
+    o->train = *t;
+    o->corpus = m->corpus, o->pairs = m->pairs;
+    all_given(o);
+}
+
+void ns_opts_from_rec(ns_opts *o, const ns_rec *r) {
+    ns_opts_default(o, NS_TASK_REC);
+    o->train = *ns_model_opts(ns_rec_model(r));
+    ns_inter_read_opts(ns_rec_train_data(r), &o->inter);
+    all_given(o);
+}
+
+void ns_opts_from_kg(ns_opts *o, const ns_kg *m) {
+    ns_opts_default(o, NS_TASK_KG);
+    o->kg = *ns_kg_options(m);
+    all_given(o);
 }

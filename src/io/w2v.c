@@ -96,6 +96,7 @@ static ns_status export_rows(const ns_model *m, int out_side, const char *path, 
 }
 
 ns_status ns_vocab_save(const ns_vocab *v, const char *path, ns_error *err) {
+    ns__err_clear(err);
     ns_outfile out;
     ns_status s = ns__out_open(&out, path, err);
     if (s != NS_OK) return s;
@@ -105,13 +106,16 @@ ns_status ns_vocab_save(const ns_vocab *v, const char *path, ns_error *err) {
 }
 
 ns_status ns_model_export_vec(const ns_model *m, const char *path, ns_error *err) {
+    ns__err_clear(err);
     return export_rows(m, 0, path, 0, err);
 }
 
 ns_status ns_model_export_bin(const ns_model *m, const char *path, ns_error *err) {
+    ns__err_clear(err);
     return export_rows(m, 0, path, 1, err);
 }
 
 ns_status ns_model_export_out_vec(const ns_model *m, const char *path, ns_error *err) {
+    ns__err_clear(err);
     return export_rows(m, 1, path, 0, err);
 }

@@ -63,6 +63,7 @@ ns_status ns__model_bias_resize(ns_model *m, int32_t from, int32_t rows) {
 
 ns_status ns_model_create_pairs(ns_model **out, const ns_vocab *left, const ns_vocab *right,
                                 const ns_train_opts *o, ns_error *err) {
+    ns__err_clear(err);
     ns_status s = ns_train_opts_check(o, err);
     if (s != NS_OK) return s;
     if (ns_vocab_size(left) == 0 || (right && ns_vocab_size(right) == 0))
@@ -91,6 +92,7 @@ ns_status ns_model_create_pairs(ns_model **out, const ns_vocab *left, const ns_v
 
 ns_status ns_model_create(ns_model **out, const ns_vocab *vocab, const ns_train_opts *o,
                           ns_error *err) {
+    ns__err_clear(err);
     return ns_model_create_pairs(out, vocab, NULL, o, err);
 }
 

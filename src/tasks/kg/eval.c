@@ -132,6 +132,7 @@ void ns_kg_report_free(ns_kg_report *r) {
 
 ns_status ns_kg_eval(const ns_kg *m, const ns_triples *test, const ns_kg_filter *filter, int32_t threads,
                      int per_relation, int64_t max, ns_kg_report *out, ns_error *err) {
+    ns__err_clear(err);
     memset(out, 0, sizeof *out);
     if (threads < 1) return ns__fail(err, NS_EINVAL, "threads must be >= 1 (got %d)", threads);
     for (int64_t i = 0; i < test->n; i++)

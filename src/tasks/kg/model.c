@@ -50,6 +50,7 @@ void ns_kg_opts_default(ns_kg_opts *o) {
 }
 
 ns_status ns_kg_opts_check(const ns_kg_opts *o, ns_error *err) {
+    ns__err_clear(err);
     if ((unsigned)o->model > NS_KG_ROTATE) return ns__fail(err, NS_EINVAL, "unknown scorer %d", (int)o->model);
     if (o->dim < 1 || o->dim > 65536) return ns__fail(err, NS_EINVAL, "dim must be in 1..65536 (got %d)", o->dim);
     if (!(o->gamma >= 0 && o->gamma < 1e6)) return ns__fail(err, NS_EINVAL, "gamma must be in [0, 1e6) (got %g)", o->gamma);
@@ -131,6 +132,7 @@ static void init_row(float *row, int dim, int half, float range, ns_rng *rng) {
 }
 
 ns_status ns_kg_create(ns_kg **out, const ns_triples *train, const ns_kg_opts *o, ns_error *err) {
+    ns__err_clear(err);
     ns_status s = ns_kg_opts_check(o, err);
     if (s != NS_OK) return s;
     ns_vocab *e = NULL, *r = NULL;

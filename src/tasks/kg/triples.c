@@ -8,6 +8,7 @@
 #include "core/core.h"
 #include "core/parse.h"
 #include "data/reader.h"
+#include "data/vocab.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -46,8 +47,12 @@ ns_status ns_triples_load(ns_triples **out, const char *path, const ns_vocab *en
     if (!t) return NS_ENOMEM;
     ns_lines lr = {0};
     ns_status s = ns__lines_open(&lr, path, err);
+    /* Given vocabularies are copied (ids from them, none added). */
+    if (s == NS_OK && ents && (s = ns__vocab_clone(&t->own_ents, ents, err)) == NS_OK)
+        s = ns__vocab_clone(&t->own_rels, rels, err);
     if (s == NS_OK && !ents && (s = ns_vocab_create(&t->own_ents, err)) == NS_OK) s = ns_vocab_create(&t->own_rels, err);
-    t->ents = ents ? ents : t->own_ents, t->rels = rels ? rels : t->own_rels;
+    t->ents = t->own_ents, t->rels = t->own_rels;
+    int adding = ents == NULL;
     char *line, *f[3];
     size_t len;
     int got = 0;
@@ -60,8 +65,8 @@ ns_status ns_triples_load(ns_triples **out, const char *path, const ns_vocab *en
         int32_t id[3];
         for (int k = 0; k < 3 && s == NS_OK; k++) {
             ns_vocab *own = k == 1 ? t->own_rels : t->own_ents;
-            if (own) s = ns_vocab_add(own, f[k], strlen(f[k]), 1, &id[k], err);
-            else id[k] = ns_vocab_find(k == 1 ? rels : ents, f[k], strlen(f[k]));
+            if (adding) s = ns_vocab_add(own, f[k], strlen(f[k]), 1, &id[k], err);
+            else id[k] = ns_vocab_find(own, f[k], strlen(f[k]));
         }
         if (s != NS_OK) break;
         if (id[0] < 0 || id[1] < 0 || id[2] < 0) t->unknown++;

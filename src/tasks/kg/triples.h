@@ -8,8 +8,9 @@
 #include "negsamp.h"
 
 struct ns_triples {
-    ns_vocab *own_ents, *own_rels;   /* built from the file, or NULL */
-    const ns_vocab *ents, *rels;     /* what the ids refer to */
+    ns_vocab *own_ents, *own_rels;   /* built from the file, or copies of
+                                        the vocabularies it was read over */
+    const ns_vocab *ents, *rels;     /* the same (what the ids refer to) */
     int64_t n, cap[3], unknown;
     int32_t *h, *r, *t;
 };

@@ -9,6 +9,7 @@
  * so a model that scores everything alike ranks the truth in the middle.
  */
 #include "core/core.h"
+#include "data/vocab.h"
 #include "model/model.h"
 
 #include <math.h>
@@ -43,13 +44,15 @@ static ns_status known_pairs(const ns_pairs *test, const ns_pairs *const *filter
 
 ns_status ns_eval_pairs(const ns_model *m, const ns_pairs *test, const ns_pairs *const *filter,
                         int n_filter, const int32_t *ks, int n_ks, ns_rank_report *out, ns_error *err) {
+    ns__err_clear(err);
     if (n_ks < 0 || n_ks > NS_RANK_MAX_K) return ns__fail(err, NS_EINVAL, "at most %d cut-offs", NS_RANK_MAX_K);
     for (int i = 0; i < n_ks; i++)
         if (ks[i] < 1) return ns__fail(err, NS_EINVAL, "cut-off K must be >= 1, got %d", ks[i]);
-    if (ns_pairs_left_vocab(test) != ns_model_vocab(m) || ns_pairs_right_vocab(test) != ns_model_vocab_out(m))
+    if (!ns__vocab_same(ns_pairs_left_vocab(test), ns_model_vocab(m)) ||
+        !ns__vocab_same(ns_pairs_right_vocab(test), ns_model_vocab_out(m)))
         return ns__fail(err, NS_EINVAL, "the held-out pairs were not loaded with this model");
     for (int f = 0; f < n_filter; f++)
-        if (ns_pairs_left_vocab(filter[f]) != ns_model_vocab(m))
+        if (!ns__vocab_same(ns_pairs_left_vocab(filter[f]), ns_model_vocab(m)))
             return ns__fail(err, NS_EINVAL, "filter pairs were not loaded with this model");
     uint64_t *keys;
     int64_t n_keys;

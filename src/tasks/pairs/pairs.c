@@ -7,8 +7,9 @@
  * their occurrences as left or right positives; items seen only as explicit
  * negatives get rows with count 0, so the count^alpha noise never draws them
  * on its own. min_count then drops rare items (and pairs with a dropped left
- * or right item; dropped explicit negatives vanish from their line). For evaluation the
- * ids come from a model's vocabularies and unknown items are -1.
+ * or right item; dropped explicit negatives vanish from their line). Over a
+ * model (evaluation, resuming) the ids come from copies of the model's
+ * vocabularies and unknown items are -1.
  */
 #include "negsamp.h"
 
@@ -151,8 +152,11 @@ ns_status ns_pairs_load(ns_pairs **out, const char *path, const ns_pairs_opts *o
     }
     if (!ns__grow((void **)&p->off, &p->cap_off, 1, sizeof *p->off)) s = ns__nomem(err, "the pairs", 1024 * 8);
     else p->off[0] = 0;
-    if (s == NS_OK && model) {
-        p->vl = ns_model_vocab(model), p->vr = ns_model_vocab_out(model);
+    if (s == NS_OK && model) { /* copies of the model's vocabularies */
+        const ns_vocab *ml_v = ns_model_vocab(model), *mr_v = ns_model_vocab_out(model);
+        if ((s = ns__vocab_clone(&p->left, ml_v, err)) == NS_OK && mr_v != ml_v)
+            s = ns__vocab_clone(&p->right, mr_v, err);
+        p->vl = p->left, p->vr = p->right ? p->right : p->left;
     } else if (s == NS_OK) {
         if ((s = ns_vocab_create(&p->left, err)) == NS_OK && !o->shared_vocab) s = ns_vocab_create(&p->right, err);
         p->vl = p->left, p->vr = p->right ? p->right : p->left;

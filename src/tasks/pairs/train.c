@@ -204,15 +204,19 @@ ns_status ns_train_pairs(ns_model *m, const ns_pairs *p, const ns_train_opts *o,
         !ns__vocab_same(ns_pairs_right_vocab(p), ns__out_vocab(m)))
         return ns__fail(err, NS_EINVAL, "the pairs' vocabularies are not the model's");
     if (h && h->checkpoint && (s = ns_output_check(h->checkpoint, err)) != NS_OK) return s;
-    int64_t n = ns_pairs_count(p);
+    int64_t all = ns_pairs_count(p), n = 0;
     pairs_task t = {m, o, ns__kernels_pick(NULL), {{0}, NULL}, p,
-                    ns__malloc((size_t)n, sizeof *t.order, "the order of the pairs", err), 0};
+                    ns__malloc((size_t)all, sizeof *t.order, "the order of the pairs", err), 0};
     if (!t.order) return NS_ENOMEM;
-    for (int64_t i = 0; i < n; i++) {
+    for (int64_t i = 0; i < all; i++) { /* pairs with an item the model lacks are left out */
         int32_t l, r;
         int32_t nn = ns_pairs_get(p, i, &l, &r, NULL);
         if (nn > t.max_negs) t.max_negs = nn;
-        t.order[i] = i;
+        if (l >= 0 && r >= 0) t.order[n++] = i;
+    }
+    if (n == 0) {
+        free(t.order);
+        return ns__fail(err, NS_EEMPTY, "no pair has both items in the model");
     }
     ns_rng rng;
     ns__rng_seed(&rng, o->seed, 0);

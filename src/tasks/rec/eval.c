@@ -134,6 +134,7 @@ static void add_metrics(ns_rec_metrics *sum, const double *ranks, int64_t nt, co
 
 ns_status ns_rec_eval(const ns_rec *r, const ns_inter *test, const int32_t *ks, int n_ks, ns_rec_report *out,
                       ns_error *err) {
+    ns__err_clear(err);
     if (n_ks < 1 || n_ks > NS_REC_MAX_K) return ns__fail(err, NS_EINVAL, "1 to %d cut-offs", NS_REC_MAX_K);
     for (int c = 0; c < n_ks; c++)
         if (ks[c] < 1) return ns__fail(err, NS_EINVAL, "cut-off K must be >= 1, got %d", ks[c]);

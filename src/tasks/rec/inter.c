@@ -244,6 +244,7 @@ static ns_status read_lines(ns_inter *x, const char *path, const ns_inter_opts *
 
 ns_status ns_inter_load(ns_inter **out, const char *path, const ns_inter_opts *o, const ns_inter *base,
                         ns_error *err) {
+    ns__err_clear(err);
     int max_col = o->user_col;
     const int32_t cols[3] = {o->item_col, o->weight_col, o->time_col};
     for (int c = 0; c < 3; c++) max_col = cols[c] > max_col ? cols[c] : max_col;

@@ -39,6 +39,7 @@ static double log_partition(const ns_model *m, const ns_kernels *k, int32_t x, f
 
 ns_status ns_eval_loglik(const ns_model *m, const ns_corpus *c, int32_t window,
                          ns_loglik_report *out, ns_error *err) {
+    ns__err_clear(err);
     if (window < 1 || window > 1000) return ns__fail(err, NS_EINVAL, "window must be in 1..1000, got %d", window);
     ns_status st = ns__model_check_corpus(m, c, err);
     if (st != NS_OK) return st;

@@ -39,6 +39,7 @@ void ns_pmi_report_free(ns_pmi_report *r) {
 
 ns_status ns_pmi_compare(const ns_model *m, const ns_corpus *c, int32_t top_n, int32_t window,
                          double min_count, ns_pmi_report *out, ns_error *err) {
+    ns__err_clear(err);
     memset(out, 0, sizeof *out);
     ns_status st = ns__model_check_corpus(m, c, err);
     if (st != NS_OK) return st;
@@ -115,6 +116,7 @@ done:
 }
 
 ns_status ns_pmi_save_csv(const ns_pmi_report *r, const ns_model *m, const char *path, ns_error *err) {
+    ns__err_clear(err);
     ns_outfile out;
     ns_status s = ns__out_open(&out, path, err);
     if (s != NS_OK) return s;

@@ -1,0 +1,109 @@
+/*
+ * train_common.c - what every training command does alike: the progress
+ * lines, the hooks of a run (progress and PREFIX.checkpoint), the required
+ * files, and writing the outputs.
+ */
+#include "cli.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void fmt_time(double s, char *buf, size_t n) {
+    if (!isfinite(s) || s < 0) snprintf(buf, n, "--");
+    else if (s < 60) snprintf(buf, n, "%.0fs", s);
+    else if (s < 3600) snprintf(buf, n, "%dm%02ds", (int)s / 60, (int)s % 60);
+    else snprintf(buf, n, "%dh%02dm", (int)s / 3600, (int)s % 3600 / 60);
+}
+
+/* Ends a live line before a line of its own. */
+static void end_live(progress_state *ps) {
+    if (ps->live) fputc('\n', stderr), ps->live = 0;
+}
+
+/* A pause's lines: its validation and its checkpoint. */
+static void paused(const ns_progress *p, progress_state *ps) {
+    if (p->metric) {
+        end_live(ps);
+        if (p->epochs)
+            fprintf(stderr, "epoch %d/%d: valid %s %.4f (best %.4f after %lld %s), %.0fs\n", p->epoch, p->epochs,
+                    p->metric, p->valid, p->best, (long long)p->best_at, p->unit, p->elapsed_sec);
+        else
+            fprintf(stderr, "step %lld/%lld: valid %s %.4f (best %.4f at step %lld), %.0fs\n", (long long)p->done,
+                    (long long)p->total, p->metric, p->valid, p->best, (long long)p->best_at, p->elapsed_sec);
+    }
+    if (p->checkpointed && ps->checkpoint) {
+        end_live(ps);
+        fprintf(stderr, "checkpoint %s (%lld of %lld %s)\n", ps->checkpoint, (long long)p->done, (long long)p->total,
+                p->unit);
+    }
+}
+
+int on_progress(const ns_progress *p, void *user) {
+    progress_state *ps = user;
+    if (ps->quiet) return 0;
+    if (p->epoch_done) {
+        end_live(ps);
+        fprintf(stderr, "epoch %d/%d done: mean loss %.5f, %.1fs elapsed\n", p->epoch_done, p->epochs, p->epoch_loss,
+                p->elapsed_sec);
+        return 0;
+    }
+    if (p->paused) {
+        paused(p, ps);
+        return 0;
+    }
+    char eta[32];
+    fmt_time(p->eta_sec, eta, sizeof eta);
+    if (p->epochs)
+        fprintf(stderr, "%sprogress %5.1f%%  epoch %d/%d  %s/s/thread %.0fk  lr %.6f  loss %.4f  eta %s%s",
+                ps->tty ? "\r" : "", 100 * p->fraction, p->epoch, p->epochs, p->unit, p->units_per_sec / 1e3, p->lr,
+                p->loss, eta, ps->tty ? "  " : "\n");
+    else
+        fprintf(stderr, "%sstep %lld/%lld  loss %.4f  lr %.2g  %.1f steps/s  eta %s%s", ps->tty ? "\r" : "",
+                (long long)p->done, (long long)p->total, p->loss, p->lr, p->units_per_sec * ps->threads, eta,
+                ps->tty ? "  " : "\n");
+    ps->live = ps->tty;
+    fflush(stderr);
+    return 0;
+}
+
+int train_require(const cmd_spec *c, const train_cli *t, int input_optional) {
+    if ((t->input || input_optional) && t->output) return 0;
+    fprintf(stderr, "negsamp %s: %s are required (see 'negsamp %s --help')\n", c->name,
+            input_optional ? "-output is" : "-input and -output", c->name);
+    return EXIT_USAGE;
+}
+
+int train_hooks(train_cli *t, const ns_opts *o, int threads) {
+    if (o->checkpoint_every > 0 || o->checkpoint_seconds > 0) {
+        if (!(t->checkpoint = join(t->output, ".checkpoint"))) return report_error(NS_ENOMEM, NULL);
+        const char *none[1] = {""};
+        int code = check_outputs(t->checkpoint, none, 1);
+        if (code) return code;
+    }
+    t->ps = (progress_state){isatty(STDERR_FILENO), t->quiet, 0, threads, t->checkpoint};
+    t->hooks = (ns_train_hooks){on_progress, &t->ps, t->interval > 0 ? t->interval : t->ps.tty ? 1.0 : 10.0,
+                                t->checkpoint, o->checkpoint_every, o->checkpoint_seconds};
+    return 0;
+}
+
+void train_done(train_cli *t) { end_live(&t->ps); }
+
+void train_cli_free(train_cli *t) {
+    free(t->checkpoint);
+    t->checkpoint = NULL;
+}
+
+int write_model_files(const ns_model *m, const char *prefix, const char *const *exts, const model_writer *fns, int n,
+                      int quiet) {
+    for (int i = 0; i < n; i++) {
+        char *path = join(prefix, exts[i]);
+        ns_error err;
+        ns_status s = path ? fns[i](m, path, &err) : ns__nomem_cli(&err);
+        if (s == NS_OK && !quiet) fprintf(stderr, "wrote %s\n", path);
+        free(path);
+        if (s != NS_OK) return report_error(s, &err);
+    }
+    return 0;
+}
