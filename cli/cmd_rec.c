@@ -153,8 +153,8 @@ static int rec_eval_parse(rec_eval_cmd *c, int argc, char **argv) {
     };
     cmd_spec spec = {"rec-eval", "MODEL (-test FILE | -split leave-last-out) [options]",
                      "Full-ranking evaluation: for every user with held-out positives, every item that\n"
-                     "is not one of its training positives is ranked by the model's score (ties to the\n"
-                     "more popular item). Prints Recall@K, NDCG@K, HR@K and MRR, averaged over users,\n"
+                     "is not one of its training positives is ranked by the model's score (ties count\n"
+                     "half). Prints Recall@K, NDCG@K, HR@K and MRR, averaged over users,\n"
                      "for the model and for a popularity baseline ranked by the same code. Held-out\n"
                      "lines with a user or item the model lacks are counted and left out.",
                      opts, 7, 1, 1, -1};

@@ -695,7 +695,8 @@ typedef struct ns_rec_report {
 
 /* Full ranking: for every user with test positives, every item that is not
  * one of its training positives is scored and ranked (no sampled
- * candidates); ties go to the lower item id. `test` must be over the
+ * candidates); ties count half (rank = 1 + above + level / 2, as in
+ * ns_eval_pairs and ns_kg_eval). `test` must be over the
  * model's vocabularies (ns_inter_load with the training data as base, or
  * ns_rec_test_data). */
 ns_status ns_rec_eval(const ns_rec *r, const ns_inter *test, const int32_t *ks, int n_ks, ns_rec_report *out,

@@ -1,13 +1,74 @@
 /*
  * Evaluation: Spearman with ties against hand-computed values, nearest
  * neighbours, analogies (3CosAdd, 3CosMul) on planted vectors, and the
- * analogy and similarity file readers.
+ * analogy and similarity file readers; the one ranking rule (eval/rank.h)
+ * against its definition counted by brute force, on scores full of ties
+ * and left-out (NaN) candidates, and the list metrics by hand.
  */
 #include "check.h"
 #include "negsamp.h"
 #include "eval/emb.h"
+#include "eval/rank.h"
+
+/* The definition: 1 + #above + #(other level) / 2 over non-NaN scores. */
+static double brute_rank(const float *s, int32_t n, int32_t t) {
+    if (isnan(s[t])) return n;
+    double r = 1;
+    for (int32_t j = 0; j < n; j++)
+        if (j != t) r += s[j] > s[t] ? 1.0 : s[j] == s[t] ? 0.5 : 0.0;
+    return r;
+}
+
+static void ranking(void) {
+    uint64_t x = 12345;
+    int worst = 0;
+    for (int trial = 0; trial < 200; trial++) {
+        float s[40];
+        int32_t n = 1 + trial % 40, t[40], nt = 0;
+        for (int32_t j = 0; j < n; j++) {
+            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+            int v = (int)(x >> 60); /* 0..15: many ties */
+            s[j] = v == 0 ? NAN : v == 1 ? -INFINITY : (float)(v % 5);
+        }
+        for (int32_t j = n - 1; j >= 0; j--) /* every third non-NaN item a target, in falling id order */
+            if (!isnan(s[j]) && j % 3 == trial % 3) t[nt++] = j;
+        for (int32_t j = 0; j < n; j++)
+            if (fabs(ns__rank_one(s, n, j) - brute_rank(s, n, j)) > 0) worst = 1;
+        double ranks[40];
+        int64_t scratch[2 * 41];
+        ns__rank_many(s, n, t, nt, scratch, ranks);
+        for (int32_t a = 0; a < nt; a++) {
+            if (ranks[a] != brute_rank(s, n, t[a])) worst = 1;
+            if (a > 0 && (ranks[a] < ranks[a - 1] || s[t[a]] > s[t[a - 1]])) worst = 1;
+        }
+    }
+    CHECK_EQ(worst, 0);
+    /* All alike: the middle; a NaN target: the worst. */
+    float same[5] = {2, 2, 2, 2, 2}, with_nan[3] = {NAN, 1, 0};
+    CHECK_NEAR(ns__rank_one(same, 5, 3), 3.0, 0);
+    CHECK_NEAR(ns__rank_one(with_nan, 3, 0), 3.0, 0);
+    CHECK_NEAR(ns__rank_one(with_nan, 3, 2), 2.0, 0); /* the NaN is left out */
+    /* Sums and list metrics. */
+    int32_t ks[2] = {1, 3};
+    ns__rank_sums sums;
+    ns__rank_sums_init(&sums, ks, 2);
+    ns__rank_sums_add(&sums, 1), ns__rank_sums_add(&sums, 2.5), ns__rank_sums_add(&sums, 4);
+    CHECK_EQ(sums.n, 3);
+    CHECK_NEAR(sums.rank, 7.5, 1e-12);
+    CHECK_NEAR(sums.rr, 1 + 0.4 + 0.25, 1e-12);
+    CHECK(sums.hits[0] == 1 && sums.hits[1] == 2);
+    double lr[3] = {1.5, 2, 7}, recall, ndcg;
+    int hit;
+    ns__rank_list(lr, 3, 3, &recall, &ndcg, &hit);
+    CHECK_NEAR(recall, 2 / 3.0, 1e-12);
+    CHECK_NEAR(ndcg, (1 / log2(2.5) + 1 / log2(3.0)) / (1 + 1 / log2(3.0) + 0.5), 1e-12);
+    CHECK_EQ(hit, 1);
+    ns__rank_list(lr, 3, 1, &recall, &ndcg, &hit);
+    CHECK(recall == 0 && ndcg == 0 && hit == 0);
+}
 
 int main(void) {
+    ranking();
     /* Spearman: x ranks 1 2 3 4, y ranks 1.5 1.5 3 4 -> rho = 0.9486833 */
     double x[] = {1, 2, 3, 4}, y[] = {5, 5, 7, 9}, rho;
     CHECK_EQ(ns_spearman(x, y, 4, &rho, NULL), NS_OK);

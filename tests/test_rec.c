@@ -372,13 +372,15 @@ static void metrics(void) {
     CHECK_NEAR(rep.model.hr[0], 0.5, 1e-12);
     CHECK_NEAR(rep.model.hr[1], 0.75, 1e-12);
     CHECK_NEAR(rep.model.mrr, (1 + 0.25 + 1 / 3.0 + 1) / 4, 1e-12);
-    /* Popularity, counts A B C 2, D E F 1, ties to the lower id: A B C D E F.
-     * u1: C=2, F=5; u2: A=1; u3: D=1; u4: E=5. */
-    CHECK_NEAR(rep.popularity.recall[0], (0 + 1 + 1 + 0) / 4.0, 1e-12);
+    /* Popularity, counts A B C 2, D E F 1; ties count half (rank = 1 +
+     * above + level / 2). u1 (train A; B C D E F left): C = 1.5, F = 4;
+     * u2 (A D E F left): A = 1; u3 (D E F left): D = 2; u4 (A..E left):
+     * E = 4.5. */
+    CHECK_NEAR(rep.popularity.recall[0], (0 + 1 + 0 + 0) / 4.0, 1e-12);
     CHECK_NEAR(rep.popularity.recall[1], (0.5 + 1 + 1 + 0) / 4, 1e-12);
-    CHECK_NEAR(rep.popularity.ndcg[1], (l2_3 / (1 + l2_3) + 1 + 1 + 0) / 4, 1e-12);
+    CHECK_NEAR(rep.popularity.ndcg[1], (1 / log2(2.5) / (1 + l2_3) + 1 + l2_3 + 0) / 4, 1e-12);
     CHECK_NEAR(rep.popularity.hr[1], 0.75, 1e-12);
-    CHECK_NEAR(rep.popularity.mrr, (0.5 + 1 + 1 + 0.2) / 4, 1e-12);
+    CHECK_NEAR(rep.popularity.mrr, (1 / 1.5 + 1 + 0.5 + 1 / 4.5) / 4, 1e-12);
     /* Recommendations leave out the user's training positives. */
     ns_hit hits[3];
     int32_t nh;

@@ -24,12 +24,8 @@
  *                                  each worker's place and random stream
  *                                  (io/hashed.c), so that a checkpoint
  *                                  resumes where it stopped
- *   recommender section, if flags bit 2 (ns_rec_save; ns_model_load refuses it):
- *     i32 user_col, item_col, weight_col, time_col, sep, header, min_user,
- *         min_item, sessions; f64 min_weight   how the data was read
- *     users and items vocabularies (as above)
- *     training positives: i64 n, i64 start[users + 1], i32 item[n] (time order)
- *     i32 has_test, then the held-out positives the same way
+ *   a task's section, if flags bit 2: the recommender's
+ *                                  (tasks/rec/file.c; ns_model_load refuses it)
  *   u64 FNV-1a of all bytes above
  *
  * Version 3 (read, not written) lacks the dns ... shared_vocab block and the
@@ -41,14 +37,13 @@
 #include "core/core.h"
 #include "data/vocab.h"
 #include "model/model.h"
-#include "tasks/rec/rec.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#define FLAG_REC 4 /* a recommender section follows the tables */
+#define FLAG_SECTION 4 /* a task section follows the run state */
 
 static void put_table(ns_hashed *x, const ns_model *m, const float *t, int32_t rows) {
     for (int32_t r = 0; r < rows; r++) ns__hput(x, t + (size_t)r * (size_t)m->stride, (size_t)m->dim * 4);
@@ -85,32 +80,13 @@ static void put_model(ns_hashed *x, const ns_model *m, int32_t more) {
     ns__hput_run(x, &m->run);
 }
 
-static void put_csr(ns_hashed *x, const ns_inter *t) {
-    int32_t nu = ns_vocab_size(t->users);
-    ns__hput(x, &t->n, 8);
-    ns__hput(x, t->start, ((size_t)nu + 1) * sizeof *t->start);
-    ns__hput(x, t->seq, (size_t)t->n * sizeof *t->seq);
-}
-
-static ns_status save(const ns_model *m, const ns_rec *r, const char *path, ns_error *err) {
+ns_status ns__model_save_with(const ns_model *m, const ns__model_section *sec, const char *path, ns_error *err) {
     ns_outfile out;
     ns_status s = ns__out_open(&out, path, err);
     if (s != NS_OK) return s;
     ns_hashed x = {out.f, NS_FNV_START, 0};
-    put_model(&x, m, r ? FLAG_REC : 0);
-    if (r) {
-        const ns_inter_opts *io = &r->train->opts;
-        int32_t has_test = r->test != NULL;
-        int32_t ri[9] = {io->user_col, io->item_col, io->weight_col, io->time_col, io->sep, io->header,
-                         io->min_user, io->min_item, io->sessions};
-        ns__hput(&x, ri, sizeof ri);
-        ns__hput(&x, &io->min_weight, 8);
-        ns__hput_vocab(&x, r->train->users);
-        ns__hput_vocab(&x, r->train->items);
-        put_csr(&x, r->train);
-        ns__hput(&x, &has_test, 4);
-        if (has_test) put_csr(&x, r->test);
-    }
+    put_model(&x, m, sec ? FLAG_SECTION : 0);
+    if (sec) sec->put(&x, sec->ctx);
     uint64_t h = x.h;
     fwrite(&h, 1, 8, out.f);
     return ns__out_finish(&out, 1, err);
@@ -118,12 +94,7 @@ static ns_status save(const ns_model *m, const ns_rec *r, const char *path, ns_e
 
 ns_status ns_model_save(const ns_model *m, const char *path, ns_error *err) {
     ns__err_clear(err);
-    return save(m, NULL, path, err);
-}
-
-ns_status ns_rec_save(const ns_rec *r, const char *path, ns_error *err) {
-    ns__err_clear(err);
-    return save(r->m, r, path, err);
+    return ns__model_save_with(m, NULL, path, err);
 }
 
 #define TRUNC(what) \
@@ -132,59 +103,7 @@ ns_status ns_rec_save(const ns_rec *r, const char *path, ns_error *err) {
         goto fail; \
     } while (0)
 
-/* The recommender section: the training (and test) positives. */
-static ns_status get_csr(ns_hashed *x, const char *path, const ns_vocab *users, const ns_vocab *items, ns_inter **out,
-                         ns_error *err) {
-    int32_t nu = ns_vocab_size(users), ni = ns_vocab_size(items);
-    int64_t n;
-    if (!ns__hget(x, &n, 8)) return ns__fail(err, NS_EFORMAT, "%s: truncated model file (while reading the interactions)", path);
-    if (n < 0 || n > x->left / 4)
-        return ns__fail(err, NS_EFORMAT, "%s: truncated model file (%lld interactions announced) or a corrupt header",
-                        path, (long long)n);
-    int64_t *start = malloc(((size_t)nu + 1) * sizeof *start);
-    int32_t *seq = malloc((size_t)(n ? n : 1) * sizeof *seq);
-    ns_status s = start && seq ? NS_OK : NS_ENOMEM;
-    if (s == NS_OK && (!ns__hget(x, start, ((size_t)nu + 1) * sizeof *start) || !ns__hget(x, seq, (size_t)n * sizeof *seq)))
-        s = ns__fail(err, NS_EFORMAT, "%s: truncated model file (while reading the interactions)", path);
-    for (int32_t u = 0; s == NS_OK && u < nu; u++)
-        if (start[0] != 0 || start[u + 1] < start[u] || start[nu] != n)
-            s = ns__fail(err, NS_EFORMAT, "%s: corrupt interactions (offsets of user %d)", path, u);
-    for (int64_t k = 0; s == NS_OK && k < n; k++)
-        if (seq[k] < 0 || seq[k] >= ni) s = ns__fail(err, NS_EFORMAT, "%s: corrupt interactions (item id %d)", path, seq[k]);
-    if (s == NS_OK) s = ns__inter_from_csr(out, users, items, start, seq, err);
-    free(start), free(seq);
-    return s;
-}
-
-static ns_status get_rec(ns_hashed *x, const char *path, ns_rec *r, ns_error *err) {
-    ns_vocab *users = NULL, *items = NULL;
-    int32_t has_test, ri[9];
-    ns_inter_opts io;
-    if (!ns__hget(x, ri, sizeof ri) || !ns__hget(x, &io.min_weight, 8))
-        return ns__fail(err, NS_EFORMAT, "%s: truncated model file (while reading the recommender section)", path);
-    io.user_col = ri[0], io.item_col = ri[1], io.weight_col = ri[2], io.time_col = ri[3];
-    io.sep = (char)ri[4], io.header = ri[5], io.min_user = ri[6], io.min_item = ri[7], io.sessions = ri[8];
-    ns_status s = ns__hget_vocab(x, path, &users, err);
-    if (s == NS_OK) s = ns__hget_vocab(x, path, &items, err);
-    const ns_model *m = r->m;
-    int item2vec = ns__rec_is_item2vec(r);
-    if (s == NS_OK && (item2vec ? !ns__vocab_same(items, m->vocab)
-                                : !ns__vocab_same(users, m->vocab) || !m->vocab_out || !ns__vocab_same(items, m->vocab_out)))
-        s = ns__fail(err, NS_EFORMAT, "%s: corrupt model file (the interactions' users or items are not the model's)", path);
-    if (s == NS_OK && (s = get_csr(x, path, users, items, &r->train, err)) == NS_OK) r->train->opts = io;
-    if (s == NS_OK && !ns__hget(x, &has_test, 4))
-        s = ns__fail(err, NS_EFORMAT, "%s: truncated model file (while reading the interactions)", path);
-    if (s == NS_OK && has_test) s = get_csr(x, path, users, items, &r->test, err);
-    if (s == NS_OK && x->left != 0)
-        s = ns__fail(err, NS_EFORMAT, "%s: oversized model file (%lld bytes after the interactions)", path,
-                     (long long)x->left);
-    if (s == NS_OK) s = ns__rec_prepare(r, err);
-    ns_vocab_free(users), ns_vocab_free(items);
-    return s;
-}
-
-/* A model file, and with `rec` a recommender's (whose model is *out). */
-static ns_status load(ns_model **out, ns_rec *rec, const char *path, ns_error *err) {
+ns_status ns__model_load_with(ns_model **out, const ns__model_section *sec, const char *path, ns_error *err) {
     FILE *f = fopen(path, "rb");
     if (!f) return ns__fail(err, NS_EIO, "%s: cannot open: %s", path, strerror(errno));
     struct stat st;
@@ -240,13 +159,13 @@ static ns_status load(ns_model **out, ns_rec *rec, const char *path, ns_error *e
             goto fail;
         }
     }
-    if (flags & ~(3 | FLAG_REC)) {
+    if (flags & ~(3 | FLAG_SECTION)) {
         s = ns__fail(err, NS_EFORMAT, "%s: corrupt model header (unknown flags 0x%x)", path, (unsigned)flags);
         goto fail;
     }
-    if (!(flags & FLAG_REC) != !rec) {
-        s = ns__fail(err, rec ? NS_EINVAL : NS_EFORMAT,
-                     rec ? "%s: not a recommender model (rec-train writes those)"
+    if (!(flags & FLAG_SECTION) != !sec) {
+        s = ns__fail(err, sec ? NS_EINVAL : NS_EFORMAT,
+                     sec ? "%s: not a recommender model (rec-train writes those)"
                          : "%s: a recommender model (rec-train): use rec-eval or recommend", path);
         goto fail;
     }
@@ -263,7 +182,7 @@ static ns_status load(ns_model **out, ns_rec *rec, const char *path, ns_error *e
     if ((flags & 2) && (s = ns__hget_vocab(&x, path, &vo, err)) != NS_OK) goto fail;
     int32_t V = ns_vocab_size(v), Vo = vo ? ns_vocab_size(vo) : V;
     int64_t need = ((int64_t)V + Vo) * o.dim * 4 + (o.bias ? (int64_t)Vo * 4 : 0);
-    if (rec || v4 ? need > x.left : need != x.left) {
+    if (sec || v4 ? need > x.left : need != x.left) {
         s = ns__fail(err, NS_EFORMAT,
                      "%s: %s model file: %lld bytes left for tables of %d + %d rows of %d floats (%lld bytes)",
                      path, need > x.left ? "truncated" : "oversized", (long long)x.left, V, Vo, o.dim,
@@ -280,13 +199,11 @@ static ns_status load(ns_model **out, ns_rec *rec, const char *path, ns_error *e
     if (o.bias && (s = ns__model_bias_resize(m, 0, Vo)) != NS_OK) goto fail;
     if (o.bias && !ns__hget(&x, m->bias, (size_t)Vo * 4)) TRUNC("the biases");
     if (v4 && (s = ns__hget_run(&x, path, &m->run, err)) != NS_OK) goto fail;
-    if (!rec && x.left != 0) {
-        s = ns__fail(err, NS_EFORMAT, "%s: oversized model file (%lld bytes after the tables)", path, (long long)x.left);
+    if (sec && (s = sec->get(&x, path, m, sec->ctx, err)) != NS_OK) goto fail;
+    if (x.left != 0) {
+        s = ns__fail(err, NS_EFORMAT, "%s: oversized model file (%lld bytes after the %s)", path, (long long)x.left,
+                     sec ? "task section" : "tables");
         goto fail;
-    }
-    if (rec) {
-        rec->m = m, m = NULL; /* freed with rec by the caller */
-        if ((s = get_rec(&x, path, rec, err)) != NS_OK) goto fail;
     }
     uint64_t want;
     if (fread(&want, 1, 8, f) != 8) TRUNC("the checksum");
@@ -295,7 +212,7 @@ static ns_status load(ns_model **out, ns_rec *rec, const char *path, ns_error *e
         goto fail;
     }
     fclose(f);
-    *out = rec ? rec->m : m;
+    *out = m;
     return NS_OK;
 fail:
     fclose(f);
@@ -307,19 +224,5 @@ fail:
 
 ns_status ns_model_load(ns_model **out, const char *path, ns_error *err) {
     ns__err_clear(err);
-    return load(out, NULL, path, err);
-}
-
-ns_status ns_rec_load(ns_rec **out, const char *path, ns_error *err) {
-    ns__err_clear(err);
-    ns_rec *r = ns__calloc(1, sizeof *r, "a recommender", err);
-    if (!r) return NS_ENOMEM;
-    ns_model *m;
-    ns_status s = load(&m, r, path, err);
-    if (s != NS_OK) {
-        ns_rec_free(r);
-        return s;
-    }
-    *out = r;
-    return NS_OK;
+    return ns__model_load_with(out, NULL, path, err);
 }

@@ -47,6 +47,21 @@ ns_status ns__hget_vocab(ns_hashed *x, const char *path, ns_vocab **out, ns_erro
 void ns__hput_run(ns_hashed *x, const ns__run_state *r);
 ns_status ns__hget_run(ns_hashed *x, const char *path, ns__run_state *out, ns_error *err);
 
+/* A task's own section of the .model file (flags bit 2), after the run
+ * state: `put` writes it; `get` reads it, checking it against the model
+ * just read (x->left: its bytes before the checksum; what get keeps goes
+ * into ctx, which the caller frees whatever the outcome). */
+typedef struct ns__model_section {
+    void (*put)(ns_hashed *x, const void *ctx);
+    ns_status (*get)(ns_hashed *x, const char *path, const ns_model *m, void *ctx, ns_error *err);
+    void *ctx;
+} ns__model_section;
+
+/* ns_model_save / ns_model_load with a task section (sec NULL: none; a
+ * file with a section is refused then, and one without when sec is given). */
+ns_status ns__model_save_with(const ns_model *m, const ns__model_section *sec, const char *path, ns_error *err);
+ns_status ns__model_load_with(ns_model **out, const ns__model_section *sec, const char *path, ns_error *err);
+
 #define NS_MODEL_MAGIC "NSMODEL1"
 #define NS_KG_MAGIC "NSKGMOD1" /* kgfile.c */
 #define NS_MODEL_VERSION 4u

@@ -6,15 +6,16 @@
  * entity row; a head query (?, r, t) the head-side q of (t, r) (model/kg.h).
  * Queries go in blocks of QB; a block's scores against all entities are
  * computed in entity blocks of EB rows (so the rows are reused from cache
- * QB times) into a QB x entities matrix, from which each query's rank is
- * counted: rank = 1 + #(score > target's) + #(score == target's)/2 over the
- * entities other than the target that are not known answers (filter).
+ * QB times) into a QB x entities matrix, in which the known answers other
+ * than the target (filter) are left out and the target ranked by
+ * eval/rank.h's rule (ties count half).
  * Every rank is stored and the metrics summed in query order afterwards,
  * so the figures do not depend on the number of threads.
  */
 #include "negsamp.h"
 
 #include "core/core.h"
+#include "eval/rank.h"
 #include "tasks/kg/triples.h"
 #include "tasks/kg/kg.h"
 
@@ -52,19 +53,12 @@ static void score_all(const ns_kg *m, const ns_kernels *kn, const float **ents, 
     }
 }
 
-/* The rank of `target` among the scores s[0..ne), known answers left out. */
-static double rank_of(const float *s, int32_t ne, int32_t target, const ns_key3 *ans, int64_t na) {
-    float st = s[target];
-    if (isnan(st)) return ne;
-    int64_t gt = 0, eq = 0;
-    for (int32_t e = 0; e < ne; e++) gt += s[e] > st, eq += s[e] == st;
-    eq--; /* the target itself */
-    for (int64_t a = 0; a < na; a++) {
-        int32_t e = ans[a].c;
-        if (e == target) continue;
-        gt -= s[e] > st, eq -= s[e] == st;
-    }
-    return 1.0 + (double)gt + (double)eq / 2.0;
+/* The rank of `target` among the scores s[0..ne), known answers left out
+ * (s is scratch). */
+static double rank_of(float *s, int32_t ne, int32_t target, const ns_key3 *ans, int64_t na) {
+    for (int64_t a = 0; a < na; a++)
+        if (ans[a].c != target) s[ans[a].c] = NAN;
+    return ns__rank_one(s, ne, target);
 }
 
 static void *eval_work(void *arg) {
@@ -112,16 +106,15 @@ done:
     return NULL;
 }
 
-static void add_rank(ns_kg_metrics *x, double r) {
-    x->n++;
-    x->mr += r, x->mrr += 1.0 / r;
-    x->hits1 += r <= 1, x->hits3 += r <= 3, x->hits10 += r <= 10;
-}
+static const int32_t kg_ks[3] = {1, 3, 10};
 
-static void finish(ns_kg_metrics *x) {
-    if (x->n == 0) return;
+static ns_kg_metrics metrics_of(const ns__rank_sums *x) {
+    ns_kg_metrics m = {.n = x->n};
+    if (x->n == 0) return m;
     double n = (double)x->n;
-    x->mr /= n, x->mrr /= n, x->hits1 /= n, x->hits3 /= n, x->hits10 /= n;
+    m.mr = x->rank / n, m.mrr = x->rr / n;
+    m.hits1 = (double)x->hits[0] / n, m.hits3 = (double)x->hits[1] / n, m.hits10 = (double)x->hits[2] / n;
+    return m;
 }
 
 void ns_kg_report_free(ns_kg_report *r) {
@@ -142,40 +135,46 @@ ns_status ns_kg_eval(const ns_kg *m, const ns_triples *test, const ns_kg_filter 
     eval_job j = {.m = m, .test = test, .filter = filter, .kern = ns__kernels_pick(NULL)};
     j.n = max > 0 && max < test->n ? max : test->n;
     atomic_init(&j.next, 0), atomic_init(&j.nomem, 0);
-    j.ents = malloc((size_t)m->ne * sizeof *j.ents);
-    j.rank = malloc((size_t)(2 * j.n) * sizeof *j.rank);
-    pthread_t *th = malloc((size_t)threads * sizeof *th);
-    if (per_relation) out->per_relation = calloc((size_t)m->nr, sizeof *out->per_relation);
-    ns_status s = j.ents && j.rank && th && (!per_relation || out->per_relation) ? NS_OK : NS_ENOMEM;
-    int started = 0;
+    int32_t nrel = per_relation ? m->nr : 0;
+    ns__rank_sums all, side_sums[2], *rel = NULL;
+    ns__rank_sums_init(&all, kg_ks, 3), ns__rank_sums_init(&side_sums[0], kg_ks, 3);
+    ns__rank_sums_init(&side_sums[1], kg_ks, 3);
+    pthread_t *th = NULL;
+    j.ents = ns__malloc((size_t)m->ne, sizeof *j.ents, "the entity rows", err);
+    if (j.ents) j.rank = ns__malloc((size_t)(2 * j.n), sizeof *j.rank, "the ranks", err);
+    if (j.rank) th = ns__malloc((size_t)threads, sizeof *th, "the threads", err);
+    if (th && nrel) rel = ns__malloc((size_t)nrel, sizeof *rel, "the per-relation sums", err);
+    if (th && nrel && rel)
+        out->per_relation = ns__calloc((size_t)nrel, sizeof *out->per_relation, "the per-relation metrics", err);
+    ns_status s = th && (!nrel || out->per_relation) ? NS_OK : NS_ENOMEM;
     if (s == NS_OK) {
+        int started = 0;
         for (int32_t e = 0; e < m->ne; e++) j.ents[e] = ns__kg_ent(m, e);
+        for (int32_t r = 0; r < nrel; r++) ns__rank_sums_init(&rel[r], kg_ks, 3);
         for (; started < threads; started++)
             if (pthread_create(&th[started], NULL, eval_work, &j) != 0) break;
         if (started == 0) eval_work(&j);
         for (int t = 0; t < started; t++) pthread_join(th[t], NULL);
-        if (atomic_load(&j.nomem)) s = NS_ENOMEM;
+        if (atomic_load(&j.nomem))
+            s = ns__nomem(err, "the score blocks of the evaluation", (double)QB * (double)m->ne * sizeof(float));
     }
     for (int64_t k = 0; s == NS_OK && k < 2 * j.n; k++) {
         int side = k >= j.n;
         int64_t i = side ? k - j.n : k;
-        add_rank(&out->all, j.rank[k]);
-        add_rank(side ? &out->head : &out->tail, j.rank[k]);
-        if (test->h[i] < 0 || test->r[i] < 0 || test->t[i] < 0) {
-            out->unknown += !side;
-            continue;
-        }
-        if (per_relation) add_rank(&out->per_relation[test->r[i]], j.rank[k]);
+        ns__rank_sums_add(&all, j.rank[k]);
+        ns__rank_sums_add(&side_sums[side], j.rank[k]);
+        if (test->h[i] < 0 || test->r[i] < 0 || test->t[i] < 0) out->unknown += !side;
+        else if (nrel) ns__rank_sums_add(&rel[test->r[i]], j.rank[k]);
     }
     if (s == NS_OK) {
-        finish(&out->all), finish(&out->head), finish(&out->tail);
-        for (int32_t r = 0; per_relation && r < m->nr; r++) finish(&out->per_relation[r]);
-        out->triples = j.n, out->relations = per_relation ? m->nr : 0;
+        out->all = metrics_of(&all), out->tail = metrics_of(&side_sums[0]), out->head = metrics_of(&side_sums[1]);
+        for (int32_t r = 0; r < nrel; r++) out->per_relation[r] = metrics_of(&rel[r]);
+        out->triples = j.n, out->relations = nrel;
         out->seconds = ns__now() - t0;
     } else {
         ns_kg_report_free(out);
     }
-    free(j.ents), free(j.rank), free(th);
+    free(j.ents), free(j.rank), free(th), free(rel);
     return s;
 }
 

@@ -1,16 +1,16 @@
 /*
- * rec.c - what a recommender scores, recommends, and how it is evaluated.
+ * eval.c - what a recommender scores, recommends, and how it is evaluated.
  *
- * Items are ordered by score, descending, ties to the lower id (the more
- * popular: item ids follow training counts); a NaN score counts as -inf.
- * Evaluation ranks all items that are not training positives of the user:
- * with the user's test items sorted in that order, each other item adds one
- * to the rank of every test item it precedes, a suffix of that list found by
- * binary search (a difference array adds the ones), so a user costs
+ * A NaN score counts as -inf. Recommendations are ordered by score,
+ * descending, ties to the lower id (the more popular: item ids follow
+ * training counts). Evaluation ranks, for each user, all items that are not
+ * its training positives by eval/rank.h's rule (ties count half), every
+ * test item at its position in that one list; a user costs
  * O(items log |test|) beyond the scores.
  */
 #include "core/core.h"
 #include "data/vocab.h"
+#include "eval/rank.h"
 #include "tasks/rec/rec.h"
 
 #include <math.h>
@@ -82,54 +82,23 @@ ns_status ns_rec_recommend(const ns_rec *r, int32_t u, int32_t k, ns_hit *hits, 
     return NS_OK;
 }
 
-typedef struct ranker {
-    float *sc, *pop, *q; /* the user's scores, popularity's, scratch */
-    int32_t *test;    /* the user's test items, sorted by `before` */
-    int64_t *more;    /* difference array over positions in test */
-    int32_t *seen;    /* per item: the user (+1) it is a training positive of */
-    double *ranks;
-} ranker;
-
-/* Ranks (1-based, among items that are not training positives of u) of the
- * test items t[0..nt) by the scores sc into z->ranks, t sorted in place by
- * `before`. */
-static void rank_items(ranker *z, const float *sc, int32_t n_items, int32_t u, int32_t *t, int64_t nt) {
-    /* Insertion sort: test lists are short, and qsort would need the
-     * scores through a global. */
-    for (int64_t a = 1; a < nt; a++) {
-        int32_t v = t[a];
-        int64_t b = a;
-        while (b > 0 && before(sc, v, t[b - 1])) t[b] = t[b - 1], b--;
-        t[b] = v;
-    }
-    memset(z->more, 0, (size_t)(nt + 1) * sizeof *z->more);
-    for (int32_t j = 0; j < n_items; j++) {
-        if (z->seen[j] == u + 1) continue;
-        /* The first test item that j comes before. */
-        int64_t lo = 0, hi = nt;
-        while (lo < hi) {
-            int64_t mid = (lo + hi) / 2;
-            if (before(sc, j, t[mid])) hi = mid;
-            else lo = mid + 1;
-        }
-        z->more[lo]++;
-    }
-    int64_t acc = 0;
-    for (int64_t a = 0; a < nt; a++) acc += z->more[a], z->ranks[a] = (double)(1 + acc);
-}
-
-/* Adds user's metrics for ranks[0..nt) (ascending) to sums. */
+/* Adds the metrics of one user's ranked test items to sums. */
 static void add_metrics(ns_rec_metrics *sum, const double *ranks, int64_t nt, const int32_t *ks, int n_ks) {
     for (int c = 0; c < n_ks; c++) {
-        double dcg = 0, ideal = 0;
-        int64_t hits = 0;
-        for (int64_t a = 0; a < nt && ranks[a] <= ks[c]; a++) hits++, dcg += 1.0 / log2(1.0 + ranks[a]);
-        for (int64_t a = 0; a < nt && a < ks[c]; a++) ideal += 1.0 / log2(2.0 + (double)a);
-        sum->recall[c] += (double)hits / (double)nt;
-        sum->ndcg[c] += dcg / ideal;
-        sum->hr[c] += hits > 0;
+        double recall, ndcg;
+        int hit;
+        ns__rank_list(ranks, nt, ks[c], &recall, &ndcg, &hit);
+        sum->recall[c] += recall, sum->ndcg[c] += ndcg, sum->hr[c] += hit;
     }
     sum->mrr += 1.0 / ranks[0];
+}
+
+/* The ranks of the user's test items t[0..nt) by the scores all[0..n),
+ * its training positives (seen[j] == mark) left out; t is sorted. */
+static void rank_user(const float *all, int32_t n, const int32_t *seen, int32_t mark, int32_t *t, int64_t nt,
+                      float *sc, int64_t *scratch, double *ranks) {
+    for (int32_t j = 0; j < n; j++) sc[j] = seen[j] == mark ? NAN : all[j];
+    ns__rank_many(sc, n, t, nt, scratch, ranks);
 }
 
 ns_status ns_rec_eval(const ns_rec *r, const ns_inter *test, const int32_t *ks, int n_ks, ns_rec_report *out,
@@ -145,36 +114,41 @@ ns_status ns_rec_eval(const ns_rec *r, const ns_inter *test, const int32_t *ks, 
     int64_t max_t = 0;
     for (int32_t u = 0; u < n_users; u++)
         if (test->start[u + 1] - test->start[u] > max_t) max_t = test->start[u + 1] - test->start[u];
-    ranker z = {malloc((size_t)n_items * sizeof *z.sc), malloc((size_t)n_items * sizeof *z.pop),
-                ns__alloc_aligned((size_t)r->m->klen, sizeof *z.q), malloc((size_t)(max_t ? max_t : 1) * sizeof *z.test),
-                malloc((size_t)(max_t + 1) * sizeof *z.more), calloc((size_t)n_items, sizeof *z.seen),
-                malloc((size_t)(max_t ? max_t : 1) * sizeof *z.ranks)};
-    ns_status s = z.sc && z.pop && z.q && z.test && z.more && z.seen && z.ranks ? NS_OK : NS_ENOMEM;
+    size_t ni = (size_t)n_items, nt_max = (size_t)(max_t ? max_t : 1);
+    float *sc = ns__malloc(ni, sizeof *sc, "the item scores", err);
+    float *pop = sc ? ns__malloc(ni, sizeof *pop, "the popularity scores", err) : NULL;
+    float *left = pop ? ns__malloc(ni, sizeof *left, "the scores left to rank", err) : NULL;
+    float *q = left ? ns__aligned((size_t)r->m->klen, sizeof *q, "the query vector", err) : NULL;
+    int32_t *t = q ? ns__malloc(nt_max, sizeof *t, "a user's test items", err) : NULL;
+    int64_t *scratch = t ? ns__malloc(2 * (nt_max + 1), sizeof *scratch, "the rank counters", err) : NULL;
+    int32_t *seen = scratch ? ns__calloc(ni, sizeof *seen, "the training positives' marks", err) : NULL;
+    double *ranks = seen ? ns__malloc(nt_max, sizeof *ranks, "a user's ranks", err) : NULL;
+    ns_status s = ranks ? NS_OK : NS_ENOMEM;
     const ns_kernels *k = ns__kernels_pick(NULL);
-    if (s == NS_OK) scores(r, k, -1, z.pop, z.q); /* the same for every user */
+    if (s == NS_OK) scores(r, k, -1, pop, q); /* the same for every user */
     memset(out, 0, sizeof *out);
     out->n_k = n_ks;
     for (int c = 0; c < n_ks; c++) out->k[c] = ks[c];
     for (int32_t u = 0; s == NS_OK && u < n_users; u++) {
         int64_t nt = 0, len;
         const int32_t *mine = ns_inter_user(tr, u, &len);
-        for (int64_t h = 0; h < len; h++) z.seen[mine[h]] = u + 1;
+        for (int64_t h = 0; h < len; h++) seen[mine[h]] = u + 1;
         const int32_t *want = ns_inter_user(test, u, &len);
         for (int64_t h = 0; h < len; h++) {
-            if (z.seen[want[h]] == u + 1) out->seen++;
-            else z.test[nt++] = want[h];
+            if (seen[want[h]] == u + 1) out->seen++;
+            else t[nt++] = want[h];
         }
         if (nt == 0) continue;
         out->users++, out->positives += nt;
         double t0 = ns__now();
-        scores(r, k, u, z.sc, z.q);
-        rank_items(&z, z.sc, n_items, u, z.test, nt);
+        scores(r, k, u, sc, q);
+        rank_user(sc, n_items, seen, u + 1, t, nt, left, scratch, ranks);
         out->seconds += ns__now() - t0;
-        add_metrics(&out->model, z.ranks, nt, ks, n_ks);
-        rank_items(&z, z.pop, n_items, u, z.test, nt);
-        add_metrics(&out->popularity, z.ranks, nt, ks, n_ks);
+        add_metrics(&out->model, ranks, nt, ks, n_ks);
+        rank_user(pop, n_items, seen, u + 1, t, nt, left, scratch, ranks);
+        add_metrics(&out->popularity, ranks, nt, ks, n_ks);
     }
-    free(z.sc), free(z.pop), free(z.test), free(z.more), free(z.seen), free(z.ranks), ns__free_aligned(z.q);
+    free(sc), free(pop), free(left), free(t), free(scratch), free(seen), free(ranks), ns__free_aligned(q);
     if (s != NS_OK) return s;
     if (out->users == 0)
         return ns__fail(err, NS_EEMPTY, "no test positive to rank (%lld were training positives of the same user)",
