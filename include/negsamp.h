@@ -43,6 +43,11 @@ extern "C" {
 
 #define NS_VERSION_STRING "0.1.0"
 
+/* The value of a real option whose default the trainer derives from the
+ * data (ns_train_opts.sample, ns_kg_opts.lr); "auto" by name. The model
+ * keeps the value the run used. */
+#define NS_AUTO (-1.0)
+
 /* ---- status and errors ------------------------------------------------ */
 
 typedef enum ns_status {
@@ -278,8 +283,11 @@ typedef struct ns_train_opts {
     int32_t window;       /* max context distance (5) */
     int32_t neg;          /* negatives per positive, k (5) */
     double ns_exponent;   /* noise distribution count^alpha (0.75) */
-    double sample;        /* subsampling threshold t (1e-4; 0 = off) */
-    int32_t epochs;       /* passes over the corpus (5) */
+    double sample;        /* subsampling threshold t (NS_AUTO: max(1e-4,
+                             1000 / training tokens), so that a small
+                             corpus is not thinned to nothing; 0 = off) */
+    int32_t epochs;       /* passes over the data (5; pairs: NS_AUTO, max(5,
+                             100,000 / pairs) passes) */
     double lr;            /* start learning rate (0.025 skip-gram, 0.05 CBOW) */
     double min_lr_frac;   /* lr decays linearly to lr * this (1e-4) */
     int32_t threads;      /* worker threads (2) */
@@ -778,8 +786,11 @@ typedef struct ns_kg_opts {
     double gamma;            /* margin of the distance scorers (6) */
     ns_kg_loss loss;         /* (MARGIN) */
     ns_kg_optim optim;       /* (ADAM) */
-    double lr;               /* (5e-5 Adam; lr/10 after half the steps, as
-                                the RotatE code does) */
+    double lr;               /* lr/10 after half the steps, as the RotatE
+                                code does (NS_AUTO: from the data: Adam
+                                (gamma + 2) / dim x min(0.04, 250 / steps),
+                                the paper's 5e-5 at its 80,000 steps on
+                                WN18RR with dim 500; Adagrad 0.1) */
     ns_kg_reg reg;           /* (NONE) */
     double reg_weight;       /* (0) */
     int32_t batch;           /* positives a step (512) */
@@ -899,7 +910,7 @@ ns_status ns_kg_load(ns_kg **out, const char *path, ns_error *err);
  * --help` all read it; ns_opts holds the values of one task. */
 typedef enum ns_opt_kind {
     NS_OPT_INT = 0,
-    NS_OPT_REAL = 1,
+    NS_OPT_REAL = 1,    /* a number; where the help says so also "auto" */
     NS_OPT_FLAG = 2,    /* set without a value, or with 1/0, true/false */
     NS_OPT_CHOICE = 3,  /* one of info->choices */
     NS_OPT_TEXT = 4

@@ -3,9 +3,11 @@
  * shared vocabulary, bad lines named by file and line), models with a
  * separate right vocabulary through a save/load round trip, loading
  * held-out pairs against a model, the ranking metrics on a model whose
- * scores are set by hand, and InfoNCE's merging of repeated right items.
+ * scores are set by hand, InfoNCE's merging of repeated right items, and
+ * the passes -epochs auto makes of a data set's size.
  */
 #include "check.h"
+#include "tasks/pairs/pairs.h"
 #include "model/model.h"
 
 static const char *word(const ns_vocab *v, int32_t id) { return id >= 0 ? ns_vocab_word(v, id) : "?"; }
@@ -266,7 +268,33 @@ static void infonce_merges_repeated_items(void) {
     ns_pairs_free(p);
 }
 
+/* -epochs auto: 100,000 updates in all, at least 5 passes; a given count
+ * stands; the model keeps what the run used. */
+static void auto_epochs(void) {
+    CHECK_EQ(ns__pairs_epochs((int32_t)NS_AUTO, 11000), 10);
+    CHECK_EQ(ns__pairs_epochs((int32_t)NS_AUTO, 1000000), 5);
+    CHECK_EQ(ns__pairs_epochs((int32_t)NS_AUTO, 3), 33334);
+    CHECK_EQ(ns__pairs_epochs(3, 11000), 3);
+    const char *tp = tmp_path("pairs_auto.tsv");
+    write_file(tp, "a\tx\nb\ty\n", 8);
+    ns_pairs_opts po;
+    ns_pairs_opts_default(&po);
+    ns_pairs *p = NULL;
+    ns_train_opts o;
+    ns_train_opts_default(&o, NS_TASK_PAIRS);
+    CHECK_EQ(o.epochs, (int32_t)NS_AUTO);
+    o.dim = 2, o.threads = 1;
+    ns_model *m = NULL;
+    ns_error err;
+    CHECK_EQ(ns_pairs_load(&p, tp, &po, NULL, &err), NS_OK);
+    if (p) CHECK_EQ(ns_model_create_pairs(&m, ns_pairs_left_vocab(p), ns_pairs_right_vocab(p), &o, &err), NS_OK);
+    if (m) CHECK_EQ(ns_train_pairs(m, p, &o, NULL, &err), NS_OK);
+    if (m) CHECK_EQ(ns_model_opts(m)->epochs, 50000);
+    ns_model_free(m), ns_pairs_free(p);
+}
+
 int main(void) {
+    auto_epochs();
     infonce_merges_repeated_items();
     parsing();
     bad_lines();

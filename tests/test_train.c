@@ -2,10 +2,12 @@
  * Training on the generated toy language (tools/toycorpus.c): one-thread
  * determinism, falling loss, planted analogies recovered (skip-gram and
  * CBOW), every epoch covering the whole of a file without line breaks on
- * two threads, and continued training.
+ * two threads, continued training, and the threshold -sample auto makes of
+ * a corpus's size.
  */
 #include "check.h"
 #include "model/model.h"
+#include "sample/sample.h"
 
 typedef struct record {
     int epochs_reported;
@@ -162,7 +164,18 @@ static int same_tables(const ns_model *a, const ns_model *b) {
     return a->rows == b->rows && memcmp(a->in, b->in, n) == 0 && memcmp(a->out, b->out, n) == 0;
 }
 
+/* -sample auto: fastText's 1e-4 from 10M tokens, word2vec's 1e-3 at 1M,
+ * 1000 / tokens below; a given threshold stands. */
+static void auto_sample(void) {
+    CHECK_NEAR(ns__sample_threshold(NS_AUTO, 17000000), 1e-4, 0);
+    CHECK_NEAR(ns__sample_threshold(NS_AUTO, 1000000), 1e-3, 1e-18);
+    CHECK_NEAR(ns__sample_threshold(NS_AUTO, 64000), 1000.0 / 64000, 1e-18);
+    CHECK_NEAR(ns__sample_threshold(1e-5, 64000), 1e-5, 0);
+    CHECK_NEAR(ns__sample_threshold(0, 64000), 0, 0);
+}
+
 int main(void) {
+    auto_sample();
     const char *gen = getenv("NS_TOYCORPUS");
     char cmd[16384];
     const char *dir = tmp_path("");
@@ -178,6 +191,20 @@ int main(void) {
     ns_corpus *c = load(corpus, 1, NULL);
     CHECK(c != NULL);
     if (!c) return check_exit("test_train");
+
+    { /* The model keeps the threshold -sample auto gave this corpus. */
+        ns_train_opts o;
+        ns_train_opts_default(&o, NS_TASK_SKIPGRAM);
+        o.dim = 8, o.epochs = 1, o.threads = 1;
+        ns_model *d = NULL;
+        ns_error err;
+        CHECK_EQ(ns_model_create(&d, ns_corpus_vocab(c), &o, &err), NS_OK);
+        if (d) CHECK_EQ(ns_train_words(d, c, &o, NULL, &err), NS_OK);
+        int64_t total = ns_vocab_total(ns_corpus_vocab(c));
+        if (d) CHECK_NEAR(ns_model_opts(d)->sample, 1000.0 / (double)total, 0);
+        CHECK(total < 10000000);
+        ns_model_free(d);
+    }
 
     record r1, r2;
     ns_model *a = train(c, NS_TASK_SKIPGRAM, 1, 1, &r1), *b = train(c, NS_TASK_SKIPGRAM, 1, 1, &r2);

@@ -28,8 +28,8 @@ void ns_train_opts_default(ns_train_opts *o, ns_task task) {
     o->window = 5;
     o->neg = 5;
     o->ns_exponent = 0.75;
-    o->sample = 1e-4;
-    o->epochs = 5;
+    o->sample = NS_AUTO;
+    o->epochs = task == NS_TASK_PAIRS ? (int32_t)NS_AUTO : 5;
     o->lr = task == NS_TASK_CBOW ? 0.05 : 0.025;
     o->min_lr_frac = 1e-4;
     o->threads = 2;
@@ -82,10 +82,11 @@ ns_status ns_train_opts_check(const ns_train_opts *o, ns_error *err) {
         return ns__fail(err, NS_EINVAL, "neg must be in 1..1000, got %d", o->neg);
     if (!(o->ns_exponent >= -10 && o->ns_exponent <= 10))
         return ns__fail(err, NS_EINVAL, "ns-exponent must be in -10..10, got %g", o->ns_exponent);
-    if (!(o->sample >= 0 && o->sample < 1))
-        return ns__fail(err, NS_EINVAL, "sample must be in [0, 1), got %g", o->sample);
-    if (o->epochs < 1 || o->epochs > 100000)
-        return ns__fail(err, NS_EINVAL, "epochs must be in 1..100000, got %d", o->epochs);
+    if (!(o->sample == NS_AUTO || (o->sample >= 0 && o->sample < 1)))
+        return ns__fail(err, NS_EINVAL, "sample must be in [0, 1) or auto, got %g", o->sample);
+    if ((o->epochs < 1 || o->epochs > 100000) && !(o->task == NS_TASK_PAIRS && o->epochs == (int32_t)NS_AUTO))
+        return ns__fail(err, NS_EINVAL, "epochs must be in 1..100000%s, got %d",
+                        o->task == NS_TASK_PAIRS ? " or auto" : "", o->epochs);
     if (!(o->lr > 0 && o->lr <= 10))
         return ns__fail(err, NS_EINVAL, "lr must be in (0, 10], got %g", o->lr);
     if (!(o->min_lr_frac >= 0 && o->min_lr_frac <= 1))
@@ -107,8 +108,9 @@ ns_status ns_train_opts_check(const ns_train_opts *o, ns_error *err) {
 enum { SG = 1 << NS_TASK_SKIPGRAM, CB = 1 << NS_TASK_CBOW, PA = 1 << NS_TASK_PAIRS, RE = 1 << NS_TASK_REC,
        KG = 1 << NS_TASK_KG, WORDS = SG | CB, DOTS = SG | CB | PA | RE, ALL = DOTS | KG };
 
-/* F_F64INF: a number, or -inf / inf (-min-rating's "every line"). */
-typedef enum field { F_I32, F_I64, F_U64, F_F64, F_F64INF, F_FLAG, F_NOFLAG, F_ENUM, F_SPECIAL } field;
+/* F_F64INF: a number, or -inf / inf (-min-rating's "every line");
+ * F_I32AUTO, F_F64AUTO: a number, or auto (NS_AUTO: the trainer derives it). */
+typedef enum field { F_I32, F_I32AUTO, F_I64, F_U64, F_F64, F_F64INF, F_F64AUTO, F_FLAG, F_NOFLAG, F_ENUM, F_SPECIAL } field;
 
 typedef struct row row;
 struct row {
@@ -275,7 +277,7 @@ static const row rows[] = {
      F_FLAG, AT(train.reject_anchor), NULL, NULL, NULL},
     {OPT("reject-anchor", "", NS_OPT_FLAG, "", "with -shared-vocab: never draw the left item itself as a negative"), PA,
      F_FLAG, AT(train.reject_anchor), NULL, NULL, NULL},
-    {OPT("sample", "t", NS_OPT_REAL, "T", "subsampling threshold for frequent words, 0 = off"), WORDS, F_F64,
+    {OPT("sample", "t", NS_OPT_REAL, "T", "subsampling threshold for frequent words, 0 = off; auto: max(1e-4, 1000 / training tokens): fastText's 1e-4 from 10M tokens, word2vec's 1e-3 at 1M, next to none on a small corpus"), WORDS, F_F64AUTO,
      AT(train.sample), NULL, NULL, NULL},
     {OPT("sample", "t", NS_OPT_REAL, "T", "item2vec: subsampling threshold of popular items, 0 = off"), RE, F_F64,
      AT(train.sample), NULL, NULL, NULL},
@@ -319,8 +321,10 @@ static const row rows[] = {
     {OPT("max-trials", "", NS_OPT_INT, "N", "warp: draws to find a negative within the margin before a positive is skipped"),
      RE, F_I32, AT(train.max_trials), NULL, NULL, NULL},
     /* every dot-product task */
-    {OPT("epochs", "epoch|iter", NS_OPT_INT, "N", "passes over the data"), DOTS, F_I32, AT(train.epochs), NULL, NULL,
-     NULL},
+    {OPT("epochs", "epoch|iter", NS_OPT_INT, "N", "passes over the data"), WORDS | RE, F_I32, AT(train.epochs), NULL,
+     NULL, NULL},
+    {OPT("epochs", "epoch|iter", NS_OPT_INT, "N", "passes over the data; auto: max(5, 100,000 / pairs), so that a small set gets 100,000 updates"),
+     PA, F_I32AUTO, AT(train.epochs), NULL, NULL, NULL},
     {OPT("lr", "", NS_OPT_REAL, "LR", "start learning rate, decays linearly to ~0"), WORDS | PA, F_F64, AT(train.lr),
      NULL, NULL, NULL},
     {OPT("lr", "", NS_OPT_REAL, "LR", "start learning rate, decays linearly to ~0 [0.05; 0.025 with -model item2vec]"),
@@ -339,8 +343,8 @@ static const row rows[] = {
      KG, F_ENUM, AT(kg.loss), kg_losses, NULL, NULL},
     {CHOICE("optim", "", "NAME", "adam|adagrad|lazy-adam", "adam, adagrad or lazy-adam (Adam on touched rows only)"), KG,
      F_ENUM, AT(kg.optim), kg_optims, NULL, NULL},
-    {OPT("lr", "", NS_OPT_REAL, "LR", "learning rate, divided by 10 after half the steps [5e-5; 0.1 with -optim adagrad]"),
-     KG, F_F64, AT(kg.lr), NULL, NULL, NULL},
+    {OPT("lr", "", NS_OPT_REAL, "LR", "learning rate, divided by 10 after half the steps; auto: from the data: Adam (gamma+2)/dim x min(0.04, 250/steps), the RotatE paper's 5e-5 at its 80,000 steps on WN18RR; adagrad 0.1"),
+     KG, F_F64AUTO, AT(kg.lr), NULL, NULL, NULL},
     {CHOICE("reg", "", "NAME", "none|l2|n3", "none, l2 or n3: penalty W*sum x^2 or W*sum |x|^3 on each positive's rows, divided by the batch"),
      KG, F_ENUM, AT(kg.reg), kg_regs, NULL, NULL},
     {OPT("reg-weight", "", NS_OPT_REAL, "W", "weight of -reg; a weight on whole tables (the RotatE code's) is about W/batch"),
@@ -441,20 +445,26 @@ ns_status ns_opts_set(ns_opts *o, const char *name, const char *value, ns_error 
     ns_status s = NS_OK;
     switch (r->type) {
     case F_I32:
+    case F_I32AUTO:
     case F_I64:
-    case F_U64:
-        if (!ns__parse_int(value, r->type == F_I32 ? INT32_MIN : r->type == F_U64 ? 0 : INT64_MIN,
-                           r->type == F_I32 ? INT32_MAX : INT64_MAX, &k))
+    case F_U64: {
+        int i32 = r->type == F_I32 || r->type == F_I32AUTO;
+        if (r->type == F_I32AUTO && !strcmp(value, "auto")) k = (int32_t)NS_AUTO;
+        else if (!ns__parse_int(value, i32 ? INT32_MIN : r->type == F_U64 ? 0 : INT64_MIN, i32 ? INT32_MAX : INT64_MAX, &k))
             return ns__fail(err, NS_EINVAL, "option -%s: '%s' is not an integer%s", r->info.name, value,
                             r->type == F_U64 ? " >= 0" : "");
-        if (r->type == F_I32) *(int32_t *)at = (int32_t)k;
+        if (i32) *(int32_t *)at = (int32_t)k;
         else if (r->type == F_I64) *(int64_t *)at = k;
         else *(uint64_t *)at = (uint64_t)k;
         break;
+    }
     case F_F64:
     case F_F64INF:
+    case F_F64AUTO:
         if (r->type == F_F64INF && (!strcmp(value, "-inf") || !strcmp(value, "inf")))
             x = value[0] == '-' ? -INFINITY : INFINITY;
+        else if (r->type == F_F64AUTO && !strcmp(value, "auto"))
+            x = NS_AUTO;
         else if (!ns__parse_double(value, &x))
             return ns__fail(err, NS_EINVAL, "option -%s: '%s' is not a number", r->info.name, value);
         *(double *)at = x;
@@ -500,10 +510,18 @@ ns_status ns_opts_get(const ns_opts *o, const char *name, char *buf, size_t n, n
     const void *at = (const char *)o + r->off;
     switch (r->type) {
     case F_I32: snprintf(buf, n, "%d", *(const int32_t *)at); break;
+    case F_I32AUTO:
+        if (*(const int32_t *)at == (int32_t)NS_AUTO) snprintf(buf, n, "auto");
+        else snprintf(buf, n, "%d", *(const int32_t *)at);
+        break;
     case F_I64: snprintf(buf, n, "%lld", (long long)*(const int64_t *)at); break;
     case F_U64: snprintf(buf, n, "%llu", (unsigned long long)*(const uint64_t *)at); break;
     case F_F64:
     case F_F64INF: shortest(*(const double *)at, buf, n); break;
+    case F_F64AUTO:
+        if (*(const double *)at == NS_AUTO) snprintf(buf, n, "auto");
+        else shortest(*(const double *)at, buf, n);
+        break;
     case F_FLAG: snprintf(buf, n, "%d", *(const int *)at != 0); break;
     case F_NOFLAG: snprintf(buf, n, "%d", *(const int *)at == 0); break;
     case F_ENUM: snprintf(buf, n, "%s", r->names[*(const int *)at]); break;
@@ -536,7 +554,6 @@ ns_status ns_opts_check(ns_opts *o, ns_error *err) {
     if (o->checkpoint_every < 0 || o->checkpoint_seconds < 0)
         return ns__fail(err, NS_EINVAL, "-checkpoint-every must be >= 0");
     if (o->task == NS_TASK_KG) {
-        if (!GIVEN("lr")) o->kg.lr = o->kg.optim == NS_KG_ADAGRAD ? 0.1 : 5e-5;
         return ns_kg_opts_check(&o->kg, err);
     }
     if (o->task == NS_TASK_REC && o->train.task != NS_TASK_REC) { /* item2vec */

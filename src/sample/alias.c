@@ -76,6 +76,12 @@ double ns__noise_weight(int64_t count, double alpha) {
     return count > 0 ? pow((double)count, alpha) : 0.0;
 }
 
+double ns__sample_threshold(double t, int64_t total) {
+    if (t != NS_AUTO) return t;
+    double small = total > 0 ? NS_SAMPLE_AUTO_COUNT / (double)total : 1.0;
+    return small > 1e-4 ? small : 1e-4;
+}
+
 double ns__keep_prob(int64_t count, int64_t total, double t) {
     if (t <= 0 || count <= 0) return 1.0;
     double tn = t * (double)total, f = (double)count;

@@ -59,6 +59,15 @@ int ns__noise_draw(const ns_noise *nz, ns_rng *r, int k, const int32_t *exclude,
  * (t <= 0: always 1). */
 double ns__keep_prob(int64_t count, int64_t total, double t);
 
+/* The threshold of a run over `total` tokens for the option value t:
+ * NS_AUTO gives max(1e-4, NS_SAMPLE_AUTO_COUNT / total), fastText's 1e-4
+ * from 10M tokens on, word2vec's 1e-3 at 1M, and on a small corpus one
+ * under which only words of more than a few percent of it are thinned
+ * (1e-4 keeps 18% of a 64,000-token corpus of 300 words, too few to
+ * learn from in 5 epochs). */
+#define NS_SAMPLE_AUTO_COUNT 1000.0
+double ns__sample_threshold(double t, int64_t total);
+
 /* A keep probability as a threshold on 32 random bits. */
 static inline uint32_t ns__keep_threshold(double p) {
     return p >= 1.0 ? UINT32_MAX : p <= 0.0 ? 0u : (uint32_t)(p * 4294967296.0);

@@ -39,7 +39,7 @@ void ns_kg_opts_default(ns_kg_opts *o) {
     o->gamma = 6.0;
     o->loss = NS_KG_LOSS_MARGIN;
     o->optim = NS_KG_ADAM;
-    o->lr = 5e-5;
+    o->lr = NS_AUTO; /* from the data: ns__kg_lr */
     o->reg = NS_KG_REG_NONE;
     o->batch = 512;
     o->neg = 256;
@@ -56,7 +56,8 @@ ns_status ns_kg_opts_check(const ns_kg_opts *o, ns_error *err) {
     if (!(o->gamma >= 0 && o->gamma < 1e6)) return ns__fail(err, NS_EINVAL, "gamma must be in [0, 1e6) (got %g)", o->gamma);
     if ((unsigned)o->loss > NS_KG_LOSS_LOGISTIC) return ns__fail(err, NS_EINVAL, "unknown loss %d", (int)o->loss);
     if ((unsigned)o->optim > NS_KG_LAZY_ADAM) return ns__fail(err, NS_EINVAL, "unknown optimiser %d", (int)o->optim);
-    if (!(o->lr > 0 && o->lr <= 10)) return ns__fail(err, NS_EINVAL, "lr must be in (0, 10] (got %g)", o->lr);
+    if (!(o->lr == NS_AUTO || (o->lr > 0 && o->lr <= 10)))
+        return ns__fail(err, NS_EINVAL, "lr must be in (0, 10] or auto (got %g)", o->lr);
     if ((unsigned)o->reg > NS_KG_REG_N3) return ns__fail(err, NS_EINVAL, "unknown regulariser %d", (int)o->reg);
     if (!(o->reg_weight >= 0 && o->reg_weight < 1e6))
         return ns__fail(err, NS_EINVAL, "the regularisation weight must be in [0, 1e6) (got %g)", o->reg_weight);

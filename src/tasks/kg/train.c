@@ -519,17 +519,30 @@ static ns_status check_compatible(const ns_kg *m, const ns_triples *train, const
     return NS_OK;
 }
 
+int64_t ns__kg_steps(const ns_kg_opts *o, int64_t n_train) {
+    return o->steps ? o->steps : o->epochs * ((n_train + o->batch - 1) / o->batch);
+}
+
+double ns__kg_lr(const ns_kg_opts *o, int64_t n_train) {
+    if (o->lr != NS_AUTO) return o->lr;
+    if (o->optim == NS_KG_ADAGRAD) return NS_KG_ADAGRAD_LR;
+    double range = (o->gamma + 2.0) / o->dim, steps = (double)ns__kg_steps(o, n_train);
+    double per_step = NS_KG_LR_BUDGET / (steps > 1 ? steps : 1);
+    return range * (per_step < NS_KG_LR_CAP ? per_step : NS_KG_LR_CAP);
+}
+
 ns_status ns_kg_train(ns_kg *m, const ns_triples *train, const ns_triples *valid, const ns_kg_filter *filter,
-                      const ns_kg_opts *o, const ns_train_hooks *h, ns_error *err) {
+                      const ns_kg_opts *given, const ns_train_hooks *h, ns_error *err) {
     ns__err_clear(err);
-    ns_status s = ns_kg_opts_check(o, err);
-    if (s == NS_OK) s = check_compatible(m, train, o, err);
+    ns_status s = ns_kg_opts_check(given, err);
+    ns_kg_opts run = *given, *o = &run; /* with the learning rate resolved */
+    if (s == NS_OK) run.lr = ns__kg_lr(given, train->n), s = check_compatible(m, train, o, err);
     if (s == NS_OK && h && h->checkpoint) s = ns_output_check(h->checkpoint, err);
     if (s != NS_OK) return s;
     kg_run r = {.m = m, .train = train, .valid = valid, .filter = filter, .o = o, .metric = ns__kg_metric(m)};
     r.kern = ns__kernels_pick(NULL);
     r.chunk = o->chunk == 0 || o->chunk > o->batch ? o->batch : o->chunk;
-    r.total = o->steps ? o->steps : o->epochs * ((train->n + o->batch - 1) / o->batch);
+    r.total = ns__kg_steps(o, train->n);
     int validating = valid && o->valid_every > 0;
     ns__task t = {.unit = "steps", .mode = NS__STEPS, .threads = o->threads, .seed = o->seed, .steps = r.total,
                   .step_items = train->n, .lr = o->lr, .valid_every = validating ? o->valid_every : 0,

@@ -32,6 +32,21 @@ double ns__kg_chunk_grad(ns_kg *m, const ns_triples *train, const ns_kg_opts *o,
  * threads on 2 cores blew an entity up to 1e4 before the clamp. */
 #define NS_KG_ADAM_MAX_RATIO 8.0f
 
+/* The default learning rate (lr NS_AUTO): Adam moves a coordinate by about lr a
+ * step whatever the gradient's scale, so the default is set against the
+ * rows' scale, their init range (gamma + 2) / dim: range x min(CAP,
+ * BUDGET / steps). BUDGET is the RotatE paper's WN18RR run (lr 5e-5 over
+ * 80,000 steps at range 8/500), whose lr it gives back at its steps; CAP
+ * bounds a step at 4% of the range, which short runs on small graphs reach
+ * (a 60-entity ring, dim 32: 100 steps at 0.01). Adagrad: 0.1. */
+#define NS_KG_LR_BUDGET 250.0
+#define NS_KG_LR_CAP 0.04
+#define NS_KG_ADAGRAD_LR 0.1
+
+/* The steps and the learning rate of a run of o over n_train triples. */
+int64_t ns__kg_steps(const ns_kg_opts *o, int64_t n_train);
+double ns__kg_lr(const ns_kg_opts *o, int64_t n_train);
+
 /* A step's update rule: Adam's learning rate and epsilon with the step's
  * bias corrections folded in, or Adagrad's; `ahead` is
  * sum_(j >= this step) lr_j q^(j - this step + 1), q = b1 / sqrt(b2). */

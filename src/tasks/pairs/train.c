@@ -188,11 +188,18 @@ static ns_status save(void *data, const char *path, const ns__run_state *now, co
     return ns_model_save(((const pairs_task *)data)->m, path, err);
 }
 
-ns_status ns_train_pairs(ns_model *m, const ns_pairs *p, const ns_train_opts *o, const ns_train_hooks *h,
+int32_t ns__pairs_epochs(int32_t epochs, int64_t pairs) {
+    if (epochs != (int32_t)NS_AUTO) return epochs;
+    int64_t e = (NS_PAIRS_AUTO_UPDATES + pairs - 1) / (pairs > 0 ? pairs : 1);
+    return e < 5 ? 5 : e > 100000 ? 100000 : (int32_t)e;
+}
+
+ns_status ns_train_pairs(ns_model *m, const ns_pairs *p, const ns_train_opts *given, const ns_train_hooks *h,
                          ns_error *err) {
     ns__err_clear(err);
-    ns_status s = ns_train_opts_check(o, err);
+    ns_status s = ns_train_opts_check(given, err);
     if (s != NS_OK) return s;
+    ns_train_opts opts = *given, *o = &opts; /* with the epochs resolved */
     if (o->task != NS_TASK_PAIRS) return ns__fail(err, NS_EINVAL, "options are not for the pairs task");
     if (o->dim != m->dim)
         return ns__fail(err, NS_EINVAL, "dim %d differs from the model's %d", o->dim, m->dim);
@@ -221,6 +228,7 @@ ns_status ns_train_pairs(ns_model *m, const ns_pairs *p, const ns_train_opts *o,
     ns_rng rng;
     ns__rng_seed(&rng, o->seed, 0);
     ns__shuffle(t.order, n, &rng); /* shards then hold random pairs */
+    opts.epochs = ns__pairs_epochs(given->epochs, n);
     m->opts = *o, m->opts.noise_weights = NULL;
     ns__pairs_opts_of(p, &m->pairs);
     ns__task task = {.unit = "pairs", .mode = NS__SHARDS, .threads = o->threads, .seed = o->seed, .items = n,

@@ -219,11 +219,12 @@ ns_status ns__train_words(ns_model *m, const ns_corpus *c, const ns_train_opts *
     words_task wt = {m, o, ns__kernels_pick(NULL), c, ns__malloc((size_t)n, sizeof *wt.keep, "the keep table", err),
                      {{0}, NULL}, save_fn, save_data};
     if (!wt.keep) return NS_ENOMEM;
-    for (int32_t i = 0; i < n; i++)
-        wt.keep[i] = ns__keep_threshold(ns__keep_prob(ns_vocab_count(v, i), ns_vocab_total(v), o->sample));
-    /* The run's options and the corpus's reading go with the model (and
-     * its checkpoints); a noise-file's weights are this run's only. */
-    m->opts = *o, m->opts.noise_weights = NULL;
+    double thr = ns__sample_threshold(o->sample, ns_vocab_total(v));
+    for (int32_t i = 0; i < n; i++) wt.keep[i] = ns__keep_threshold(ns__keep_prob(ns_vocab_count(v, i), ns_vocab_total(v), thr));
+    /* The run's options (the threshold resolved) and the corpus's reading
+     * go with the model (and its checkpoints); a noise-file's weights are
+     * this run's only. */
+    m->opts = *o, m->opts.noise_weights = NULL, m->opts.sample = thr;
     ns__corpus_opts_of(c, &m->corpus);
     ns__task t = {.unit = "tokens", .mode = NS__SHARDS, .threads = o->threads, .seed = o->seed,
                   .items = ns_corpus_sentences(c), .weight = sentence_len, .per_epoch = ns_corpus_tokens(c),
