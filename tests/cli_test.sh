@@ -290,6 +290,11 @@ out=$("$ns" kg-predict "$dir/kg.model" '?' skip e3 -k 1)
 [ "$(echo "$out" | cut -f1)" = e1 ] && ok || bad "kg-predict ? skip e3: $out"
 out=$("$ns" kg-predict "$dir/kg.model" e3 next '?' -k 1 -filter "$dir/kg.train")
 [ "$(echo "$out" | cut -f1)" != e4 ] && ok || bad "kg-predict -filter kept a known triple: $out"
+# Out of memory names what and how much (where ulimit -v works: not under
+# the sanitizers): dim 65536 needs 2 GB of query buffers a worker.
+if (ulimit -v 400000; "$ns" version) >/dev/null 2>&1; then
+  expect 1 "out of memory allocating a worker's buffers (" sh -c "ulimit -v 400000; '$ns' kg-train -train '$dir/kg.train' -output '$dir/x' -dim 65536 -quiet"
+fi
 for model in transe distmult complex; do
   expect 0 "" "$ns" kg-train -train "$dir/kg.train" -output "$dir/kg-$model" "${kg[@]}" -model $model -adv 1 -bernoulli -exclude-true -threads 2
 done

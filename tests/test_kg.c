@@ -449,6 +449,16 @@ static void model_file(void) {
     CHECK_EQ(ns_kg_load(&b, bad, &err), NS_EFORMAT);
     CHECK_CONTAINS(err.msg, "checksum mismatch");
     bytes[size / 2] ^= 0x10;
+    /* A header announcing dim 65536: refused before the tables are
+     * allocated (they would need gigabytes the file cannot hold). */
+    int32_t dim, big = 65536;
+    memcpy(&dim, bytes + 20, 4);
+    CHECK_EQ(dim, ns_kg_options(m)->dim);
+    memcpy(bytes + 20, &big, 4);
+    write_file(bad, bytes, (size_t)size);
+    CHECK_EQ(ns_kg_load(&b, bad, &err), NS_EFORMAT);
+    CHECK_CONTAINS(err.msg, "at dim 65536 need");
+    memcpy(bytes + 20, &dim, 4);
     write_file(bad, bytes, (size_t)size - 100);
     CHECK_EQ(ns_kg_load(&b, bad, &err), NS_EFORMAT);
     CHECK_CONTAINS(err.msg, "truncated");

@@ -28,7 +28,7 @@ static void alias_matches(double alpha) {
     for (int i = 0; i < N; i++) p[i] = w[i] / sum;
     CHECK_NEAR(w[0], pow(100000.0, alpha), 1e-6 * w[0]);
     ns_alias a;
-    CHECK_EQ(ns__alias_init(&a, w, N), NS_OK);
+    CHECK_EQ(ns__alias_init(&a, w, N, NULL), NS_OK);
     ns_rng r;
     ns__rng_seed(&r, 3, (uint64_t)(alpha * 100));
     long obs[N] = {0}, draws = 2000000;
@@ -44,9 +44,9 @@ static void alias_matches(double alpha) {
 static void alias_rejects_bad_weights(void) {
     ns_alias a;
     double zero[3] = {0, 0, 0}, neg[2] = {1, -1};
-    CHECK_EQ(ns__alias_init(&a, zero, 3), NS_EINVAL);
-    CHECK_EQ(ns__alias_init(&a, neg, 2), NS_EINVAL);
-    CHECK_EQ(ns__alias_init(&a, zero, 0), NS_EINVAL);
+    CHECK_EQ(ns__alias_init(&a, zero, 3, NULL), NS_EINVAL);
+    CHECK_EQ(ns__alias_init(&a, neg, 2, NULL), NS_EINVAL);
+    CHECK_EQ(ns__alias_init(&a, zero, 0, NULL), NS_EINVAL);
 }
 
 static void keep_probability(void) {

@@ -37,7 +37,7 @@ ns_status ns__reader_open(ns_reader **out, const char *path, ns_error *err) {
         close(fd);
         return ns__fail(err, NS_EIO, "%s: is a directory", path);
     }
-    ns_reader *r = calloc(1, sizeof *r);
+    ns_reader *r = ns__calloc(1, sizeof *r, "a reader", err);
     if (!r) {
         close(fd);
         return NS_ENOMEM;
@@ -127,7 +127,7 @@ ns_status ns__lines_open(ns_lines *lr, const char *path, ns_error *err) {
     if (s != NS_OK) return s;
     lr->name = strcmp(path, "-") == 0 ? "<stdin>" : path;
     lr->cap = 1 << 16;
-    if (!(lr->buf = malloc(lr->cap))) {
+    if (!(lr->buf = ns__malloc(lr->cap, 1, "the read buffer", err))) {
         ns__reader_close(lr->in);
         return NS_ENOMEM;
     }
@@ -158,7 +158,10 @@ int ns__lines_next(ns_lines *lr, char **out, size_t *len, ns_error *err) {
         if (n + take + 1 > lr->line_cap) {
             size_t c = (n + take + 1) * 2;
             char *b = realloc(lr->line, c);
-            if (!b) return -2;
+            if (!b) {
+                ns__nomem(err, "a line", (double)c);
+                return -2;
+            }
             lr->line = b, lr->line_cap = c;
         }
         memcpy(lr->line + n, lr->buf + lr->start, take);
@@ -194,7 +197,10 @@ static long fill(ns_lines *lr, size_t n, ns_error *err) {
     }
     if (n > lr->cap) {
         char *b = realloc(lr->buf, n);
-        if (!b) return -2;
+        if (!b) {
+            ns__nomem(err, "the read buffer", (double)n);
+            return -2;
+        }
         lr->buf = b, lr->cap = n;
     }
     while (lr->end < n && !lr->eof) {

@@ -133,7 +133,7 @@ ns_status ns_false_negatives(const char *labels, const ns_fn_opts *o, ns_fn_repo
         goto done;
     }
     for (int32_t i = 0; i < n; i++) p[i] /= sp, q[i] /= sq, Qc[cls[i]] += q[i];
-    if ((s = ns__alias_init(&ap, p, n)) != NS_OK || (s = ns__alias_init(&aq, q, n)) != NS_OK) goto done;
+    if ((s = ns__alias_init(&ap, p, n, err)) != NS_OK || (s = ns__alias_init(&aq, q, n, err)) != NS_OK) goto done;
     for (int32_t i = 0; i < n; i++) {
         if (o->sampler == NS_FN_INBATCH) e += p[i] * (Qc[cls[i]] - p[i]), per += p[i] * (1 - p[i]);
         else e += q[i] < 1 ? p[i] * (Qc[cls[i]] - q[i]) / (1 - q[i]) : 0;

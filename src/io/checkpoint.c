@@ -189,14 +189,14 @@ ns_status ns__model_load_with(ns_model **out, const ns__model_section *sec, cons
                      (long long)need);
         goto fail;
     }
-    if ((s = ns__model_alloc(&m, v, vo, o.dim)) != NS_OK) goto fail;
+    if ((s = ns__model_alloc(&m, v, vo, o.dim, err)) != NS_OK) goto fail;
     v = vo = NULL;
     m->opts = o, m->corpus = co, m->pairs = po;
     for (int t = 0; t < 2; t++)
         for (int32_t r = 0; r < (t ? Vo : V); r++)
             if (!ns__hget(&x, (t ? m->out : m->in) + (size_t)r * (size_t)m->stride, (size_t)o.dim * 4))
                 TRUNC("the tables");
-    if (o.bias && (s = ns__model_bias_resize(m, 0, Vo)) != NS_OK) goto fail;
+    if (o.bias && (s = ns__model_bias_resize(m, 0, Vo, err)) != NS_OK) goto fail;
     if (o.bias && !ns__hget(&x, m->bias, (size_t)Vo * 4)) TRUNC("the biases");
     if (v4 && (s = ns__hget_run(&x, path, &m->run, err)) != NS_OK) goto fail;
     if (sec && (s = sec->get(&x, path, m, sec->ctx, err)) != NS_OK) goto fail;

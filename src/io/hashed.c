@@ -61,10 +61,12 @@ ns_status ns__hget_vocab(ns_hashed *x, const char *path, ns_vocab **out, ns_erro
         if (!ns__hget(x, &len, 4) || len == 0 || len > x->left)
             s = ns__fail(err, NS_EFORMAT, "%s: truncated model file (while reading the vocabulary)", path);
         else if (!(bigger = realloc(word, len)))
-            s = NS_ENOMEM;
+            s = ns__nomem(err, "a vocabulary word", (double)len);
         else if (!ns__hget(x, word = bigger, len) || !ns__hget(x, &count, 8))
             s = ns__fail(err, NS_EFORMAT, "%s: truncated model file (while reading the vocabulary)", path);
-        else if (count < 0 || ns_vocab_add(v, word, len, count, &id, err) != NS_OK || id != w)
+        else if (count >= 0 && (s = ns_vocab_add(v, word, len, count, &id, err)) != NS_OK)
+            ; /* out of memory, with its message */
+        else if (count < 0 || id != w)
             s = ns__fail(err, NS_EFORMAT, "%s: corrupt vocabulary entry %d", path, w);
     }
     free(word);

@@ -66,7 +66,7 @@ static ns_status export_rows(const ns_model *m, int out_side, const char *path, 
     ns_outfile out;
     ns_status s = ns__out_open(&out, path, err);
     if (s != NS_OK) return s;
-    char *line = binary ? NULL : malloc((size_t)m->dim * 40 + 2);
+    char *line = binary ? NULL : ns__malloc((size_t)m->dim * 40 + 2, 1, "a line of the .vec file", err);
     if (!binary && !line) {
         ns__out_finish(&out, 0, err);
         return NS_ENOMEM;

@@ -14,8 +14,8 @@
 
 static int32_t round_up(int32_t x, int32_t m) { return (x + m - 1) / m * m; }
 
-ns_status ns__model_alloc(ns_model **out, ns_vocab *vocab, ns_vocab *vocab_out, int32_t dim) {
-    ns_model *m = calloc(1, sizeof *m);
+ns_status ns__model_alloc(ns_model **out, ns_vocab *vocab, ns_vocab *vocab_out, int32_t dim, ns_error *err) {
+    ns_model *m = ns__calloc(1, sizeof *m, "a model", err);
     if (!m) return NS_ENOMEM;
     m->vocab = vocab;
     m->vocab_out = vocab_out;
@@ -29,10 +29,9 @@ ns_status ns__model_alloc(ns_model **out, ns_vocab *vocab, ns_vocab *vocab_out, 
     int ok, ok2;
     size_t cells = ns__mul_size((size_t)m->rows, (size_t)m->stride, &ok);
     size_t cells_out = ns__mul_size((size_t)m->rows_out, (size_t)m->stride, &ok2);
-    if (ok && ok2) {
-        m->in = ns__alloc_aligned(cells, sizeof(float));
-        m->out = ns__alloc_aligned(cells_out, sizeof(float));
-    }
+    if (!ok || !ok2) ns__nomem(err, "the tables", ((double)m->rows + m->rows_out) * m->stride * sizeof(float));
+    else if ((m->in = ns__aligned(cells, sizeof(float), "the input table", err)))
+        m->out = ns__aligned(cells_out, sizeof(float), "the output table", err);
     if (!m->in || !m->out) {
         m->vocab = m->vocab_out = NULL; /* the caller still owns them on failure */
         ns_model_free(m);
@@ -53,9 +52,9 @@ static void init_rows(ns_model *m, int32_t from, int32_t to) {
     }
 }
 
-ns_status ns__model_bias_resize(ns_model *m, int32_t from, int32_t rows) {
+ns_status ns__model_bias_resize(ns_model *m, int32_t from, int32_t rows, ns_error *err) {
     float *b = realloc(m->bias, (size_t)(rows ? rows : 1) * sizeof *b);
-    if (!b) return NS_ENOMEM;
+    if (!b) return ns__nomem(err, "the output biases", (double)rows * sizeof *b);
     m->bias = b;
     for (int32_t r = from; r < rows; r++) b[r] = -logf((float)m->opts.neg);
     return NS_OK;
@@ -75,13 +74,13 @@ ns_status ns_model_create_pairs(ns_model **out, const ns_vocab *left, const ns_v
         return s;
     }
     ns_model *m;
-    if ((s = ns__model_alloc(&m, v, vo, o->dim)) != NS_OK) {
+    if ((s = ns__model_alloc(&m, v, vo, o->dim, err)) != NS_OK) {
         ns_vocab_free(v), ns_vocab_free(vo);
         return s;
     }
     m->opts = *o;
     m->opts.noise_weights = NULL; /* borrowed by the caller, not kept */
-    if (o->bias && (s = ns__model_bias_resize(m, 0, m->rows_out)) != NS_OK) {
+    if (o->bias && (s = ns__model_bias_resize(m, 0, m->rows_out, err)) != NS_OK) {
         ns_model_free(m);
         return s;
     }
@@ -141,14 +140,16 @@ ns_status ns_model_extend(ns_model *m, const ns_vocab *vocab, ns_error *err) {
     if (d >= 0) return ns__fail(err, NS_EINVAL, "new vocabulary differs from the model's at id %d", d);
     /* Everything that can fail comes before the model changes: the bias
      * table grows in place (its old entries stay valid), the rest is new. */
-    ns_status s = m->bias ? ns__model_bias_resize(m, old, n) : NS_OK;
+    ns_status s = m->bias ? ns__model_bias_resize(m, old, n, err) : NS_OK;
     if (s != NS_OK) return s;
     ns_vocab *v;
     if ((s = ns__vocab_clone(&v, vocab, err)) != NS_OK) return s;
     int ok;
     size_t cells = ns__mul_size((size_t)n, (size_t)m->stride, &ok);
-    float *in = ok ? ns__alloc_aligned(cells, sizeof(float)) : NULL;
-    float *out = ok ? ns__alloc_aligned(cells, sizeof(float)) : NULL;
+    float *in = NULL, *out = NULL;
+    if (!ok) ns__nomem(err, "the grown tables", 2.0 * n * m->stride * sizeof(float));
+    else if ((in = ns__aligned(cells, sizeof(float), "the grown input table", err)))
+        out = ns__aligned(cells, sizeof(float), "the grown output table", err);
     if (!in || !out) {
         ns__free_aligned(in), ns__free_aligned(out), ns_vocab_free(v);
         return NS_ENOMEM;

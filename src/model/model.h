@@ -44,7 +44,7 @@ static inline float *ns__out_row(const ns_model *m, int32_t id) {
 
 /* Resizes the bias table to `rows` output entries, setting those from `from` on to
  * -ln k (k = opts.neg). On failure the old table is untouched. */
-ns_status ns__model_bias_resize(ns_model *m, int32_t from, int32_t rows);
+ns_status ns__model_bias_resize(ns_model *m, int32_t from, int32_t rows, ns_error *err);
 
 /* NS_OK if `c` is a text over the vocabulary of word model `m` (same words
  * in the same order), else NS_EINVAL with a message. */
@@ -52,7 +52,7 @@ ns_status ns__model_check_corpus(const ns_model *m, const ns_corpus *c, ns_error
 
 /* An empty model of zero rows for `vocab` and `vocab_out` (NULL = shared),
  * both taken over (not copied) on success. */
-ns_status ns__model_alloc(ns_model **out, ns_vocab *vocab, ns_vocab *vocab_out, int32_t dim);
+ns_status ns__model_alloc(ns_model **out, ns_vocab *vocab, ns_vocab *vocab_out, int32_t dim, ns_error *err);
 
 /* Losses that draw negatives from the noise distribution. */
 static inline int ns__loss_samples(ns_loss l) {

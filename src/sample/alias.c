@@ -15,23 +15,23 @@ static uint32_t to_threshold(double p) {
     return (uint32_t)(p * 4294967296.0);
 }
 
-ns_status ns__alias_init(ns_alias *a, const double *w, int32_t n) {
+ns_status ns__alias_init(ns_alias *a, const double *w, int32_t n, ns_error *err) {
     a->cells = NULL;
     a->n = 0;
-    if (n <= 0) return NS_EINVAL;
+    if (n <= 0) return ns__fail(err, NS_EINVAL, "a distribution over no items");
     double sum = 0;
     for (int32_t i = 0; i < n; i++) {
-        if (!(w[i] >= 0) || isinf(w[i])) return NS_EINVAL;
+        if (!(w[i] >= 0) || isinf(w[i])) return ns__fail(err, NS_EINVAL, "weight %d is %g, not finite and >= 0", i, w[i]);
         sum += w[i];
     }
-    if (!(sum > 0)) return NS_EINVAL;
+    if (!(sum > 0)) return ns__fail(err, NS_EINVAL, "a distribution with no positive weight");
     double *p = malloc((size_t)n * sizeof *p);
     int32_t *small = malloc((size_t)n * sizeof *small), *large = malloc((size_t)n * sizeof *large);
     a->cells = malloc((size_t)n * sizeof *a->cells);
     if (!p || !small || !large || !a->cells) {
         free(p), free(small), free(large), free(a->cells);
         a->cells = NULL;
-        return NS_ENOMEM;
+        return ns__nomem(err, "an alias table", (double)n * (sizeof *p + 2 * sizeof *small + sizeof *a->cells));
     }
     int32_t ns = 0, nl = 0;
     for (int32_t i = 0; i < n; i++) {

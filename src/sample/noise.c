@@ -20,7 +20,7 @@ ns_status ns__noise_build(ns_noise *nz, const ns_vocab *v, const ns_train_opts *
     if (!w) return NS_ENOMEM;
     for (int32_t i = 0; i < n; i++)
         w[i] = o->noise_weights ? o->noise_weights[i] : ns__noise_weight(ns_vocab_count(v, i), o->ns_exponent);
-    ns_status s = ns__alias_init(&nz->alias, w, n);
+    ns_status s = ns__alias_init(&nz->alias, w, n, err);
     if (s == NS_EINVAL) s = ns__fail(err, NS_EINVAL, "noise distribution has no positive weight");
     if (s == NS_OK && (o->loss == NS_LOSS_NCE || o->loss == NS_LOSS_SOFTMAX_SAMPLED)) {
         /* log(k Pn(w)); a word the noise never draws gets Pn floored at 1e-12

@@ -27,8 +27,9 @@ typedef struct ns_alias {
     uint32_t n;
 } ns_alias;
 
-/* Builds the table for non-negative weights with a positive sum. */
-ns_status ns__alias_init(ns_alias *a, const double *w, int32_t n);
+/* Builds the table for non-negative weights with a positive sum (NS_EINVAL
+ * otherwise, with a message). */
+ns_status ns__alias_init(ns_alias *a, const double *w, int32_t n, ns_error *err);
 void ns__alias_destroy(ns_alias *a);
 
 static inline int32_t ns__alias_draw(const ns_alias *a, ns_rng *r) {

@@ -130,7 +130,11 @@ ns_status ns_kg_load(ns_kg **out, const char *path, ns_error *err) {
         BAD(NS_EFORMAT, "%s: corrupt options in the model header: %s", path, l[3] < 0 ? "steps done < 0" : oe.msg);
     if ((s = ns__hget_vocab(&x, path, &ve, err)) != NS_OK || (s = ns__hget_vocab(&x, path, &vr, err)) != NS_OK)
         goto fail;
-    s = ns__kg_alloc(&m, ve, vr, &o);
+    double state = ns__kg_state_bytes(&o, ns_vocab_size(ve), ns_vocab_size(vr));
+    if (state > (double)x.left)
+        BAD(NS_EFORMAT, "%s: truncated model file or a corrupt header: %d entities and %d relations at dim %d need "
+            "%.0f bytes, %lld are left", path, ns_vocab_size(ve), ns_vocab_size(vr), o.dim, state, (long long)x.left);
+    s = ns__kg_alloc(&m, ve, vr, &o, err);
     ve = vr = NULL; /* taken over */
     if (s != NS_OK) goto fail;
     m->run.done = l[3];

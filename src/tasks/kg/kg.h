@@ -68,6 +68,9 @@ static inline float ns__kg_f(int metric, float raw) { return metric < 0 ? raw : 
 
 /* Allocates the tables (zeroed) and optimiser state for copies of the
  * vocabularies (taken over: freed with the model, also on failure). */
-ns_status ns__kg_alloc(ns_kg **out, ns_vocab *ents, ns_vocab *rels, const ns_kg_opts *o);
+ns_status ns__kg_alloc(ns_kg **out, ns_vocab *ents, ns_vocab *rels, const ns_kg_opts *o, ns_error *err);
+/* The bytes of the tables and moments ns__kg_alloc makes (as the file
+ * holds them), to check a file's size before allocating. */
+double ns__kg_state_bytes(const ns_kg_opts *o, int32_t ne, int32_t nr);
 
 #endif

@@ -96,33 +96,44 @@ void ns_kg_free(ns_kg *m) {
     free(m);
 }
 
-ns_status ns__kg_alloc(ns_kg **out, ns_vocab *ents, ns_vocab *rels, const ns_kg_opts *o) {
-    ns_kg *m = calloc(1, sizeof *m);
+/* Floats a row: half (complex scorers' real part; 0 for the others),
+ * entity rows n, relation rows nrel, padded to 16 floats. */
+static void widths(const ns_kg_opts *o, int *half, int *n, int *nrel) {
+    int padded = (o->dim + 15) / 16 * 16;
+    *half = is_complex(o->model) ? padded : 0;
+    *n = *half ? 2 * padded : padded;
+    *nrel = o->model == NS_KG_ROTATE ? padded : *n;
+}
+
+double ns__kg_state_bytes(const ns_kg_opts *o, int32_t ne, int32_t nr) {
+    int half, n, nrel;
+    widths(o, &half, &n, &nrel);
+    return ((double)ne * n + (double)nr * nrel) * sizeof(float) * (o->optim == NS_KG_ADAGRAD ? 2 : 3);
+}
+
+ns_status ns__kg_alloc(ns_kg **out, ns_vocab *ents, ns_vocab *rels, const ns_kg_opts *o, ns_error *err) {
+    ns_kg *m = ns__calloc(1, sizeof *m, "a knowledge-graph model", err);
     if (!m) {
         ns_vocab_free(ents), ns_vocab_free(rels);
         return NS_ENOMEM;
     }
     m->o = *o, m->ents = ents, m->rels = rels;
     m->ne = ns_vocab_size(ents), m->nr = ns_vocab_size(rels);
-    if (is_complex(o->model)) {
-        m->half = (o->dim + 15) / 16 * 16;
-        m->n = 2 * m->half;
-        m->nrel = o->model == NS_KG_ROTATE ? m->half : m->n;
-    } else {
-        m->n = m->nrel = (o->dim + 15) / 16 * 16;
-    }
+    widths(o, &m->half, &m->n, &m->nrel);
     m->range = (float)((o->gamma + 2.0) / o->dim);
     size_t ne = (size_t)m->ne * (size_t)m->n, nr = (size_t)m->nr * (size_t)m->nrel;
     int adam = o->optim != NS_KG_ADAGRAD;
-    m->E = ns__alloc_aligned(ne, sizeof(float)), m->R = ns__alloc_aligned(nr, sizeof(float));
-    m->E2 = ns__alloc_aligned(ne, sizeof(float)), m->R2 = ns__alloc_aligned(nr, sizeof(float));
-    if (adam) m->E1 = ns__alloc_aligned(ne, sizeof(float)), m->R1 = ns__alloc_aligned(nr, sizeof(float));
-    if (!m->E || !m->R || !m->E2 || !m->R2 || (adam && (!m->E1 || !m->R1))) {
-        ns_kg_free(m);
-        return NS_ENOMEM;
+    if ((m->E = ns__aligned(ne, sizeof(float), "the entity table", err)) &&
+        (m->R = ns__aligned(nr, sizeof(float), "the relation table", err)) &&
+        (m->E2 = ns__aligned(ne, sizeof(float), "the entities' second moments", err)) &&
+        (m->R2 = ns__aligned(nr, sizeof(float), "the relations' second moments", err)) &&
+        (!adam || ((m->E1 = ns__aligned(ne, sizeof(float), "the entities' first moments", err)) &&
+                   (m->R1 = ns__aligned(nr, sizeof(float), "the relations' first moments", err))))) {
+        *out = m;
+        return NS_OK;
     }
-    *out = m;
-    return NS_OK;
+    ns_kg_free(m);
+    return NS_ENOMEM;
 }
 
 /* Fills the used entries of a row (dim values, or 2 x dim for complex
@@ -142,7 +153,7 @@ ns_status ns_kg_create(ns_kg **out, const ns_triples *train, const ns_kg_opts *o
         return s;
     }
     ns_kg *m;
-    if ((s = ns__kg_alloc(&m, e, r, o)) != NS_OK) return s;
+    if ((s = ns__kg_alloc(&m, e, r, o, err)) != NS_OK) return s;
     ns_rng rng;
     ns__rng_seed(&rng, o->seed, 0x6b67);
     int cplx = is_complex(o->model);

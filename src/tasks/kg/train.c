@@ -427,7 +427,10 @@ static ns_status worker_init(void *data, ns__worker *ew) {
     if (!w || !buffers_init(w, r, &ew->rng)) {
         if (w) worker_free(w);
         free(w);
-        return ns__nomem(&ew->err, "a worker's buffers", (double)r->train->n * 8 + (double)r->o->batch * r->m->n * 16);
+        double b = r->o->batch, k = r->o->neg, c = r->chunk, ce = 2 * b + (b / c + 2) * k;
+        ce = ce < r->m->ne ? ce : r->m->ne;
+        return ns__nomem(&ew->err, "a worker's buffers", (double)r->train->n * 8 + 4.0 * (r->m->ne + r->m->nr) +
+                                                              4.0 * (ce + b) * r->m->n + 8 * c * k + 12.0 * c * r->m->n);
     }
     /* A fresh worker starts pass 0; a resumed one has its pass and cursor. */
     pass_order(w, ew->id, ew->epoch);

@@ -57,11 +57,13 @@ static void scratch_free(void *p) {
     ns__free_aligned(x->S), ns__free_aligned(x->buf);
 }
 
-static int scratch_init(scratch *x, ns_model *m, const ns_train_opts *o, int32_t max_negs) {
+static int scratch_init(scratch *x, ns_model *m, const ns_train_opts *o, int32_t max_negs, double *bytes) {
     int infonce = o->loss == NS_LOSS_INFONCE, full = o->loss == NS_LOSS_SOFTMAX;
     size_t na = infonce ? (size_t)o->batch : 1, st = (size_t)m->stride;
     size_t nb = full ? (size_t)m->rows_out
                      : infonce ? na * (1 + (size_t)max_negs) : 1 + (size_t)o->neg + (size_t)max_negs;
+    *bytes = (double)na * (8 + 8 + 4 + 4 * st) + (double)nb * (8 + 4 + 4 + 4 + 4) + 8.0 * na * nb +
+             (infonce ? 8.0 * m->rows_out : 0);
     memset(x, 0, sizeof *x);
     x->A = malloc(na * sizeof *x->A);
     x->dA = malloc(na * sizeof *x->dA);
@@ -145,9 +147,10 @@ static int batch_columns(const pairs_task *t, scratch *x, int64_t from, int64_t 
 static ns_status worker_init(void *data, ns__worker *w) {
     pairs_task *t = data;
     scratch *x = malloc(sizeof *x);
-    if (!x || !scratch_init(x, t->m, t->o, t->max_negs)) {
+    double bytes = sizeof *x;
+    if (!x || !scratch_init(x, t->m, t->o, t->max_negs, &bytes)) {
         free(x);
-        return ns__nomem(&w->err, "a worker's buffers", 1e5);
+        return ns__nomem(&w->err, "a worker's buffers", bytes);
     }
     w->scratch = x;
     return NS_OK;

@@ -81,9 +81,10 @@ static void scratch_free(void *p) {
     ns__free_aligned(x->S), ns__free_aligned(x->dA[0]);
 }
 
-static int scratch_init(scratch *x, ns_model *m, const ns_train_opts *o) {
+static int scratch_init(scratch *x, ns_model *m, const ns_train_opts *o, double *bytes) {
     int full = o->loss == NS_LOSS_SOFTMAX;
     size_t nb = full ? (size_t)m->rows_out : 2 + (size_t)o->neg;
+    *bytes = (double)nb * (8 + 4 + 4 + 4 + 4 + 8) + 4.0 * m->stride;
     memset(x, 0, sizeof *x);
     x->B = malloc(nb * sizeof *x->B);
     x->bias = malloc(nb * sizeof *x->bias);
@@ -122,9 +123,10 @@ static int32_t warp_violator(const rec_task *t, ns_rng *rng, int32_t u, const fl
 static ns_status worker_init(void *data, ns__worker *w) {
     rec_task *t = data;
     scratch *x = malloc(sizeof *x);
-    if (!x || !scratch_init(x, t->m, t->o)) {
+    double bytes = sizeof *x;
+    if (!x || !scratch_init(x, t->m, t->o, &bytes)) {
         free(x);
-        return ns__nomem(&w->err, "a worker's buffers", 1e4);
+        return ns__nomem(&w->err, "a worker's buffers", bytes);
     }
     w->scratch = x;
     return NS_OK;

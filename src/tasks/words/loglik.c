@@ -48,7 +48,7 @@ ns_status ns_eval_loglik(const ns_model *m, const ns_corpus *c, int32_t window,
     float *s = malloc((size_t)m->rows * sizeof *s);
     if (!logz || !s) {
         free(logz), free(s);
-        return NS_ENOMEM;
+        return ns__nomem(err, "the log-partition cache", (double)m->rows * (sizeof *logz + sizeof *s));
     }
     for (int32_t x = 0; x < m->rows; x++) logz[x] = NAN; /* not computed yet */
     memset(out, 0, sizeof *out);

@@ -51,7 +51,7 @@ ns_status ns_pmi_compare(const ns_model *m, const ns_corpus *c, int32_t top_n, i
            *my = calloc((size_t)V, sizeof *my), *pn = malloc((size_t)V * sizeof *pn);
     if (!co || !mx || !my || !pn) {
         free(co), free(mx), free(my), free(pn);
-        return NS_ENOMEM;
+        return ns__nomem(err, "the co-occurrence counts", ((double)n * n + 3.0 * V) * sizeof *co);
     }
     double D = 0;
     for (int64_t s = 0; s < ns_corpus_sentences(c); s++) {
@@ -81,7 +81,7 @@ ns_status ns_pmi_compare(const ns_model *m, const ns_corpus *c, int32_t top_n, i
     a = malloc((size_t)cap * sizeof *a), b = malloc((size_t)cap * sizeof *b);
     d1 = malloc((size_t)cap * sizeof *d1), d2 = malloc((size_t)cap * sizeof *d2);
     if (!out->pairs || !a || !b || !d1 || !d2) {
-        st = NS_ENOMEM;
+        st = ns__nomem(err, "the word pairs", (double)cap * (sizeof *out->pairs + 4 * sizeof *a));
         goto done;
     }
     const ns_kernels *k = ns__kernels_pick(NULL);

@@ -68,10 +68,12 @@ static void scratch_free(void *p) {
 }
 
 /* The full softmax scores every output row: B is the whole table, once. */
-static int scratch_init(scratch *x, ns_model *m, const ns_train_opts *o, int64_t max_len) {
+static int scratch_init(scratch *x, ns_model *m, const ns_train_opts *o, int64_t max_len, double *bytes) {
     int full = o->loss == NS_LOSS_SOFTMAX;
     size_t max_in = 2 * (size_t)o->window, st = (size_t)m->stride;
     size_t max_out = full ? (size_t)m->rows : (size_t)o->neg + 1;
+    *bytes = (double)max_len * 4 + (double)max_in * (8 + 8 + 4 + 4 + 4 + 4 * st) + (double)max_out * (8 + 4 + 4 + 4 + 4) +
+             4.0 * (st + 2.0 * max_in * max_out);
     x->sen = malloc((size_t)(max_len ? max_len : 1) * sizeof *x->sen);
     x->A = malloc(max_in * sizeof *x->A);
     x->B = malloc(max_out * sizeof *x->B);
@@ -135,9 +137,10 @@ static ns_status worker_init(void *data, ns__worker *w) {
         if (len > max_len) max_len = len;
     }
     scratch *x = calloc(1, sizeof *x);
-    if (!x || !scratch_init(x, wt->m, wt->o, max_len)) {
+    double bytes = sizeof *x;
+    if (!x || !scratch_init(x, wt->m, wt->o, max_len, &bytes)) {
         free(x);
-        return ns__nomem(&w->err, "a worker's buffers", (double)max_len * 4 + 1e4);
+        return ns__nomem(&w->err, "a worker's buffers", bytes);
     }
     w->scratch = x;
     return NS_OK;
