@@ -292,13 +292,22 @@ void ns__kg_rules_ahead(ns__kg_rule *rules, int64_t from, int64_t total) {
     for (int64_t j = total - 1; j >= from; j--) rules[j].ahead = q * (rules[j].lr + rules[j + 1].ahead);
 }
 
+/* Adam's ratio m1 / (sqrt(m2) + eps) clamped at NS_KG_ADAM_MAX_RATIO, by
+ * comparisons (fminf / fmaxf are library calls that keep the loops from
+ * vectorising: 7% of a WN18RR RotatE step); a NaN passes through, for the
+ * engine's divergence check. */
+static inline float clamped(float ratio) {
+    const float c = NS_KG_ADAM_MAX_RATIO;
+    return ratio > c ? c : ratio < -c ? -c : ratio;
+}
+
 NS_HOGWILD void ns__kg_adam_skip(const ns__kg_rule *rules, int64_t a, int64_t s, float *x, float *m1, float *m2, int n) {
     double d1 = pow(NS_KG_ADAM_B1, (double)(s - a)), d2 = pow(NS_KG_ADAM_B2, (double)(s - a));
     double f = rules[a].ahead - d1 / sqrt(d2) * rules[s].ahead;
     float eps = rules[a].eps;
     for (int d = 0; d < n; d++) {
         float ratio = m1[d] / (sqrtf(m2[d]) + eps);
-        x[d] -= (float)f * fminf(fmaxf(ratio, -NS_KG_ADAM_MAX_RATIO), NS_KG_ADAM_MAX_RATIO);
+        x[d] -= (float)f * clamped(ratio);
         m1[d] *= (float)d1, m2[d] *= (float)d2;
     }
 }
@@ -337,7 +346,7 @@ NS_HOGWILD static void update_row(ns__kg_rule u, float *x, float *m1, float *m2,
             float a = NS_KG_ADAM_B1 * m1[d] + (1 - NS_KG_ADAM_B1) * g[d];
             float b = NS_KG_ADAM_B2 * m2[d] + (1 - NS_KG_ADAM_B2) * g[d] * g[d];
             m1[d] = a, m2[d] = b;
-            step = fminf(fmaxf(a / (sqrtf(b) + u.eps), -NS_KG_ADAM_MAX_RATIO), NS_KG_ADAM_MAX_RATIO);
+            step = clamped(a / (sqrtf(b) + u.eps));
         } else {
             float b = m2[d] + g[d] * g[d];
             m2[d] = b;
