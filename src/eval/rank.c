@@ -21,12 +21,12 @@ double ns__rank_one(const float *s, int32_t n, int32_t target) {
     return 1.0 + (double)above + (double)(level - 1) / 2.0;
 }
 
-/* The first of t[0..nt) whose score is below v (strict) or not above v. */
-static int64_t first_below(const float *s, const int32_t *t, int64_t nt, float v, int strict) {
+/* The first of t[0..nt) whose score is not above v. */
+static int64_t first_not_above(const float *s, const int32_t *t, int64_t nt, float v) {
     int64_t lo = 0, hi = nt;
     while (lo < hi) {
         int64_t mid = lo + (hi - lo) / 2;
-        if (strict ? s[t[mid]] < v : s[t[mid]] <= v) hi = mid;
+        if (s[t[mid]] <= v) hi = mid;
         else lo = mid + 1;
     }
     return lo;
@@ -44,7 +44,8 @@ void ns__rank_many(const float *s, int32_t n, int32_t *t, int64_t nt, int64_t *s
     for (int32_t j = 0; j < n; j++) {
         float v = s[j];
         if (isnan(v)) continue;
-        int64_t lt = first_below(s, t, nt, v, 1), le = first_below(s, t, nt, v, 0);
+        int64_t le = first_not_above(s, t, nt, v), lt = le;
+        while (lt < nt && s[t[lt]] == v) lt++; /* the targets level with v */
         above[lt]++;
         level[le]++, level[lt]--;
     }
