@@ -10,7 +10,7 @@
 
 typedef struct pairs_cmd {
     train_cli t;
-    const char *noise_file;
+    const char *noise_file, *valid;
     ns_opts o;
 } pairs_cmd;
 
@@ -20,12 +20,13 @@ static int pairs_parse(pairs_cmd *c, int argc, char **argv, cmd_spec *spec, opt 
         {"input|train", OPT_STRING, &t->input, "FILE", "'left<TAB>right[<TAB>negative...]' lines, '-' = stdin, .gz ok (required)"},
         {"output", OPT_STRING, &t->output, "PREFIX", "writes PREFIX.model, PREFIX.vec (left items) and PREFIX.right.vec (right items) (required)"},
         {"noise-file", OPT_STRING, &c->noise_file, "FILE", "draw negatives by the weights of 'item weight' lines instead"},
+        {"valid", OPT_STRING, &c->valid, "FILE", "validation pairs: filtered MRR every -valid-every epochs; PREFIX.model is the best validated model"},
         TRAIN_CLI_OPTS(t),
     };
     int n = (int)(sizeof own / sizeof own[0]);
     if (n > cap) return EXIT_USAGE;
     memcpy(opts, own, sizeof own);
-    *spec = (cmd_spec){"pairs-train", "-input FILE -output PREFIX [options]",
+    *spec = (cmd_spec){"pairs-train", "-input FILE [-valid FILE] -output PREFIX [options]",
                        "Trains left and right item vectors from pairs so that u_left . v_right ranks\n"
                        "each left item's right items first. Each line's explicit negatives (items the\n"
                        "user knows are wrong for it) are trained on alongside the sampled or in-batch\n"
@@ -49,7 +50,8 @@ static int pairs_options(pairs_cmd *c, const cmd_spec *spec, ns_model **m) {
         }
         ns_opts_from_model(&c->o, *m);
     }
-    return apply_opts(spec, &c->t.given, &c->o);
+    int code = apply_opts(spec, &c->t.given, &c->o);
+    return code ? code : valid_require(spec, &c->t, &c->o, c->valid);
 }
 
 /* The pairs: read anew, or over the resumed model's items. */
@@ -65,10 +67,28 @@ static int pairs_read(pairs_cmd *c, const ns_model *m, ns_pairs **p) {
     return 0;
 }
 
+/* The validation pairs, over the model's items. */
+static int pairs_valid(pairs_cmd *c, const ns_model *m, ns_pairs **valid) {
+    if (!c->valid) return 0;
+    ns_error err;
+    ns_status s = ns_pairs_load(valid, c->valid, &c->o.pairs, m, &err);
+    if (s != NS_OK) return report_error(s, &err);
+    int64_t unknown = 0, n = ns_pairs_count(*valid);
+    for (int64_t i = 0; i < n; i++) {
+        int32_t l, r;
+        ns_pairs_get(*valid, i, &l, &r, NULL);
+        unknown += l < 0 || r < 0;
+    }
+    if (!c->t.quiet)
+        fprintf(stderr, "%s: %lld validation pairs (%lld with an item not in training, left out)\n", c->valid,
+                (long long)n, (long long)unknown);
+    return 0;
+}
+
 static int pairs_run(pairs_cmd *c, ns_model *m) {
     const char *exts[3] = {".model", ".vec", ".right.vec"};
     const model_writer fns[3] = {ns_model_save, ns_model_export_vec, ns_model_export_out_vec};
-    ns_pairs *p = NULL;
+    ns_pairs *p = NULL, *valid = NULL;
     double *noise = NULL;
     ns_error err;
     ns_status s = NS_OK;
@@ -85,15 +105,16 @@ static int pairs_run(pairs_cmd *c, ns_model *m) {
         const ns_vocab *vl = ns_pairs_left_vocab(p), *vr = ns_pairs_right_vocab(p);
         s = ns_model_create_pairs(&m, vl, vl == vr ? NULL : vr, &c->o.train, &err);
     }
+    if (!code && s == NS_OK) code = pairs_valid(c, m, &valid);
     if (!code && s == NS_OK && !(code = train_hooks(&c->t, &c->o, c->o.train.threads))) {
-        s = ns_train_pairs(m, p, &c->o.train, &c->t.hooks, &err);
+        s = ns_train_pairs(m, p, valid, &c->o.train, &c->t.hooks, &err);
         train_done(&c->t);
     }
     if (!code && s != NS_OK) code = report_error(s, &err);
     if (!code) code = write_model_files(m, c->t.output, exts, fns, 3, c->t.quiet);
     free(noise);
     ns_model_free(m);
-    ns_pairs_free(p);
+    ns_pairs_free(p), ns_pairs_free(valid);
     return code;
 }
 

@@ -23,7 +23,7 @@ static void print_stats(const char *what, const ns_inter *x) {
 
 typedef struct rec_cmd {
     train_cli t;
-    const char *split;
+    const char *split, *valid;
     ns_opts o;
 } rec_cmd;
 
@@ -33,12 +33,13 @@ static int rec_parse(rec_cmd *c, int argc, char **argv, cmd_spec *spec, opt *opt
         {"input|train", OPT_STRING, &t->input, "FILE", "'user item [weight] [timestamp]' lines (MovieLens u.data as is), '-' = stdin, .gz ok (required, except with -resume: the model holds its data)"},
         {"output", OPT_STRING, &t->output, "PREFIX", "writes PREFIX.model and PREFIX.items.vec (and PREFIX.users.vec for mf) (required)"},
         {"split", OPT_STRING, &c->split, "leave-last-out", "hold out each user's last positive (by timestamp; users with one keep it); kept in the model for rec-eval -split"},
+        {"valid", OPT_STRING, &c->valid, "FILE", "validation interactions (read as -input): NDCG@10 every -valid-every epochs; PREFIX.model is the best validated model"},
         TRAIN_CLI_OPTS(t),
     };
     int n = (int)(sizeof own / sizeof own[0]);
     if (n > cap) return EXIT_USAGE;
     memcpy(opts, own, sizeof own);
-    *spec = (cmd_spec){"rec-train", "-input FILE -output PREFIX [options]",
+    *spec = (cmd_spec){"rec-train", "-input FILE [-valid FILE] -output PREFIX [options]",
                        "Trains user and item vectors from interactions: each user's positives (lines\n"
                        "with weight >= -min-rating) against sampled items that are not its positives.\n"
                        "Users and items are arbitrary strings; a repeated (user, item) counts once.\n"
@@ -66,7 +67,8 @@ static int rec_options(rec_cmd *c, const cmd_spec *spec, ns_rec **rec) {
         if (s != NS_OK) return report_error(s, &err);
         ns_opts_from_rec(&c->o, *rec);
     }
-    return apply_opts(spec, &c->t.given, &c->o);
+    int code = apply_opts(spec, &c->t.given, &c->o);
+    return code ? code : valid_require(spec, &c->t, &c->o, c->valid);
 }
 
 /* A new recommender on the input (split when asked). */
@@ -99,20 +101,33 @@ static int rec_write(const rec_cmd *c, const ns_rec *rec, const char *const *ext
     return write_model_files(ns_rec_model(rec), c->t.output, exts + 1, fns, item2vec ? 1 : 2, c->t.quiet);
 }
 
+/* The validation interactions, over the training users and items. */
+static int rec_valid(const rec_cmd *c, const ns_rec *rec, ns_inter **valid) {
+    if (!c->valid) return 0;
+    ns_error err;
+    ns_status s = ns_inter_load(valid, c->valid, &c->o.inter, ns_rec_train_data(rec), &err);
+    if (s != NS_OK) return report_error(s, &err);
+    if (!c->t.quiet) print_stats(c->valid, *valid);
+    return 0;
+}
+
 static int rec_run(rec_cmd *c, ns_rec *rec) {
     int item2vec = c->o.train.task != NS_TASK_REC;
     const char *exts[3] = {".model", ".items.vec", ".users.vec"};
     int code = check_outputs(c->t.output, exts, item2vec ? 2 : 3);
+    ns_inter *valid = NULL;
     if (!code && !rec) code = rec_create(c, &rec);
+    if (!code) code = rec_valid(c, rec, &valid);
     if (!code) code = train_hooks(&c->t, &c->o, c->o.train.threads);
     if (!code) {
         ns_error err;
-        ns_status s = ns_rec_train(rec, &c->o.train, &c->t.hooks, &err);
+        ns_status s = ns_rec_train(rec, valid, &c->o.train, &c->t.hooks, &err);
         train_done(&c->t);
         if (s != NS_OK) code = report_error(s, &err);
     }
     if (!code) code = rec_write(c, rec, exts, item2vec);
     ns_rec_free(rec);
+    ns_inter_free(valid);
     return code;
 }
 

@@ -12,7 +12,7 @@
 typedef struct words_cmd {
     ns_task task;
     train_cli t;
-    const char *init, *save_vocab, *noise_file;
+    const char *init, *save_vocab, *noise_file, *valid;
     int bin, verbose;
     ns_opts o;
 } words_cmd;
@@ -24,6 +24,7 @@ static int words_parse(words_cmd *w, int argc, char **argv, cmd_spec *spec, opt 
         {"output", OPT_STRING, &t->output, "PREFIX", "writes PREFIX.model and PREFIX.vec (required)"},
         {"init", OPT_STRING, &w->init, "MODEL", "continue training MODEL (.model) on this text, a new run: its words keep their ids and vectors, new words are appended; its dim and -bias setting are kept, other options come from this command"},
         {"noise-file", OPT_STRING, &w->noise_file, "FILE", "draw negatives by the weights of 'token weight' lines instead of count^A; unlisted words get 0 (give it again with -resume)"},
+        {"valid", OPT_STRING, &w->valid, "FILE", "analogy questions (questions-words.txt): 3CosAdd accuracy within the 30,000 most frequent words before training and every -valid-every epochs; PREFIX.model is the best validated model"},
         {"bin|binary", OPT_FLAG, &w->bin, "", "also write PREFIX.bin (word2vec binary)"},
         {"save-vocab", OPT_STRING, &w->save_vocab, "FILE", "also write the vocabulary as 'word count' lines, most frequent first"},
         TRAIN_CLI_OPTS(t),
@@ -74,6 +75,7 @@ static int words_options(words_cmd *w, const cmd_spec *spec, ns_model **m) {
     }
     if (mo && w->t.resume) ns_opts_from_model(&w->o, *m);
     int code = apply_opts(spec, &w->t.given, &w->o);
+    if (!code) code = valid_require(spec, &w->t, &w->o, w->valid);
     if (code || !w->init) return code;
     if (was_given(&w->t.given, "dim") && w->o.train.dim != mo->dim) {
         fprintf(stderr, "negsamp %s: -dim %d differs from %s's dim %d\n", spec->name, w->o.train.dim, from, mo->dim);
@@ -121,7 +123,7 @@ static int words_run(words_cmd *w, ns_model *m) {
     }
     if (!code && s == NS_OK) s = w->init ? ns_model_extend(m, v, &err) : m ? NS_OK : ns_model_create(&m, v, &w->o.train, &err);
     if (!code && s == NS_OK && !(code = train_hooks(&w->t, &w->o, w->o.train.threads))) {
-        s = ns_train_words(m, c, &w->o.train, &w->t.hooks, &err);
+        s = ns_train_words(m, c, w->valid, &w->o.train, &w->t.hooks, &err);
         train_done(&w->t);
     }
     if (!code && s != NS_OK) code = report_error(s, &err);

@@ -26,12 +26,20 @@ static void end_live(progress_state *ps) {
 static void paused(const ns_progress *p, progress_state *ps) {
     if (p->metric) {
         end_live(ps);
+        /* Epoch tasks validate at the ends of epochs: done is a whole
+         * number of them. */
+        int64_t at = p->epochs ? p->done * p->epochs / p->total : p->done;
+        int64_t best_at = p->epochs ? p->best_at * p->epochs / p->total : p->best_at;
+        const char *unit = p->epochs ? "epoch" : "step";
         if (p->epochs)
-            fprintf(stderr, "epoch %d/%d: valid %s %.4f (best %.4f after %lld %s), %.0fs\n", p->epoch, p->epochs,
-                    p->metric, p->valid, p->best, (long long)p->best_at, p->unit, p->elapsed_sec);
+            fprintf(stderr, "epoch %lld/%d: valid %s %.4f (best %.4f after epoch %lld), %.0fs\n", (long long)at,
+                    p->epochs, p->metric, p->valid, p->best, (long long)best_at, p->elapsed_sec);
         else
-            fprintf(stderr, "step %lld/%lld: valid %s %.4f (best %.4f at step %lld), %.0fs\n", (long long)p->done,
-                    (long long)p->total, p->metric, p->valid, p->best, (long long)p->best_at, p->elapsed_sec);
+            fprintf(stderr, "step %lld/%lld: valid %s %.4f (best %.4f at step %lld), %.0fs\n", (long long)at,
+                    (long long)p->total, p->metric, p->valid, p->best, (long long)best_at, p->elapsed_sec);
+        if (p->stop_early)
+            fprintf(stderr, "stopping early: no better validation since %s %lld, whose model is kept\n", unit,
+                    (long long)best_at);
     }
     if (p->checkpointed && ps->checkpoint) {
         end_live(ps);
@@ -72,6 +80,14 @@ int train_require(const cmd_spec *c, const train_cli *t, int input_optional) {
     if ((t->input || input_optional) && t->output) return 0;
     fprintf(stderr, "negsamp %s: %s are required (see 'negsamp %s --help')\n", c->name,
             input_optional ? "-output is" : "-input and -output", c->name);
+    return EXIT_USAGE;
+}
+
+int valid_require(const cmd_spec *c, const train_cli *t, const ns_opts *o, const char *valid) {
+    const given_opts *g = &t->given;
+    if (valid || !((was_given(g, "valid-every") && o->train.valid_every) || (was_given(g, "patience") && o->train.patience)))
+        return 0;
+    fprintf(stderr, "negsamp %s: -valid-every and -patience need -valid FILE\n", c->name);
     return EXIT_USAGE;
 }
 

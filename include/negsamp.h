@@ -314,6 +314,12 @@ typedef struct ns_train_opts {
                              this many draws (1 = plain sampling) (1) */
     int32_t max_trials;   /* recommendation, WARP: draws before a positive
                              without a margin violator is skipped (100) */
+    int32_t valid_every;  /* when the trainer is given validation data:
+                             epochs between validations, which are also
+                             pauses; the model ends as the best validated
+                             state (1; 0 = none) */
+    int32_t patience;     /* validations without a better one before
+                             training stops (0 = never stop) */
 } ns_train_opts;
 
 void ns_train_opts_default(ns_train_opts *o, ns_task task);
@@ -383,6 +389,9 @@ typedef struct ns_progress {
     double valid;           /* with metric: its value */
     double best;            /* the best validation so far (0: none) */
     int64_t best_at;        /* `done` when it was measured */
+    int stop_early;         /* with metric: the patience ran out, training
+                               stops here and the model goes back to the
+                               best validated state */
     int checkpointed;       /* with paused: the checkpoint was written */
 } ns_progress;
 
@@ -418,9 +427,14 @@ typedef struct ns_train_hooks {
 
 /* Trains the model on the corpus with Hogwild threads. The corpus
  * vocabulary must be the model's (same size and order). One thread and a
- * fixed seed give bit-for-bit identical results. */
-ns_status ns_train_words(ns_model *m, const ns_corpus *c, const ns_train_opts *o, const ns_train_hooks *h,
-                         ns_error *err);
+ * fixed seed give bit-for-bit identical results. With `valid` (may be
+ * NULL), a questions-words file (ns_eval_analogy), and o->valid_every, the
+ * 3CosAdd accuracy on its questions within the 30,000 most frequent words
+ * is measured before training (a bad file fails then), every valid_every
+ * epochs and at the end, with best-state keeping and o->patience as in
+ * ns_train_pairs. */
+ns_status ns_train_words(ns_model *m, const ns_corpus *c, const char *valid, const ns_train_opts *o,
+                         const ns_train_hooks *h, ns_error *err);
 
 /* Trains a pair model (ns_model_create_pairs over the pairs' vocabularies,
  * options of task NS_TASK_PAIRS) with Hogwild threads over a shuffled order
@@ -429,9 +443,15 @@ ns_status ns_train_words(ns_model *m, const ns_corpus *c, const ns_train_opts *o
  * itself, nor the left item with reject_anchor and a shared vocabulary),
  * SOFTMAX (every right item), INFONCE (in-batch negatives). Each line's
  * explicit negatives are added to its sampled ones (to the whole batch's
- * with INFONCE). Progress counts pairs in tokens_done. */
-ns_status ns_train_pairs(ns_model *m, const ns_pairs *p, const ns_train_opts *o, const ns_train_hooks *h,
-                         ns_error *err);
+ * with INFONCE). Progress counts pairs. With `valid` (may be NULL; loaded
+ * with the model) and o->valid_every, filtered MRR on it (the training
+ * pairs filtered, as ns_eval_pairs does) is measured every valid_every
+ * epochs and at the end; the model ends as the best validated state, and
+ * training stops after o->patience validations without improvement. A
+ * checkpoint written after a better validation than its own state carries
+ * that best state too, so that a resumed run still ends with it. */
+ns_status ns_train_pairs(ns_model *m, const ns_pairs *p, const ns_pairs *valid, const ns_train_opts *o,
+                         const ns_train_hooks *h, ns_error *err);
 
 /* ---- files ------------------------------------------------------------ */
 
@@ -658,8 +678,13 @@ typedef struct ns_rec ns_rec;
 ns_status ns_rec_create(ns_rec **out, const ns_inter *train, const ns_inter *test, const ns_train_opts *o,
                         ns_error *err);
 /* Trains it (see ns_train_hooks: a loaded checkpoint resumes). o keeps the
- * recommender's kind (o->task), dim and bias setting. */
-ns_status ns_rec_train(ns_rec *r, const ns_train_opts *o, const ns_train_hooks *h, ns_error *err);
+ * recommender's kind (o->task), dim and bias setting. With `valid` (may be
+ * NULL; over the training vocabularies, like a test set) and
+ * o->valid_every, NDCG@10 on it (ranked as ns_rec_eval ranks) is measured
+ * every valid_every epochs and at the end, with best-state keeping and
+ * o->patience as in ns_train_pairs. */
+ns_status ns_rec_train(ns_rec *r, const ns_inter *valid, const ns_train_opts *o, const ns_train_hooks *h,
+                       ns_error *err);
 void ns_rec_free(ns_rec *r);
 /* Borrowed. MF: users are the input side, items the output side; item2vec:
  * items on both. */

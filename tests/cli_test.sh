@@ -55,6 +55,11 @@ acc=$("$ns" eval-analogy "$dir/sg.vec" "$dir/toy-analogy.txt" -restrict 0 | awk 
 awk -v a="$acc" 'BEGIN{exit !(a >= 90)}' && ok || bad "planted analogies $acc% < 90%"
 expect 0 "spearman" "$ns" eval-similarity "$dir/sg.vec" "$dir/toy-sim.txt"
 expect 1 "is not in the vocabulary" "$ns" analogy "$dir/sg.vec" "$1" "$2" nosuchword
+# Validation on the planted analogies; a missing questions file fails before training.
+expect 0 "epoch 2/2: valid analogy accuracy" "$ns" skipgram -input "$toy" -valid "$dir/toy-analogy.txt" -output "$dir/sgv" -dim 24 -window 4 -sample 1e-3 -epochs 2 -threads 1 -progress 100
+out=$("$ns" skipgram -input "$toy" -valid "$dir/missing-questions.txt" -output "$dir/x" -dim 8 2>&1); rc=$?
+[ "$rc" = 1 ] && case $out in *"missing-questions.txt: cannot open"*) ! echo "$out" | grep -q "epoch 1";; *) false;; esac \
+  && ok || bad "skipgram -valid with a missing file -> exit $rc: $out"
 
 # Objectives and noise options.
 expect 0 "" "$ns" skipgram -input "$toy" -output "$dir/nce" -dim 8 -epochs 1 -loss nce -quiet
@@ -106,6 +111,10 @@ for loss in sgns nce softmax-sampled softmax infonce; do
   echo "$out" | tr -d , | awk '{exit !($NF > 0.95)}' && ok || bad "pairs-train -loss $loss did not learn: $out"
 done
 gzip -c "$dir/pairs.tsv" > "$dir/pairs.tsv.gz"
+# Validation: filtered MRR on held-out pairs every epoch, the best kept.
+expect 0 "epoch 3/3: valid filtered MRR" "$ns" pairs-train -input "$dir/pairs.tsv" -valid "$dir/pairs-test.tsv" -output "$dir/pr-valid" -dim 16 -epochs 3 -threads 1 -progress 100
+expect 2 "-valid-every and -patience need -valid FILE" "$ns" pairs-train -input "$dir/pairs.tsv" -output "$dir/x" -patience 2
+expect 1 "missing.tsv: cannot open" "$ns" pairs-train -input "$dir/pairs.tsv" -valid "$dir/missing.tsv" -output "$dir/x"
 "$ns" pairs-train -input "$dir/pairs.tsv" -output "$dir/pr-plain" -dim 8 -epochs 1 -threads 1 -quiet
 expect 0 "" sh -c "gunzip -c '$dir/pairs.tsv.gz' | '$ns' pairs-train -input - -output '$dir/pr-stdin' -dim 8 -epochs 1 -threads 1 -quiet"
 expect 0 "" "$ns" pairs-train -input "$dir/pairs.tsv.gz" -output "$dir/pr-gz" -dim 8 -epochs 1 -threads 1 -quiet
@@ -236,6 +245,13 @@ for args in "-loss sgns -dns 3" "-loss warp" "-model item2vec -window 15"; do
   out=$("$ns" rec-eval "$dir/rec2.model" -test "$dir/inter.test" -k 10 2>&1)
   echo "$out" | awk '$1 == "model" { exit !($3 > 0.9) } END {}' && ok || bad "rec-train $args did not learn: $out"
 done
+# Validation: NDCG@10 every 5 epochs; the best validated model is the one written.
+out=$("$ns" rec-train -input "$dir/inter.train" -valid "$dir/inter.test" -valid-every 5 -patience 3 -output "$dir/rec-valid" -dim 16 -epochs 40 -threads 1 -min-rating 4 -progress 100 2>&1)
+best=$(echo "$out" | sed -n 's/.*valid NDCG@10 [0-9.]* (best \([0-9.]*\) .*/\1/p' | tail -1)
+got=$("$ns" rec-eval "$dir/rec-valid.model" -test "$dir/inter.test" -k 10 2>&1 | awk '$1 == "model" { print $3 }')
+[ -n "$best" ] && awk -v a="$best" -v b="$got" 'BEGIN { exit !(a - b < 1e-4 && b - a < 1e-4 && b > 0.9) }' \
+  && ok || bad "rec-train -valid: best validation $best, the written model's NDCG@10 $got: $out"
+expect 2 "-valid-every and -patience need -valid FILE" "$ns" rec-train -input "$dir/inter.train" -output "$dir/x" -valid-every 2
 # Leave-last-out: the held-out positives travel in the model.
 expect 0 "" "$ns" rec-train -input "$dir/inter.tsv" -output "$dir/loo" "${rec[@]}" -split leave-last-out -threads 2 -bias -dns 3
 expect 0 "users 80, test positives 80" "$ns" rec-eval "$dir/loo.model" -split leave-last-out

@@ -17,7 +17,13 @@
  *     model of finite values;
  *   - Hogwild: four threads reach the one-thread loss within a tolerance
  *     (under ThreadSanitizer the kernels are the scalar ones, so it sees
- *     every access).
+ *     every access);
+ *   - validation (pairs, matrix factorisation, item2vec; knowledge graphs
+ *     in test_kg): with the model scrambled by the progress callback after
+ *     the second validation, training stops `patience` validations later
+ *     and the model is the best validated one; a checkpoint written after
+ *     the scrambling carries the best state, and the run resumed from it
+ *     ends bit for bit where the uninterrupted one ended.
  */
 #include "check.h"
 #include "negsamp.h"
@@ -51,11 +57,10 @@ static const char *words_file(void) {
 }
 
 /* 200 users of 5 clusters each like the 20 items of their cluster. */
-static const char *pairs_file(void) {
-    const char *p = tmp_path("engine.pairs.tsv");
+static const char *pairs_file(const char *name, unsigned x, int lines) {
+    const char *p = tmp_path(name);
     FILE *f = fopen(p, "w");
-    unsigned x = 11;
-    for (int n = 0; n < 20000; n++) {
+    for (int n = 0; n < lines; n++) {
         x = x * 1103515245u + 12345u;
         int u = (int)((x >> 16) % 200);
         x = x * 1103515245u + 12345u;
@@ -102,6 +107,10 @@ typedef struct data {
     ns_pairs *pairs;
     ns_inter *inter;
     ns_triples *kg;
+    /* validation: held-out pairs of the same users (loaded with a model),
+     * and each user's last positive held out of inter */
+    char valid_pairs[4096];
+    ns_inter *rec_train, *rec_valid;
 } data;
 
 /* A trained or training model of any kind. */
@@ -169,9 +178,9 @@ static ns_status train(model *x, const data *d, int threads, const ns_train_hook
         ns_kg_opts ko = kg_opts(x->k, threads);
         return ns_kg_train(x->kg, d->kg, NULL, NULL, &ko, h, err);
     }
-    if (x->rec) return ns_rec_train(x->rec, &o, h, err);
-    if (x->k == PAIRS || x->k == INFONCE) return ns_train_pairs(x->m, d->pairs, &o, h, err);
-    return ns_train_words(x->m, d->corpus, &o, h, err);
+    if (x->rec) return ns_rec_train(x->rec, NULL, &o, h, err);
+    if (x->k == PAIRS || x->k == INFONCE) return ns_train_pairs(x->m, d->pairs, NULL, &o, h, err);
+    return ns_train_words(x->m, d->corpus, NULL, &o, h, err);
 }
 
 static ns_status load(model *x, kind k, const char *path, ns_error *err) {
@@ -393,21 +402,135 @@ static void hogwild(kind k, const data *d) {
     CHECK(isfinite(one) && isfinite(four) && fabs(four - one) <= 0.10 * fabs(one));
 }
 
+/* ---- validation ---------------------------------------------------------- */
+
+typedef struct watcher {
+    model *x;
+    int validations, scramble_at, stop_at_checkpoint, checkpoints;
+    double best, last;
+} watcher;
+
+/* Sets every vector of the model to the same random values. */
+static void scramble(model *x) {
+    ns_model *m = x->rec ? (ns_model *)ns_rec_model(x->rec) : x->m;
+    ns_rng r;
+    ns__rng_seed(&r, 5, 5);
+    for (int32_t i = 0; i < m->rows; i++)
+        for (int32_t k = 0; k < m->dim; k++) ns__in_row(m, i)[k] = 20 * (ns__rng_float(&r) - 0.5f);
+    for (int32_t i = 0; i < m->rows_out; i++)
+        for (int32_t k = 0; k < m->dim; k++) ns__out_row(m, i)[k] = 20 * (ns__rng_float(&r) - 0.5f);
+}
+
+/* Counts validations, scrambles every table of the model after the
+ * scramble_at-th and every later one (the callback may change the model at a pause), and stops
+ * after the stop_at_checkpoint-th checkpoint (0: never). */
+static int watch_validations(const ns_progress *p, void *user) {
+    watcher *w = user;
+    if (p->metric) {
+        w->last = p->valid, w->best = p->best;
+        if (++w->validations >= w->scramble_at) scramble(w->x);
+    }
+    return p->checkpointed && ++w->checkpoints == w->stop_at_checkpoint;
+}
+
+/* The validation metric of the model as it is. */
+static double metric(const model *x, const ns_pairs *valid, const data *d) {
+    if (x->rec) {
+        ns_rec_report rep;
+        int32_t k = 10;
+        CHECK_EQ(ns_rec_eval(x->rec, d->rec_valid, &k, 1, &rep, NULL), NS_OK);
+        return rep.model.ndcg[0];
+    }
+    ns_rank_report rep;
+    int32_t k = 10;
+    CHECK_EQ(ns_eval_pairs(x->m, valid, (const ns_pairs *const *)&d->pairs, 1, &k, 1, &rep, NULL), NS_OK);
+    return rep.mrr;
+}
+
+static ns_status train_valid(model *x, const data *d, const ns_pairs *valid, const ns_train_hooks *h,
+                             ns_error *err) {
+    ns_train_opts o = train_opts(x->k, 1);
+    o.epochs = 8, o.valid_every = 1, o.patience = 2;
+    if (x->rec) return ns_rec_train(x->rec, d->rec_valid, &o, h, err);
+    return ns_train_pairs(x->m, d->pairs, valid, &o, h, err);
+}
+
+static model create_valid(kind k, const data *d, ns_pairs **valid) {
+    model x = {k, NULL, NULL, NULL};
+    ns_train_opts o = train_opts(k, 1);
+    if (k == PAIRS) {
+        x = create(k, d, 1);
+        ns_pairs_opts po;
+        ns_pairs_opts_default(&po);
+        if (!*valid) CHECK_EQ(ns_pairs_load(valid, d->valid_pairs, &po, x.m, NULL), NS_OK);
+    } else {
+        CHECK_EQ(ns_rec_create(&x.rec, d->rec_train, NULL, &o, NULL), NS_OK);
+    }
+    return x;
+}
+
+static void validation(kind k, const data *d) {
+    ns_pairs *valid = NULL;
+    ns_error err;
+    model a = create_valid(k, d, &valid);
+    watcher w = {&a, 0, 2, 0, 0, 0, 0};
+    ns_train_hooks h = {watch_validations, &w, 1000, NULL, 0, 0};
+    CHECK_EQ(train_valid(&a, d, valid, &h, &err), NS_OK);
+    const ns__run_state *rs = run_state(&a);
+    double now = metric(&a, valid, d);
+    printf("%s: %d validations, best %.4f after %lld units, last %.4f; the model's %.4f\n", kind_name[k],
+           w.validations, w.best, (long long)rs->best_at, w.last, now);
+    CHECK_EQ(w.validations, 4); /* stopped two after the scrambling */
+    CHECK(w.last < w.best - 0.05);
+    CHECK_NEAR(now, w.best, 1e-12);
+    CHECK_EQ(rs->done, rs->best_at);
+    /* Stopped at the checkpoint of the third validation: the file holds
+     * the best state (the second's) as well. Resumed (scrambled as the
+     * callback scrambled the first run after that checkpoint), the run
+     * validates once more, stops and ends with that best state. */
+    const char *ckpt = tmp_path("engine.valid.checkpoint");
+    model b = create_valid(k, d, &valid);
+    watcher wb = {&b, 0, 2, 3, 0, 0, 0};
+    ns_train_hooks hb = {watch_validations, &wb, 1000, ckpt, 1, 0};
+    CHECK_EQ(train_valid(&b, d, valid, &hb, &err), NS_ECANCELED);
+    model_free(&b);
+    CHECK_EQ(load(&b, k, ckpt, &err), NS_OK);
+    const ns_model *bm = b.rec ? ns_rec_model(b.rec) : b.m;
+    if (bm)
+        printf("%s: checkpoint at %lld units, best state of %lld units %s\n", kind_name[k], (long long)bm->run.done,
+               (long long)bm->best_run.done, bm->best ? "kept" : "missing");
+    CHECK(bm && bm->best && bm->best_run.done == rs->best_at && bm->run.done > rs->best_at);
+    if (bm) {
+        scramble(&b);
+        watcher wr = {&b, 3, 2, 0, 0, 0, 0};
+        ns_train_hooks hr = {watch_validations, &wr, 1000, NULL, 0, 0};
+        CHECK_EQ(train_valid(&b, d, valid, &hr, &err), NS_OK);
+        CHECK_EQ(wr.validations, 4);
+    }
+    CHECK(same_bits(&a, &b));
+    model_free(&a), model_free(&b);
+    ns_pairs_free(valid);
+}
+
 int main(void) {
     ns_error err;
     ns_corpus_opts co;
     ns_corpus_opts_default(&co);
     ns_pairs_opts po;
     ns_pairs_opts_default(&po);
-    data d = {NULL, NULL, NULL, NULL};
+    data d = {0};
     CHECK_EQ(ns_corpus_load(&d.corpus, words_file(), &co, NULL, &err), NS_OK);
-    CHECK_EQ(ns_pairs_load(&d.pairs, pairs_file(), &po, NULL, &err), NS_OK);
+    CHECK_EQ(ns_pairs_load(&d.pairs, pairs_file("engine.pairs.tsv", 11, 20000), &po, NULL, &err), NS_OK);
+    snprintf(d.valid_pairs, sizeof d.valid_pairs, "%s", pairs_file("engine.valid.tsv", 13, 1000));
     d.inter = interactions();
+    CHECK_EQ(ns_inter_split_last(d.inter, &d.rec_train, &d.rec_valid, &err), NS_OK);
     d.kg = triples();
     if (!d.corpus || !d.pairs || !d.inter || !d.kg) return check_exit("test_engine");
     for (kind k = 0; k < KINDS; k++) resume_equivalence(k, &d);
     for (kind k = 0; k < KINDS; k++) cancel(k, &d);
     for (kind k = 0; k < KINDS; k++) hogwild(k, &d);
+    validation(PAIRS, &d), validation(MF, &d), validation(ITEM2VEC, &d);
     ns_corpus_free(d.corpus), ns_pairs_free(d.pairs), ns_inter_free(d.inter), ns_triples_free(d.kg);
+    ns_inter_free(d.rec_train), ns_inter_free(d.rec_valid);
     return check_exit("test_engine");
 }

@@ -100,6 +100,77 @@ static void model_round_trip(ns_model *m) {
     CHECK_CONTAINS(err.msg, "cannot create");
 }
 
+/* A whole file into memory (*n bytes). */
+static unsigned char *slurp(const char *p, long *n) {
+    *n = file_size(p);
+    unsigned char *b = malloc((size_t)*n);
+    FILE *f = fopen(p, "rb");
+    CHECK_EQ((long)fread(b, 1, (size_t)*n, f), *n);
+    fclose(f);
+    return b;
+}
+
+/* Writes b with its last 8 bytes set to the FNV-1a of the others. */
+static void write_rehashed(const char *p, unsigned char *b, long n) {
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (long i = 0; i < n - 8; i++) h = (h ^ b[i]) * 0x100000001b3ULL;
+    memcpy(b + n - 8, &h, 8);
+    FILE *f = fopen(p, "wb");
+    fwrite(b, 1, (size_t)n, f);
+    fclose(f);
+}
+
+/* Version 5's best validated state (flags bit 3) round-trips; a file
+ * without it written as version 4 still loads, and a version-4 file with
+ * that flag, or one cut in the best state, is refused. */
+static void best_state_file(void) {
+    ns_model *m = small_model();
+    ns_error err;
+    ns__run_state best = {0};
+    best.done = 7, best.best = 0.5, best.best_at = 7;
+    CHECK_EQ(ns__model_snapshot(m, 0, &err), NS_OK);
+    CHECK_EQ(ns__model_best_run(m, &best, &err), NS_OK);
+    for (int k = 0; k < 10; k++) ns_model_row(m, 0, 2)[k] += 1.0f; /* the model moves on */
+    const char *p = tmp_path("io.best.model"), *bad = tmp_path("io.best.bad.model");
+    CHECK_EQ(ns_model_save(m, p, &err), NS_OK);
+    ns_model *l = NULL;
+    CHECK_EQ(ns_model_load(&l, p, &err), NS_OK);
+    CHECK(l && l->best && l->best_run.done == 7 && l->best_run.best == 0.5);
+    if (l && l->best) {
+        CHECK(memcmp(l->best, m->best, ns__model_state_floats(m) * sizeof(float)) == 0);
+        CHECK(memcmp(ns_model_row(l, 0, 2), ns_model_row(m, 0, 2), 10 * sizeof(float)) == 0);
+        CHECK_EQ(ns__model_snapshot(l, 1, &err), NS_OK); /* the best state differs from the model's */
+        CHECK(ns_model_row(l, 0, 2)[0] != ns_model_row(m, 0, 2)[0]);
+    }
+    ns_model_free(l);
+    long n;
+    unsigned char *b = slurp(p, &n);
+    uint32_t v4 = 4;
+    memcpy(b + 8, &v4, 4);
+    write_rehashed(bad, b, n);
+    CHECK_EQ(ns_model_load(&l, bad, &err), NS_EFORMAT);
+    CHECK_CONTAINS(err.msg, "unknown flags");
+    free(b);
+    copy_prefix(p, bad, n - 100, -1);
+    CHECK_EQ(ns_model_load(&l, bad, &err), NS_EFORMAT);
+    CHECK_CONTAINS(err.msg, "truncated model file (while reading the best state)");
+    ns__model_best_drop(m);
+    CHECK_EQ(ns_model_save(m, p, &err), NS_OK);
+    b = slurp(p, &n);
+    memcpy(b + 8, &v4, 4);
+    write_rehashed(bad, b, n);
+    CHECK_EQ(ns_model_load(&l, bad, &err), NS_OK);
+    CHECK(l && !l->best && memcmp(ns_model_row(l, 0, 2), ns_model_row(m, 0, 2), 10 * sizeof(float)) == 0);
+    ns_model_free(l);
+    uint32_t v6 = 6;
+    memcpy(b + 8, &v6, 4);
+    write_rehashed(bad, b, n);
+    CHECK_EQ(ns_model_load(&l, bad, &err), NS_EFORMAT);
+    CHECK_CONTAINS(err.msg, "version 6, this build reads 3 to 5");
+    free(b);
+    ns_model_free(m);
+}
+
 static void vectors_round_trip(ns_model *m, int binary) {
     ns_error err;
     const char *p = tmp_path(binary ? "io.bin" : "io.vec");
@@ -250,6 +321,7 @@ int main(void) {
     vectors_round_trip(m, 0);
     vectors_round_trip(m, 1);
     bad_text_vectors();
+    best_state_file();
     ns_model_free(m);
     return check_exit("test_io");
 }

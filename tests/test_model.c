@@ -58,7 +58,7 @@ int main(void) {
     CHECK_EQ(ns_vocab_size(ns_corpus_vocab(c)), 3);
     ns_loglik_report lr;
     ns_pmi_report pr;
-    CHECK_EQ(ns_train_words(m, c, &o, NULL, &err), NS_EINVAL);
+    CHECK_EQ(ns_train_words(m, c, NULL, &o, NULL, &err), NS_EINVAL);
     CHECK_CONTAINS(err.msg, "corpus vocabulary differs from the model's at id 0");
     CHECK_EQ(ns_eval_loglik(m, c, 2, &lr, &err), NS_EINVAL);
     CHECK_CONTAINS(err.msg, "differs from the model's at id 0");

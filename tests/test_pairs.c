@@ -121,7 +121,7 @@ static void model_round_trip(void) {
     o.dim = 5, o.epochs = 2, o.threads = 1, o.bias = 1, o.loss = NS_LOSS_INFONCE, o.batch = 3;
     ns_model *m, *l;
     CHECK_EQ(ns_model_create_pairs(&m, ns_pairs_left_vocab(p), ns_pairs_right_vocab(p), &o, &err), NS_OK);
-    CHECK_EQ(ns_train_pairs(m, p, &o, NULL, &err), NS_OK);
+    CHECK_EQ(ns_train_pairs(m, p, NULL, &o, NULL, &err), NS_OK);
     CHECK(m->out[0] != 0.0f); /* trained */
     const char *mp = tmp_path("pairs.model");
     CHECK_EQ(ns_model_save(m, mp, &err), NS_OK);
@@ -262,7 +262,7 @@ static void infonce_merges_repeated_items(void) {
     double loss = -1;
     CHECK_EQ(ns_model_create_pairs(&m, ns_pairs_left_vocab(p), ns_pairs_right_vocab(p), &o, &err), NS_OK);
     ns_train_hooks h = {last_epoch_loss, &loss, 1, NULL, 0, 0};
-    CHECK_EQ(ns_train_pairs(m, p, &o, &h, &err), NS_OK);
+    CHECK_EQ(ns_train_pairs(m, p, NULL, &o, &h, &err), NS_OK);
     CHECK_NEAR(loss, 0.0, 1e-6);
     ns_model_free(m);
     ns_pairs_free(p);
@@ -288,7 +288,7 @@ static void auto_epochs(void) {
     ns_error err;
     CHECK_EQ(ns_pairs_load(&p, tp, &po, NULL, &err), NS_OK);
     if (p) CHECK_EQ(ns_model_create_pairs(&m, ns_pairs_left_vocab(p), ns_pairs_right_vocab(p), &o, &err), NS_OK);
-    if (m) CHECK_EQ(ns_train_pairs(m, p, &o, NULL, &err), NS_OK);
+    if (m) CHECK_EQ(ns_train_pairs(m, p, NULL, &o, NULL, &err), NS_OK);
     if (m) CHECK_EQ(ns_model_opts(m)->epochs, 50000);
     ns_model_free(m), ns_pairs_free(p);
 }

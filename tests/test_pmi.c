@@ -42,7 +42,7 @@ static ns_pmi_report train_and_compare(const ns_corpus *c, int k, double alpha) 
     ns_error err;
     ns_pmi_report rep = {0};
     CHECK_EQ(ns_model_create(&m, ns_corpus_vocab(c), &o, &err), NS_OK);
-    CHECK_EQ(ns_train_words(m, c, &o, NULL, &err), NS_OK);
+    CHECK_EQ(ns_train_words(m, c, NULL, &o, NULL, &err), NS_OK);
     CHECK_EQ(ns_pmi_compare(m, c, 1000, 2, 50, &rep, &err), NS_OK);
     printf("k %2d alpha %.2f: %lld pairs, pearson %.3f, spearman %.3f, mean u.v - PMI %+.3f (median %+.3f), "
            "predicted %+.3f, residual mean %+.3f median %+.3f\n",

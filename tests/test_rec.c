@@ -15,7 +15,7 @@
 static ns_status make_rec(ns_rec **rec, ns_inter *x, const ns_train_opts *o, ns_error *err) {
     ns_status s = ns_rec_create(rec, x, NULL, o, err);
     ns_inter_free(x);
-    if (s == NS_OK && (s = ns_rec_train(*rec, o, NULL, err)) != NS_OK) ns_rec_free(*rec), *rec = NULL;
+    if (s == NS_OK && (s = ns_rec_train(*rec, NULL, o, NULL, err)) != NS_OK) ns_rec_free(*rec), *rec = NULL;
     return s;
 }
 

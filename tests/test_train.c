@@ -2,8 +2,10 @@
  * Training on the generated toy language (tools/toycorpus.c): one-thread
  * determinism, falling loss, planted analogies recovered (skip-gram and
  * CBOW), every epoch covering the whole of a file without line breaks on
- * two threads, continued training, and the threshold -sample auto makes of
- * a corpus's size.
+ * two threads, continued training, the threshold -sample auto makes of
+ * a corpus's size, and validation on analogy questions (the best validated
+ * model kept, early stopping, a bad questions file refused before the
+ * work).
  */
 #include "check.h"
 #include "model/model.h"
@@ -50,7 +52,7 @@ static ns_model *train(const ns_corpus *c, ns_task task, int threads, uint64_t s
     if (ns_model_create(&m, ns_corpus_vocab(c), &o, &err) != NS_OK) return NULL;
     memset(r, 0, sizeof *r);
     ns_train_hooks h = {on_progress, r, 0.2, NULL, 0, 0};
-    if (ns_train_words(m, c, &o, &h, &err) != NS_OK) {
+    if (ns_train_words(m, c, NULL, &o, &h, &err) != NS_OK) {
         fprintf(stderr, "train: %s\n", err.msg);
         ns_model_free(m);
         return NULL;
@@ -131,7 +133,7 @@ static void nce_self_normalises(const ns_corpus *c, const char *heldout_path) {
         ns_model *m;
         ns_error err;
         CHECK_EQ(ns_model_create(&m, ns_corpus_vocab(c), &o, &err), NS_OK);
-        CHECK_EQ(ns_train_words(m, c, &o, NULL, &err), NS_OK);
+        CHECK_EQ(ns_train_words(m, c, NULL, &o, NULL, &err), NS_OK);
         double worst, lz, lp;
         reference_loglik(m, h, o.window, &lz, &lp, &worst);
         ns_loglik_report rep;
@@ -174,6 +176,63 @@ static void auto_sample(void) {
     CHECK_NEAR(ns__sample_threshold(0, 64000), 0, 0);
 }
 
+typedef struct valid_watch {
+    ns_model *m;
+    int validations;
+    double best, last;
+} valid_watch;
+
+/* After the first validation the callback scrambles the input vectors
+ * (the model may be changed at a pause): the next validations are worse
+ * (or at most as good: the planted analogies are all found from epoch 1
+ * on). */
+static int scramble_after_first(const ns_progress *p, void *user) {
+    valid_watch *w = user;
+    if (!p->metric) return 0;
+    w->last = p->valid, w->best = p->best;
+    if (++w->validations == 1) {
+        ns_rng r;
+        ns__rng_seed(&r, 3, 3);
+        for (int32_t i = 0; i < w->m->rows; i++)
+            for (int32_t k = 0; k < w->m->dim; k++) ns__in_row(w->m, i)[k] = ns__rng_float(&r) - 0.5f;
+    }
+    return 0;
+}
+
+static void words_validation(const ns_corpus *c, const char *questions) {
+    ns_train_opts o;
+    ns_train_opts_default(&o, NS_TASK_SKIPGRAM);
+    o.dim = 24, o.window = 4, o.sample = 1e-3, o.threads = 1, o.epochs = 8, o.valid_every = 1, o.patience = 2;
+    ns_model *m = NULL;
+    ns_error err;
+    CHECK_EQ(ns_model_create(&m, ns_corpus_vocab(c), &o, &err), NS_OK);
+    if (!m) return;
+    valid_watch w = {m, 0, 0, 0};
+    ns_train_hooks h = {scramble_after_first, &w, 1000, NULL, 0, 0};
+    CHECK_EQ(ns_train_words(m, c, questions, &o, &h, &err), NS_OK);
+    double now = analogy_accuracy(m, questions);
+    printf("skipgram validation: %d validations, best %.3f, last %.3f; the model's %.3f\n", w.validations, w.best,
+           w.last, now);
+    CHECK_EQ(w.validations, 3); /* stopped two after the scrambling */
+    CHECK(w.best >= 0.9 && w.last < w.best);
+    CHECK_NEAR(now, w.best, 1e-12);
+    CHECK_EQ(m->run.done, ns_corpus_tokens(c)); /* the model is the state after epoch 1 */
+    /* A missing or useless questions file fails before any work. */
+    ns_model_free(m);
+    CHECK_EQ(ns_model_create(&m, ns_corpus_vocab(c), &o, &err), NS_OK);
+    if (!m) return;
+    CHECK_EQ(ns_train_words(m, c, tmp_path("no-such-questions.txt"), &o, NULL, &err), NS_EIO);
+    CHECK_CONTAINS(err.msg, "no-such-questions.txt");
+    const char *useless = tmp_path("useless-questions.txt");
+    FILE *f = fopen(useless, "w");
+    fputs(": none\nxx yy zz ww\n", f);
+    fclose(f);
+    CHECK_EQ(ns_train_words(m, c, useless, &o, NULL, &err), NS_EEMPTY);
+    CHECK_CONTAINS(err.msg, "no question has its four words among the 30000 most frequent");
+    CHECK_EQ(m->run.done, 0);
+    ns_model_free(m);
+}
+
 int main(void) {
     auto_sample();
     const char *gen = getenv("NS_TOYCORPUS");
@@ -199,7 +258,7 @@ int main(void) {
         ns_model *d = NULL;
         ns_error err;
         CHECK_EQ(ns_model_create(&d, ns_corpus_vocab(c), &o, &err), NS_OK);
-        if (d) CHECK_EQ(ns_train_words(d, c, &o, NULL, &err), NS_OK);
+        if (d) CHECK_EQ(ns_train_words(d, c, NULL, &o, NULL, &err), NS_OK);
         int64_t total = ns_vocab_total(ns_corpus_vocab(c));
         if (d) CHECK_NEAR(ns_model_opts(d)->sample, 1000.0 / (double)total, 0);
         CHECK(total < 10000000);
@@ -229,6 +288,7 @@ int main(void) {
     CHECK(rc.last_loss < rc.first_loss);
     CHECK(acc >= 0.8);
     ns_model_free(cb);
+    words_validation(c, questions);
 
     /* Held-out text of the same language: same world seed, other sentences. */
     char heldout_dir[4096], heldout[4200];
@@ -274,7 +334,7 @@ int main(void) {
         CHECK(strcmp(ns_vocab_word(a->vocab, old), "brandnew") == 0);
         ns_train_opts o = a->opts;
         o.epochs = 1;
-        CHECK_EQ(ns_train_words(a, c2, &o, NULL, &err), NS_OK);
+        CHECK_EQ(ns_train_words(a, c2, NULL, &o, NULL, &err), NS_OK);
         CHECK(memcmp(before, ns_model_row(a, 0, 3), sizeof before) != 0);
         for (int32_t i = 0; i < old; i++) CHECK(strcmp(ns_vocab_word(a->vocab, i), ns_vocab_word(ns_corpus_vocab(c), i)) == 0);
         ns_corpus_free(c2);

@@ -372,7 +372,7 @@ static ns_status validate(ns__engine *E, watch *x, ns__run_state *rs, ns_progres
         rs->bad++;
     }
     p->best = rs->best, p->best_at = rs->best_at;
-    if (t->patience && rs->bad >= t->patience) x->early = 1;
+    if (t->patience && rs->bad >= t->patience) x->early = p->stop_early = 1;
     return NS_OK;
 }
 

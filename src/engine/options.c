@@ -42,6 +42,8 @@ void ns_train_opts_default(ns_train_opts *o, ns_task task) {
     o->temperature = 1.0;
     o->dns = 1;
     o->max_trials = 100;
+    o->valid_every = 1;
+    o->patience = 0;
 }
 
 static const char *loss_names[] = {"sgns", "nce", "softmax-sampled", "softmax", "infonce", "bpr", "warp"};
@@ -100,6 +102,9 @@ ns_status ns_train_opts_check(const ns_train_opts *o, ns_error *err) {
         return ns__fail(err, NS_EINVAL, "temperature must be in [1e-4, 1e4], got %g", o->temperature);
     if (o->threads < 1 || o->threads > 1024)
         return ns__fail(err, NS_EINVAL, "threads must be in 1..1024, got %d", o->threads);
+    if (o->valid_every < 0 || o->patience < 0)
+        return ns__fail(err, NS_EINVAL, "valid-every and patience must be >= 0, got %d and %d", o->valid_every,
+                        o->patience);
     return NS_OK;
 }
 
@@ -332,6 +337,10 @@ static const row rows[] = {
     {OPT("threads", "thread", NS_OPT_INT, "N", "worker threads"), DOTS, F_I32, AT(train.threads), NULL, NULL, NULL},
     {OPT("seed", "", NS_OPT_INT, "N", "random seed; 1 thread + same seed = same result"), DOTS, F_U64, AT(train.seed),
      NULL, NULL, NULL},
+    {OPT("valid-every", "", NS_OPT_INT, "N", "epochs between validations on -valid (and one at the end); the model ends as the best validated state; 0 = none"),
+     DOTS, F_I32, AT(train.valid_every), NULL, NULL, NULL},
+    {OPT("patience", "", NS_OPT_INT, "N", "stop after N validations without a better one, 0 = never; the model keeps the best"),
+     DOTS, F_I32, AT(train.patience), NULL, NULL, NULL},
     /* knowledge graphs */
     {CHOICE("model", "", "NAME", "transe-l1|transe-l2|distmult|complex|rotate", "transe (= transe-l1), transe-l2, distmult, complex or rotate"),
      KG, SPECIAL(kg_model)},

@@ -24,12 +24,15 @@
  *                                  each worker's place and random stream
  *                                  (io/hashed.c), so that a checkpoint
  *                                  resumes where it stopped
+ *   the best validated state, if flags bit 3 (a checkpoint of a validated
+ *   run whose best validation is not its last): its run state, then its
+ *   input table, output table and biases, laid out as above
  *   a task's section, if flags bit 2: the recommender's
  *                                  (tasks/rec/file.c; ns_model_load refuses it)
  *   u64 FNV-1a of all bytes above
  *
- * Version 3 (read, not written) lacks the dns ... shared_vocab block and the
- * run state. Loading checks the magic, version, byte order, every size
+ * Versions 3 and 4 are read, not written: 4 lacks the best state (flags
+ * bit 3), 3 also the dns ... shared_vocab block and the run state. Loading checks the magic, version, byte order, every size
  * against what remains of the file, the option ranges and the checksum.
  */
 #include "io.h"
@@ -44,6 +47,9 @@
 #include <sys/stat.h>
 
 #define FLAG_SECTION 4 /* a task section follows the run state */
+#define FLAG_BEST 8    /* the best validated state follows the run state */
+
+static int has_best(const ns_model *m) { return m->best && m->best_run.done > 0; }
 
 static void put_table(ns_hashed *x, const ns_model *m, const float *t, int32_t rows) {
     for (int32_t r = 0; r < rows; r++) ns__hput(x, t + (size_t)r * (size_t)m->stride, (size_t)m->dim * 4);
@@ -57,7 +63,7 @@ static void put_model(ns_hashed *x, const ns_model *m, int32_t more) {
     double d[4] = {o->ns_exponent, o->sample, o->lr, o->min_lr_frac};
     ns__hput(x, NS_MODEL_MAGIC, 8);
     ns__hput(x, u, sizeof u);
-    int32_t flags = (m->bias ? 1 : 0) | (m->vocab_out ? 2 : 0) | more;
+    int32_t flags = (m->bias ? 1 : 0) | (m->vocab_out ? 2 : 0) | (has_best(m) ? FLAG_BEST : 0) | more;
     ns__hput(x, i, sizeof i);
     ns__hput(x, &flags, sizeof flags);
     ns__hput(x, &o->l2, sizeof o->l2);
@@ -78,6 +84,13 @@ static void put_model(ns_hashed *x, const ns_model *m, int32_t more) {
     put_table(x, m, m->out, m->rows_out);
     if (m->bias) ns__hput(x, m->bias, (size_t)m->rows_out * sizeof(float));
     ns__hput_run(x, &m->run);
+    if (has_best(m)) {
+        const float *b = m->best, *b_out = b + (size_t)m->rows * (size_t)m->stride;
+        ns__hput_run(x, &m->best_run);
+        put_table(x, m, b, m->rows);
+        put_table(x, m, b_out, m->rows_out);
+        if (m->bias) ns__hput(x, b_out + (size_t)m->rows_out * (size_t)m->stride, (size_t)m->rows_out * sizeof(float));
+    }
 }
 
 ns_status ns__model_save_with(const ns_model *m, const ns__model_section *sec, const char *path, ns_error *err) {
@@ -102,6 +115,23 @@ ns_status ns_model_save(const ns_model *m, const char *path, ns_error *err) {
         s = ns__fail(err, NS_EFORMAT, "%s: truncated model file (while reading %s)", path, what); \
         goto fail; \
     } while (0)
+
+/* The best state (flags bit 3) into m->best and m->best_run. */
+static ns_status get_best(ns_hashed *x, const char *path, ns_model *m, ns_error *err) {
+    ns_status s = ns__hget_run(x, path, &m->best_run, err);
+    if (s != NS_OK) return s;
+    int64_t need = ((int64_t)m->rows + m->rows_out) * m->dim * 4 + (m->bias ? (int64_t)m->rows_out * 4 : 0);
+    if (m->best_run.done == 0 || need > x->left)
+        return ns__fail(err, NS_EFORMAT, "%s: %s model file (while reading the best state)", path,
+                        m->best_run.done == 0 ? "corrupt" : "truncated");
+    if (!(m->best = ns__aligned(ns__model_state_floats(m), sizeof(float), "the best state's tables", err)))
+        return NS_ENOMEM;
+    float *b = m->best;
+    int ok = 1;
+    for (int32_t r = 0; r < m->rows + m->rows_out; r++, b += m->stride) ok = ok && ns__hget(x, b, (size_t)m->dim * 4);
+    if (ok && m->bias) ok = ns__hget(x, b, (size_t)m->rows_out * 4);
+    return ok ? NS_OK : ns__fail(err, NS_EFORMAT, "%s: truncated model file (while reading the best state)", path);
+}
 
 ns_status ns__model_load_with(ns_model **out, const ns__model_section *sec, const char *path, ns_error *err) {
     FILE *f = fopen(path, "rb");
@@ -129,8 +159,8 @@ ns_status ns__model_load_with(ns_model **out, const ns__model_section *sec, cons
         goto fail;
     }
     if (!ns__hget(&x, u, sizeof u)) TRUNC("the header");
-    if (u[0] != NS_MODEL_VERSION && u[0] != 3) {
-        s = ns__fail(err, NS_EFORMAT, "%s: model format version %u, this build reads 3 and %u", path,
+    if (u[0] < 3 || u[0] > NS_MODEL_VERSION) {
+        s = ns__fail(err, NS_EFORMAT, "%s: model format version %u, this build reads 3 to %u", path,
                      u[0], NS_MODEL_VERSION);
         goto fail;
     }
@@ -159,7 +189,7 @@ ns_status ns__model_load_with(ns_model **out, const ns__model_section *sec, cons
             goto fail;
         }
     }
-    if (flags & ~(3 | FLAG_SECTION)) {
+    if (flags & ~(3 | FLAG_SECTION | (u[0] >= 5 ? FLAG_BEST : 0))) {
         s = ns__fail(err, NS_EFORMAT, "%s: corrupt model header (unknown flags 0x%x)", path, (unsigned)flags);
         goto fail;
     }
@@ -199,6 +229,7 @@ ns_status ns__model_load_with(ns_model **out, const ns__model_section *sec, cons
     if (o.bias && (s = ns__model_bias_resize(m, 0, Vo, err)) != NS_OK) goto fail;
     if (o.bias && !ns__hget(&x, m->bias, (size_t)Vo * 4)) TRUNC("the biases");
     if (v4 && (s = ns__hget_run(&x, path, &m->run, err)) != NS_OK) goto fail;
+    if ((flags & FLAG_BEST) && (s = get_best(&x, path, m, err)) != NS_OK) goto fail;
     if (sec && (s = sec->get(&x, path, m, sec->ctx, err)) != NS_OK) goto fail;
     if (x.left != 0) {
         s = ns__fail(err, NS_EFORMAT, "%s: oversized model file (%lld bytes after the %s)", path, (long long)x.left,

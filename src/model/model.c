@@ -98,6 +98,7 @@ ns_status ns_model_create(ns_model **out, const ns_vocab *vocab, const ns_train_
 void ns_model_free(ns_model *m) {
     if (!m) return;
     ns__run_state_free(&m->run);
+    ns__model_best_drop(m);
     ns_vocab_free(m->vocab);
     ns_vocab_free(m->vocab_out);
     ns__free_aligned(m->in);
@@ -161,7 +162,36 @@ ns_status ns_model_extend(ns_model *m, const ns_vocab *vocab, ns_error *err) {
     m->in = in, m->out = out, m->vocab = v, m->rows = m->rows_out = n;
     init_rows(m, old, n);
     ns__run_state_free(&m->run); /* new text: a new run */
+    ns__model_best_drop(m);
     return NS_OK;
+}
+
+size_t ns__model_state_floats(const ns_model *m) {
+    return ((size_t)m->rows + (size_t)m->rows_out) * (size_t)m->stride + (m->bias ? (size_t)m->rows_out : 0);
+}
+
+ns_status ns__model_snapshot(ns_model *m, int restore, ns_error *err) {
+    if (!m->best && (restore || !(m->best = ns__aligned(ns__model_state_floats(m), sizeof(float),
+                                                          "the best state's tables", err))))
+        return restore ? ns__fail(err, NS_EINVAL, "no best state to restore") : NS_ENOMEM;
+    size_t len[3] = {(size_t)m->rows * (size_t)m->stride, (size_t)m->rows_out * (size_t)m->stride,
+                     m->bias ? (size_t)m->rows_out : 0};
+    float *t[3] = {m->in, m->out, m->bias}, *b = m->best;
+    for (int k = 0; k < 3; b += len[k], k++)
+        if (len[k]) memcpy(restore ? t[k] : b, restore ? b : t[k], len[k] * sizeof(float));
+    return NS_OK;
+}
+
+ns_status ns__model_best_run(ns_model *m, const ns__run_state *best, ns_error *err) {
+    if (best) return ns__run_state_copy(&m->best_run, best, err);
+    ns__run_state_free(&m->best_run);
+    return NS_OK;
+}
+
+void ns__model_best_drop(ns_model *m) {
+    ns__free_aligned(m->best);
+    m->best = NULL;
+    ns__run_state_free(&m->best_run);
 }
 
 ns_block ns__block_for(const ns_model *m, const ns_train_opts *o, const ns_noise *noise, float lr,

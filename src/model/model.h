@@ -29,6 +29,11 @@ struct ns_model {
     float *in, *out;
     float *bias; /* per output row, or NULL (opts.bias off) */
     ns__run_state run; /* how far its training has come */
+    /* While a validated run keeps a best state (and in the checkpoints it
+     * writes): copies of in, out and bias, one after the other, and the run
+     * state they were taken at (best_run.done = 0: none). */
+    float *best;
+    ns__run_state best_run;
 };
 
 static inline const ns_vocab *ns__out_vocab(const ns_model *m) {
@@ -45,6 +50,17 @@ static inline float *ns__out_row(const ns_model *m, int32_t id) {
 /* Resizes the bias table to `rows` output entries, setting those from `from` on to
  * -ln k (k = opts.neg). On failure the old table is untouched. */
 ns_status ns__model_bias_resize(ns_model *m, int32_t from, int32_t rows, ns_error *err);
+
+/* Keeps (restore = 0) or brings back (1) the copy of the tables and biases
+ * in m->best: a task's ns__task.snapshot. */
+ns_status ns__model_snapshot(ns_model *m, int restore, ns_error *err);
+/* The floats of m->best. */
+size_t ns__model_state_floats(const ns_model *m);
+/* Records `best` (NULL: none) as the run state of m->best, for a checkpoint
+ * about to be written. */
+ns_status ns__model_best_run(ns_model *m, const ns__run_state *best, ns_error *err);
+/* Drops the best state (after a run: the model then is that state). */
+void ns__model_best_drop(ns_model *m);
 
 /* NS_OK if `c` is a text over the vocabulary of word model `m` (same words
  * in the same order), else NS_EINVAL with a message. */

@@ -40,7 +40,7 @@ int main(int argc, char **argv) {
     ns_train_opts_default(&o, NS_TASK_SKIPGRAM);
     o.dim = 16, o.epochs = 5, o.sample = 0, o.threads = 1;
     if (s == NS_OK) s = ns_model_create(&m, ns_corpus_vocab(c), &o, &err);
-    if (s == NS_OK) s = ns_train_words(m, c, &o, NULL, &err);
+    if (s == NS_OK) s = ns_train_words(m, c, NULL, &o, NULL, &err);
     if (s == NS_OK) s = ns_emb_from_model(&e, m, &err);
     int right = 0;
     for (int topic = 0; s == NS_OK && topic < 10; topic++) {

@@ -37,6 +37,7 @@ typedef struct pairs_task {
     const ns_kernels *k;
     ns_noise noise;      /* negatives and the NCE / sampled-softmax shift */
     const ns_pairs *p;
+    const ns_pairs *valid; /* NULL: no validation */
     int64_t *order;      /* a shuffled permutation of the pairs; workers
                             reshuffle their own slice every epoch */
     int32_t max_negs;    /* most explicit negatives on a line */
@@ -185,10 +186,36 @@ static ns_status run(void *data, ns__worker *w, float lr, ns__tally *tl) {
     return NS_OK;
 }
 
+/* Whether some pair has both items in the model. */
+static int covers(const ns_pairs *p) {
+    for (int64_t i = 0; i < ns_pairs_count(p); i++) {
+        int32_t l, r;
+        ns_pairs_get(p, i, &l, &r, NULL);
+        if (l >= 0 && r >= 0) return 1;
+    }
+    return 0;
+}
+
+/* Filtered MRR on the validation pairs (the training pairs filtered). */
+static ns_status validate(void *data, double *metric, ns_error *err) {
+    const pairs_task *t = data;
+    ns_rank_report rep;
+    int32_t k = 10;
+    ns_status s = ns_eval_pairs(t->m, t->valid, &t->p, 1, &k, 1, &rep, err);
+    if (s == NS_OK) *metric = rep.mrr;
+    return s;
+}
+
+static ns_status snapshot(void *data, int restore, ns_error *err) {
+    return ns__model_snapshot(((pairs_task *)data)->m, restore, err);
+}
+
 static ns_status save(void *data, const char *path, const ns__run_state *now, const ns__run_state *best,
                       ns_error *err) {
-    (void)now, (void)best; /* the model's run state is `now` */
-    return ns_model_save(((const pairs_task *)data)->m, path, err);
+    (void)now; /* the model's run state is `now` */
+    ns_model *m = ((pairs_task *)data)->m;
+    ns_status s = ns__model_best_run(m, best, err);
+    return s == NS_OK ? ns_model_save(m, path, err) : s;
 }
 
 int32_t ns__pairs_epochs(int32_t epochs, int64_t pairs) {
@@ -197,8 +224,8 @@ int32_t ns__pairs_epochs(int32_t epochs, int64_t pairs) {
     return e < 5 ? 5 : e > 100000 ? 100000 : (int32_t)e;
 }
 
-ns_status ns_train_pairs(ns_model *m, const ns_pairs *p, const ns_train_opts *given, const ns_train_hooks *h,
-                         ns_error *err) {
+ns_status ns_train_pairs(ns_model *m, const ns_pairs *p, const ns_pairs *valid, const ns_train_opts *given,
+                         const ns_train_hooks *h, ns_error *err) {
     ns__err_clear(err);
     ns_status s = ns_train_opts_check(given, err);
     if (s != NS_OK) return s;
@@ -213,9 +240,14 @@ ns_status ns_train_pairs(ns_model *m, const ns_pairs *p, const ns_train_opts *gi
     if (shared != !m->vocab_out || !ns__vocab_same(ns_pairs_left_vocab(p), m->vocab) ||
         !ns__vocab_same(ns_pairs_right_vocab(p), ns__out_vocab(m)))
         return ns__fail(err, NS_EINVAL, "the pairs' vocabularies are not the model's");
+    if (valid && (!ns__vocab_same(ns_pairs_left_vocab(valid), m->vocab) ||
+                  !ns__vocab_same(ns_pairs_right_vocab(valid), ns__out_vocab(m))))
+        return ns__fail(err, NS_EINVAL, "the validation pairs are not over the model's vocabularies (load them with the model)");
+    if (valid && o->valid_every > 0 && !covers(valid))
+        return ns__fail(err, NS_EEMPTY, "no validation pair has both items in the model");
     if (h && h->checkpoint && (s = ns_output_check(h->checkpoint, err)) != NS_OK) return s;
     int64_t all = ns_pairs_count(p), n = 0;
-    pairs_task t = {m, o, ns__kernels_pick(NULL), {{0}, NULL}, p,
+    pairs_task t = {m, o, ns__kernels_pick(NULL), {{0}, NULL}, p, valid,
                     ns__malloc((size_t)all, sizeof *t.order, "the order of the pairs", err), 0};
     if (!t.order) return NS_ENOMEM;
     for (int64_t i = 0; i < all; i++) { /* pairs with an item the model lacks are left out */
@@ -238,11 +270,15 @@ ns_status ns_train_pairs(ns_model *m, const ns_pairs *p, const ns_train_opts *gi
                      .per_epoch = n, .epochs = o->epochs, .lr = o->lr, .min_lr_frac = o->min_lr_frac,
                      .diverge_hint = o->loss == NS_LOSS_INFONCE ? " or raise the temperature" : NULL, .data = &t,
                      .worker_init = worker_init, .scratch_free = scratch_free, .order = t.order, .run = run,
-                     .save = save};
+                     .save = save, .snapshot = snapshot};
+    if (valid && o->valid_every > 0)
+        task.validate = validate, task.valid_every = o->valid_every, task.patience = o->patience,
+        task.metric = "filtered MRR";
     /* The exact softmax and InfoNCE draw no negatives: no noise table. */
     if (!ns__loss_samples(o->loss) || (s = ns__noise_build(&t.noise, ns__out_vocab(m), o, err)) == NS_OK)
-        s = ns__engine_run(&task, &m->run, NULL, h, err);
+        s = ns__engine_run(&task, &m->run, task.validate && m->best_run.done > 0 ? &m->best_run : NULL, h, err);
     ns__noise_destroy(&t.noise);
+    ns__model_best_drop(m); /* the model now is the best state (or where a stop left it) */
     free(t.order);
     return s;
 }

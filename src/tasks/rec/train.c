@@ -62,6 +62,7 @@ typedef struct rec_task {
     const ns_kernels *k;
     ns_noise noise;
     const ns_inter *x;
+    const ns_inter *valid; /* NULL: no validation */
     int64_t *order;    /* a shuffled permutation of the positives; workers
                           reshuffle their own slice every epoch */
     int32_t *user_of;  /* positive -> its user */
@@ -172,17 +173,41 @@ static ns_status run(void *data, ns__worker *w, float lr, ns__tally *tl) {
     return NS_OK;
 }
 
-static ns_status save(void *data, const char *path, const ns__run_state *now, const ns__run_state *best,
-                      ns_error *err) {
-    (void)now, (void)best; /* the model's run state is `now` */
-    return ns_rec_save(((const rec_task *)data)->r, path, err);
+/* NDCG@10 on the validation positives, ranked as ns_rec_eval ranks (the
+ * user's training positives left out). */
+static ns_status validate_ndcg(ns_rec *r, const ns_inter *valid, double *metric, ns_error *err) {
+    ns_rec_report rep;
+    int32_t k = 10;
+    ns_status s = ns__rec_prepare(r, err);
+    if (s == NS_OK) s = ns_rec_eval(r, valid, &k, 1, &rep, err);
+    if (s == NS_OK) *metric = rep.model.ndcg[0];
+    return s;
 }
 
-static ns_status train_mf(ns_rec *r, const ns_train_opts *o, const ns_train_hooks *h, ns_error *err) {
+/* Matrix factorisation's engine callbacks. */
+static ns_status validate(void *data, double *metric, ns_error *err) {
+    const rec_task *t = data;
+    return validate_ndcg(t->r, t->valid, metric, err);
+}
+
+static ns_status snapshot(void *data, int restore, ns_error *err) {
+    return ns__model_snapshot(((rec_task *)data)->m, restore, err);
+}
+
+static ns_status save(void *data, const char *path, const ns__run_state *now, const ns__run_state *best,
+                      ns_error *err) {
+    (void)now; /* the model's run state is `now` */
+    const rec_task *t = data;
+    ns_status s = ns__model_best_run(t->m, best, err);
+    return s == NS_OK ? ns_rec_save(t->r, path, err) : s;
+}
+
+static ns_status train_mf(ns_rec *r, const ns_inter *valid, const ns_train_opts *o, const ns_train_hooks *h,
+                          ns_error *err) {
     const ns_inter *x = r->train;
     int64_t n = ns_inter_count(x);
     int32_t users = ns_vocab_size(x->users), items = ns_vocab_size(x->items);
-    rec_task t = {r, r->m, o, ns__kernels_pick(NULL), {{0}, NULL}, x, NULL, NULL, NULL};
+    rec_task t = {r, r->m, o, ns__kernels_pick(NULL), {{0}, NULL}, x, valid, NULL, NULL, NULL};
     ns_status s = NS_OK;
     if (!(t.order = ns__malloc((size_t)n, sizeof *t.order, "the order of the positives", err)) ||
         !(t.user_of = ns__malloc((size_t)n, sizeof *t.user_of, "the positives' users", err)) ||
@@ -199,17 +224,34 @@ static ns_status train_mf(ns_rec *r, const ns_train_opts *o, const ns_train_hook
         ns__task task = {.unit = "positives", .mode = NS__SHARDS, .threads = o->threads, .seed = o->seed,
                          .items = n, .per_epoch = n, .epochs = o->epochs, .lr = o->lr,
                          .min_lr_frac = o->min_lr_frac, .data = &t, .worker_init = worker_init,
-                         .scratch_free = scratch_free, .order = t.order, .run = run, .save = save};
+                         .scratch_free = scratch_free, .order = t.order, .run = run, .save = save,
+                         .snapshot = snapshot};
+        if (valid && o->valid_every > 0)
+            task.validate = validate, task.valid_every = o->valid_every, task.patience = o->patience,
+            task.metric = "NDCG@10";
+        const ns__run_state *best = task.validate && r->m->best_run.done > 0 ? &r->m->best_run : NULL;
         if (!ns__loss_samples(o->loss) || (s = ns__noise_build(&t.noise, x->items, o, err)) == NS_OK)
-            s = ns__engine_run(&task, &r->m->run, NULL, h, err);
+            s = ns__engine_run(&task, &r->m->run, best, h, err);
     }
     ns__noise_destroy(&t.noise);
     free(t.order), free(t.user_of), free(t.harmonic);
     return s;
 }
 
+/* item2vec's side of the word trainer: the recommender and its validation
+ * positives. */
+typedef struct item2vec_client {
+    ns_rec *r;
+    const ns_inter *valid;
+} item2vec_client;
+
 static ns_status save_item2vec(void *data, const char *path, ns_error *err) {
-    return ns_rec_save(data, path, err);
+    return ns_rec_save(((item2vec_client *)data)->r, path, err);
+}
+
+static ns_status validate_item2vec(void *data, double *metric, ns_error *err) {
+    item2vec_client *c = data;
+    return validate_ndcg(c->r, c->valid, metric, err);
 }
 
 ns_status ns__rec_prepare(ns_rec *r, ns_error *err) {
@@ -265,7 +307,8 @@ ns_status ns_rec_create(ns_rec **out, const ns_inter *train, const ns_inter *tes
     return NS_OK;
 }
 
-ns_status ns_rec_train(ns_rec *r, const ns_train_opts *o, const ns_train_hooks *h, ns_error *err) {
+ns_status ns_rec_train(ns_rec *r, const ns_inter *valid, const ns_train_opts *o, const ns_train_hooks *h,
+                       ns_error *err) {
     ns__err_clear(err);
     ns_status s = ns_train_opts_check(o, err);
     if (s != NS_OK) return s;
@@ -277,15 +320,21 @@ ns_status ns_rec_train(ns_rec *r, const ns_train_opts *o, const ns_train_hooks *
     if (!o->bias != !r->m->bias)
         return ns__fail(err, NS_EINVAL, "bias %s, but the model was created %s item biases", o->bias ? "on" : "off",
                         r->m->bias ? "with" : "without");
+    if (valid && (!ns__vocab_same(valid->users, r->train->users) || !ns__vocab_same(valid->items, r->train->items)))
+        return ns__fail(err, NS_EINVAL, "the validation interactions are not over the training vocabularies");
+    if (valid && o->valid_every > 0 && ns_inter_count(valid) == 0)
+        return ns__fail(err, NS_EEMPTY, "no validation positives");
     if (h && h->checkpoint && (s = ns_output_check(h->checkpoint, err)) != NS_OK) return s;
     const ns_inter *train = r->train;
     if (o->task == NS_TASK_REC) {
         r->m->opts = *o, r->m->opts.noise_weights = NULL;
-        s = train_mf(r, o, h, err);
+        s = train_mf(r, valid, o, h, err);
     } else {
         ns_corpus *c = NULL;
+        item2vec_client ic = {r, valid};
+        ns__words_client cl = {save_item2vec, valid ? validate_item2vec : NULL, "NDCG@10", &ic};
         s = ns__corpus_from_ids(&c, train->items, train->start, ns_vocab_size(train->users), train->seq, err);
-        if (s == NS_OK) s = ns__train_words(r->m, c, o, h, save_item2vec, r, err);
+        if (s == NS_OK) s = ns__train_words(r->m, c, o, h, &cl, err);
         ns_corpus_free(c);
     }
     if (s == NS_OK) s = ns__rec_prepare(r, err);

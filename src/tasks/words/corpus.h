@@ -6,11 +6,25 @@
 
 #include "negsamp.h"
 
-/* ns_train_words with the checkpoint written by save_fn(save_data, path)
- * (item2vec's recommender saves itself, interactions included). */
+/* What a client of the word trainer brings (item2vec's recommender):
+ * how a checkpoint is written (it saves itself, interactions included)
+ * and, optionally, a validation every o->valid_every epochs (higher is
+ * better; the model ends as the best validated state). */
+typedef struct ns__words_client {
+    ns_status (*save)(void *data, const char *path, ns_error *err);
+    ns_status (*validate)(void *data, double *metric, ns_error *err); /* NULL: none */
+    const char *metric; /* the validation's name */
+    void *data;
+} ns__words_client;
+
+/* ns_train_words validates on analogy questions within this many of the
+ * most frequent words (eval-analogy's -restrict default, gensim's and
+ * word2vec's compute-accuracy's). */
+#define NS_VALID_ANALOGY_WORDS 30000
+
+/* ns_train_words for a client (NULL: ns_model_save, no validation). */
 ns_status ns__train_words(ns_model *m, const ns_corpus *c, const ns_train_opts *o, const ns_train_hooks *h,
-                          ns_status (*save_fn)(void *save_data, const char *path, ns_error *err), void *save_data,
-                          ns_error *err);
+                          const ns__words_client *client, ns_error *err);
 
 /* How the corpus was read (ns__corpus_from_ids: the defaults). */
 void ns__corpus_opts_of(const ns_corpus *c, ns_corpus_opts *out);

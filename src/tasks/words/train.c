@@ -39,8 +39,7 @@ typedef struct words_task {
     const ns_corpus *c;
     uint32_t *keep;        /* per word: keep if rand32 < keep[w] */
     ns_noise noise;        /* negatives and the NCE / sampled-softmax shift */
-    ns_status (*save)(void *save_data, const char *path, ns_error *err); /* a checkpoint */
-    void *save_data;
+    const ns__words_client *client; /* NULL: ns_model_save, no validation */
 } words_task;
 
 /* A worker's buffers: row pointers for one block update and its scratch. */
@@ -190,22 +189,62 @@ static int64_t sentence_len(const void *data, int64_t i) {
 
 static ns_status save(void *data, const char *path, const ns__run_state *now, const ns__run_state *best,
                       ns_error *err) {
-    (void)now, (void)best; /* the model's run state is `now` */
+    (void)now; /* the model's run state is `now` */
     const words_task *wt = data;
-    return wt->save(wt->save_data, path, err);
+    ns_status s = ns__model_best_run(wt->m, best, err);
+    if (s != NS_OK) return s;
+    return wt->client ? wt->client->save(wt->client->data, path, err) : ns_model_save(wt->m, path, err);
 }
 
-static ns_status save_model(void *model, const char *path, ns_error *err) { return ns_model_save(model, path, err); }
+static ns_status validate(void *data, double *metric, ns_error *err) {
+    const ns__words_client *cl = ((const words_task *)data)->client;
+    return cl->validate(cl->data, metric, err);
+}
 
-ns_status ns_train_words(ns_model *m, const ns_corpus *c, const ns_train_opts *o, const ns_train_hooks *h,
-                         ns_error *err) {
+static ns_status snapshot(void *data, int restore, ns_error *err) {
+    return ns__model_snapshot(((words_task *)data)->m, restore, err);
+}
+
+/* Validation on analogy questions: 3CosAdd accuracy over the questions
+ * whose words are all among the NS_VALID_ANALOGY_WORDS most frequent. */
+typedef struct analogy_client {
+    ns_model *m;
+    const char *path;
+} analogy_client;
+
+static ns_status validate_analogies(void *data, double *metric, ns_error *err) {
+    const analogy_client *a = data;
+    ns_emb *e = NULL;
+    ns_analogy_report rep = {0};
+    ns_status s = ns_emb_from_model(&e, a->m, err);
+    if (s == NS_OK) s = ns_eval_analogy(e, a->path, NS_VALID_ANALOGY_WORDS, 0, &rep, err);
+    if (s == NS_OK && rep.total.covered == 0)
+        s = ns__fail(err, NS_EEMPTY, "%s: no question has its four words among the %d most frequent", a->path,
+                     NS_VALID_ANALOGY_WORDS);
+    if (s == NS_OK) *metric = (double)rep.total.correct_add / (double)rep.total.covered;
+    ns_analogy_report_free(&rep);
+    ns_emb_free(e);
+    return s;
+}
+
+static ns_status save_words(void *data, const char *path, ns_error *err) {
+    return ns_model_save(((const analogy_client *)data)->m, path, err);
+}
+
+ns_status ns_train_words(ns_model *m, const ns_corpus *c, const char *valid, const ns_train_opts *o,
+                         const ns_train_hooks *h, ns_error *err) {
     ns__err_clear(err);
-    return ns__train_words(m, c, o, h, save_model, m, err);
+    analogy_client a = {m, valid};
+    ns__words_client cl = {save_words, valid ? validate_analogies : NULL, "analogy accuracy", &a};
+    ns_status s = ns_train_opts_check(o, err);
+    double first;
+    /* A validation before the work, so that a bad questions file fails now. */
+    if (s == NS_OK && valid && o->valid_every > 0) s = validate_analogies(&a, &first, err);
+    return s == NS_OK ? ns__train_words(m, c, o, h, &cl, err) : s;
 }
 
 ns_status ns__train_words(ns_model *m, const ns_corpus *c, const ns_train_opts *o, const ns_train_hooks *h,
-                          ns_status (*save_fn)(void *save_data, const char *path, ns_error *err), void *save_data,
-                          ns_error *err) {
+                          const ns__words_client *client, ns_error *err) {
     ns_status s = ns_train_opts_check(o, err);
     if (s != NS_OK) return s;
     if (o->dim != m->dim)
@@ -220,7 +259,7 @@ ns_status ns__train_words(ns_model *m, const ns_corpus *c, const ns_train_opts *
     const ns_vocab *v = m->vocab;
     int32_t n = ns_vocab_size(v);
     words_task wt = {m, o, ns__kernels_pick(NULL), c, ns__malloc((size_t)n, sizeof *wt.keep, "the keep table", err),
-                     {{0}, NULL}, save_fn, save_data};
+                     {{0}, NULL}, client};
     if (!wt.keep) return NS_ENOMEM;
     double thr = ns__sample_threshold(o->sample, ns_vocab_total(v));
     for (int32_t i = 0; i < n; i++) wt.keep[i] = ns__keep_threshold(ns__keep_prob(ns_vocab_count(v, i), ns_vocab_total(v), thr));
@@ -232,11 +271,15 @@ ns_status ns__train_words(ns_model *m, const ns_corpus *c, const ns_train_opts *
     ns__task t = {.unit = "tokens", .mode = NS__SHARDS, .threads = o->threads, .seed = o->seed,
                   .items = ns_corpus_sentences(c), .weight = sentence_len, .per_epoch = ns_corpus_tokens(c),
                   .epochs = o->epochs, .lr = o->lr, .min_lr_frac = o->min_lr_frac, .data = &wt,
-                  .worker_init = worker_init, .scratch_free = scratch_free, .run = run, .save = save};
+                  .worker_init = worker_init, .scratch_free = scratch_free, .run = run, .save = save,
+                  .snapshot = snapshot};
+    if (client && client->validate && o->valid_every > 0)
+        t.validate = validate, t.valid_every = o->valid_every, t.patience = o->patience, t.metric = client->metric;
     /* The exact softmax draws no negatives: no noise table. */
     if (!ns__loss_samples(o->loss) || (s = ns__noise_build(&wt.noise, v, o, err)) == NS_OK)
-        s = ns__engine_run(&t, &m->run, NULL, h, err);
+        s = ns__engine_run(&t, &m->run, t.validate && m->best_run.done > 0 ? &m->best_run : NULL, h, err);
     ns__noise_destroy(&wt.noise);
+    ns__model_best_drop(m); /* the model now is the best state (or where a stop left it) */
     free(wt.keep);
     return s;
 }
