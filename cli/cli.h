@@ -89,6 +89,8 @@ typedef struct progress_state {
     int live;                /* a live line is on screen */
     int threads;             /* of the run (steps/s from units/s/thread) */
     const char *checkpoint;  /* the checkpoint's path, for its messages */
+    double every, next_line; /* seconds between progress lines; the next */
+    ns_progress last;        /* the latest report */
 } progress_state;
 int on_progress(const ns_progress *p, void *user);
 
@@ -123,6 +125,14 @@ int train_hooks(train_cli *t, const ns_opts *o, int threads);
 void train_cli_free(train_cli *t);
 /* After the run: ends a live progress line. */
 void train_done(train_cli *t);
+/* SIGINT and SIGTERM during training stop it (a second one kills): after a
+ * run that ended with s, writes the model with save(model, path) to
+ * PREFIX.checkpoint and returns 128 + the signal when a signal stopped it;
+ * 0 when none did. */
+int train_interrupted(train_cli *t, ns_status s, ns_status (*save)(const void *model, const char *path, ns_error *err),
+                      const void *model);
+/* ns_model_save for train_interrupted. */
+ns_status save_model_any(const void *model, const char *path, ns_error *err);
 
 /* Writes prefix + exts[i] with fns[i](m), saying so unless quiet. */
 typedef ns_status (*model_writer)(const ns_model *m, const char *path, ns_error *err);

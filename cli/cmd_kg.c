@@ -121,6 +121,8 @@ static int kg_valid_data(kg_cmd *c, const ns_kg *m, const ns_triples *train, ns_
     return load_filter(m, &c->filters, known, 2, f);
 }
 
+static ns_status save_kg_any(const void *m, const char *path, ns_error *err) { return ns_kg_save(m, path, err); }
+
 static int kg_run(kg_cmd *c, ns_kg *m) {
     ns_triples *train = NULL, *valid = NULL;
     ns_kg_filter *filter = NULL;
@@ -135,8 +137,10 @@ static int kg_run(kg_cmd *c, ns_kg *m) {
                 ns_vocab_size(ns_kg_entities(m)), ns_vocab_size(ns_kg_relations(m)));
     if (!code) code = kg_valid_data(c, m, train, &valid, &filter);
     if (!code && !(code = train_hooks(&c->t, &c->o, c->o.kg.threads))) {
-        if ((s = ns_kg_train(m, train, valid, filter, &c->o.kg, &c->t.hooks, &err)) != NS_OK) code = report_error(s, &err);
+        s = ns_kg_train(m, train, valid, filter, &c->o.kg, &c->t.hooks, &err);
         train_done(&c->t);
+        code = train_interrupted(&c->t, s, save_kg_any, m);
+        if (!code && s != NS_OK) code = report_error(s, &err);
     }
     char *path = code ? NULL : join(c->t.output, ".model");
     if (path && (s = ns_kg_save(m, path, &err)) != NS_OK) code = report_error(s, &err);

@@ -109,6 +109,7 @@ static int pairs_run(pairs_cmd *c, ns_model *m) {
     if (!code && s == NS_OK && !(code = train_hooks(&c->t, &c->o, c->o.train.threads))) {
         s = ns_train_pairs(m, p, valid, &c->o.train, &c->t.hooks, &err);
         train_done(&c->t);
+        code = train_interrupted(&c->t, s, save_model_any, m);
     }
     if (!code && s != NS_OK) code = report_error(s, &err);
     if (!code) code = write_model_files(m, c->t.output, exts, fns, 3, c->t.quiet);

@@ -111,6 +111,8 @@ static int rec_valid(const rec_cmd *c, const ns_rec *rec, ns_inter **valid) {
     return 0;
 }
 
+static ns_status save_rec_any(const void *rec, const char *path, ns_error *err) { return ns_rec_save(rec, path, err); }
+
 static int rec_run(rec_cmd *c, ns_rec *rec) {
     int item2vec = c->o.train.task != NS_TASK_REC;
     const char *exts[3] = {".model", ".items.vec", ".users.vec"};
@@ -123,7 +125,8 @@ static int rec_run(rec_cmd *c, ns_rec *rec) {
         ns_error err;
         ns_status s = ns_rec_train(rec, valid, &c->o.train, &c->t.hooks, &err);
         train_done(&c->t);
-        if (s != NS_OK) code = report_error(s, &err);
+        code = train_interrupted(&c->t, s, save_rec_any, rec);
+        if (!code && s != NS_OK) code = report_error(s, &err);
     }
     if (!code) code = rec_write(c, rec, exts, item2vec);
     ns_rec_free(rec);

@@ -125,6 +125,7 @@ static int words_run(words_cmd *w, ns_model *m) {
     if (!code && s == NS_OK && !(code = train_hooks(&w->t, &w->o, w->o.train.threads))) {
         s = ns_train_words(m, c, w->valid, &w->o.train, &w->t.hooks, &err);
         train_done(&w->t);
+        code = train_interrupted(&w->t, s, save_model_any, m);
     }
     if (!code && s != NS_OK) code = report_error(s, &err);
     if (!code && w->save_vocab && (s = ns_vocab_save(ns_model_vocab(m), w->save_vocab, &err)) != NS_OK)

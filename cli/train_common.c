@@ -6,6 +6,7 @@
 #include "cli.h"
 
 #include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -48,8 +49,16 @@ static void paused(const ns_progress *p, progress_state *ps) {
     }
 }
 
+/* The signal that asked training to stop, or 0. The program's one piece
+ * of global state: a signal handler has nowhere else to write. */
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig) { interrupted = sig; }
+
 int on_progress(const ns_progress *p, void *user) {
     progress_state *ps = user;
+    ps->last = *p;
+    if (interrupted) return 1;
     if (ps->quiet) return 0;
     if (p->epoch_done) {
         end_live(ps);
@@ -61,6 +70,10 @@ int on_progress(const ns_progress *p, void *user) {
         paused(p, ps);
         return 0;
     }
+    /* Reports come often, so that a signal stops the run soon; lines come
+     * at the interval asked for. */
+    if (p->elapsed_sec < ps->next_line && p->done < p->total) return 0;
+    ps->next_line = p->elapsed_sec + ps->every;
     char eta[32];
     fmt_time(p->eta_sec, eta, sizeof eta);
     if (p->epochs)
@@ -98,13 +111,42 @@ int train_hooks(train_cli *t, const ns_opts *o, int threads) {
         int code = check_outputs(t->checkpoint, none, 1);
         if (code) return code;
     }
-    t->ps = (progress_state){isatty(STDERR_FILENO), t->quiet, 0, threads, t->checkpoint};
-    t->hooks = (ns_train_hooks){on_progress, &t->ps, t->interval > 0 ? t->interval : t->ps.tty ? 1.0 : 10.0,
-                                t->checkpoint, o->checkpoint_every, o->checkpoint_seconds};
+    int tty = isatty(STDERR_FILENO);
+    double every = t->interval > 0 ? t->interval : tty ? 1.0 : 10.0;
+    t->ps = (progress_state){tty, t->quiet, 0, threads, t->checkpoint, every, every, {0}};
+    t->hooks = (ns_train_hooks){on_progress, &t->ps, every < 0.2 ? every : 0.2, t->checkpoint, o->checkpoint_every,
+                                o->checkpoint_seconds};
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sa.sa_flags = SA_RESETHAND; /* a second signal ends the program */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
     return 0;
 }
 
 void train_done(train_cli *t) { end_live(&t->ps); }
+
+ns_status save_model_any(const void *model, const char *path, ns_error *err) { return ns_model_save(model, path, err); }
+
+int train_interrupted(train_cli *t, ns_status s, ns_status (*save)(const void *model, const char *path, ns_error *err),
+                      const void *model) {
+    int sig = interrupted;
+    if (s != NS_ECANCELED || !sig) return 0;
+    end_live(&t->ps);
+    const char *what = sig == SIGINT ? "interrupted" : "terminated";
+    char *path = t->checkpoint ? t->checkpoint : join(t->output, ".checkpoint");
+    ns_error err = {"out of memory"};
+    const ns_progress *p = &t->ps.last;
+    if (path && save(model, path, &err) == NS_OK)
+        fprintf(stderr, "negsamp: %s near %lld of %lld %s: wrote %s; continue with -resume %s\n", what,
+                (long long)p->done, (long long)p->total, p->unit ? p->unit : "units", path, path);
+    else
+        fprintf(stderr, "negsamp: %s; the checkpoint could not be written: %s\n", what, err.msg);
+    if (path != t->checkpoint) free(path);
+    return 128 + sig;
+}
 
 void train_cli_free(train_cli *t) {
     free(t->checkpoint);

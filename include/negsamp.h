@@ -397,8 +397,11 @@ typedef struct ns_progress {
 
 /* Called from the thread that called the trainer, about every
  * hooks->report_every seconds, at the end of every epoch and at every
- * pause. Return non-zero to stop training (NS_ECANCELED; the model stays
- * usable, at the step where the workers stopped). */
+ * pause. Return non-zero to stop training (NS_ECANCELED; each worker
+ * finishes the few thousand units it is on): the model stays usable, at
+ * the step where the workers stopped, and saved then (ns_model_save,
+ * ns_rec_save, ns_kg_save) it is a checkpoint that resumes there, with the
+ * best validated state when validation kept one. */
 typedef int (*ns_progress_fn)(const ns_progress *p, void *user);
 
 /* What a training call reports and saves while it runs (every trainer

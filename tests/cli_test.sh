@@ -55,6 +55,12 @@ acc=$("$ns" eval-analogy "$dir/sg.vec" "$dir/toy-analogy.txt" -restrict 0 | awk 
 awk -v a="$acc" 'BEGIN{exit !(a >= 90)}' && ok || bad "planted analogies $acc% < 90%"
 expect 0 "spearman" "$ns" eval-similarity "$dir/sg.vec" "$dir/toy-sim.txt"
 expect 1 "is not in the vocabulary" "$ns" analogy "$dir/sg.vec" "$1" "$2" nosuchword
+# SIGINT stops training, writes PREFIX.checkpoint (a .model) and exits 130.
+"$ns" skipgram -input "$toy" -output "$dir/int" -dim 8 -epochs 100000 -threads 1 -quiet 2> "$dir/int.err" & pid=$!
+sleep 2; kill -INT $pid; wait $pid; rc=$?
+[ "$rc" = 130 ] && grep -q "interrupted near .* wrote $dir/int.checkpoint; continue with -resume" "$dir/int.err" \
+  && [ ! -e "$dir/int.model" ] && "$ns" nn "$dir/int.checkpoint" "$1" -k 1 >/dev/null \
+  && ok || bad "skipgram after SIGINT -> exit $rc: $(cat "$dir/int.err")"
 # Validation on the planted analogies; a missing questions file fails before training.
 expect 0 "epoch 2/2: valid analogy accuracy" "$ns" skipgram -input "$toy" -valid "$dir/toy-analogy.txt" -output "$dir/sgv" -dim 24 -window 4 -sample 1e-3 -epochs 2 -threads 1 -progress 100
 out=$("$ns" skipgram -input "$toy" -valid "$dir/missing-questions.txt" -output "$dir/x" -dim 8 2>&1); rc=$?

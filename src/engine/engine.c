@@ -544,7 +544,7 @@ static ns_status finish(ns__engine *E, watch *x, ns__run_state *rs, ns_error *er
     return s;
 }
 
-ns_status ns__engine_run(const ns__task *t, ns__run_state *rs, const ns__run_state *best, const ns_train_hooks *h,
+ns_status ns__engine_run(const ns__task *t, ns__run_state *rs, ns__run_state *best, const ns_train_hooks *h,
                          ns_error *err) {
     ns_status s = check_task(t, err);
     if (s != NS_OK) return s;
@@ -582,6 +582,8 @@ ns_status ns__engine_run(const ns__task *t, ns__run_state *rs, const ns__run_sta
     if (s == NS_OK && x.canceled) {
         s = take_state(&E, rs, err);
         if (s == NS_OK && t->sync) s = t->sync(t->data, rs->done, err);
+        if (s == NS_OK && best && x.have_best) s = ns__run_state_copy(best, &x.best, err);
+        else if (s == NS_OK && best) ns__run_state_free(best);
         if (s == NS_OK) s = ns__fail(err, NS_ECANCELED, "training stopped by the progress callback");
     }
     ns__run_state_free(&x.best);

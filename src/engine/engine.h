@@ -118,11 +118,13 @@ typedef struct ns__task {
 } ns__task;
 
 /* Runs the task from run state *rs (a fresh one: all zero) to the end of
- * its schedule, an early stop or a failure; *rs is then where the model
- * stands (the best validated state when validation kept one). `best`
- * (may be NULL) is a best state the task's snapshot already holds (a
- * resumed checkpoint's). */
-ns_status ns__engine_run(const ns__task *t, ns__run_state *rs, const ns__run_state *best, const ns_train_hooks *h,
+ * its schedule, an early stop, a cancel or a failure; *rs is then where the
+ * model stands (the best validated state when validation kept one). `best`
+ * (may be NULL): on entry a best state the task's snapshot already holds (a
+ * resumed checkpoint's; done = 0: none); after a cancel (NS_ECANCELED) the
+ * best state validation kept so far (done = 0: none), which the snapshot
+ * holds, so that the model saved then is a checkpoint with it. */
+ns_status ns__engine_run(const ns__task *t, ns__run_state *rs, ns__run_state *best, const ns_train_hooks *h,
                          ns_error *err);
 
 /* The learning rate of a task after `done` units (SHARDS) or at step

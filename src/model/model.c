@@ -194,6 +194,10 @@ void ns__model_best_drop(ns_model *m) {
     ns__run_state_free(&m->best_run);
 }
 
+void ns__model_best_done(ns_model *m, ns_status s) {
+    if (s != NS_ECANCELED || m->best_run.done == 0) ns__model_best_drop(m);
+}
+
 ns_block ns__block_for(const ns_model *m, const ns_train_opts *o, const ns_noise *noise, float lr,
                        const int32_t *ids, int nb, const float *y, const int *pos, float *shift, float **bias) {
     ns_block b = {.loss = o->loss, .lr = lr, .scale = 1.0f, .l2 = (float)o->l2, .y = y, .pos = pos};

@@ -61,6 +61,9 @@ size_t ns__model_state_floats(const ns_model *m);
 ns_status ns__model_best_run(ns_model *m, const ns__run_state *best, ns_error *err);
 /* Drops the best state (after a run: the model then is that state). */
 void ns__model_best_drop(ns_model *m);
+/* After a run that ended with status s: drops the best state, unless a
+ * cancel left one for the checkpoint the caller may save. */
+void ns__model_best_done(ns_model *m, ns_status s);
 
 /* NS_OK if `c` is a text over the vocabulary of word model `m` (same words
  * in the same order), else NS_EINVAL with a message. */

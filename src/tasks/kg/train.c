@@ -571,11 +571,14 @@ ns_status ns_kg_train(ns_kg *m, const ns_triples *train, const ns_triples *valid
     }
     /* The run's options go with the model (and its checkpoints). */
     if (s == NS_OK) m->o = *o;
-    if (s == NS_OK) s = ns__engine_run(&t, &m->run, m->best_run.done > 0 ? &m->best_run : NULL, h, err);
+    if (s == NS_OK) s = ns__engine_run(&t, &m->run, &m->best_run, h, err);
     /* The model now is the best state (or where a stop left it); the copy
-     * of the best served the run and its checkpoints only. */
-    ns__free_aligned(m->best), m->best = NULL;
-    ns__run_state_free(&m->best_run);
+     * of the best served the run and its checkpoints only, and after a
+     * cancel the checkpoint the caller may save. */
+    if (s != NS_ECANCELED || m->best_run.done == 0) {
+        ns__free_aligned(m->best), m->best = NULL;
+        ns__run_state_free(&m->best_run);
+    }
     free(r.p_head), free(r.rules), free(r.ent.at), free(r.rel.at);
     ns_kg_filter_free(known);
     return s;

@@ -276,9 +276,9 @@ ns_status ns_train_pairs(ns_model *m, const ns_pairs *p, const ns_pairs *valid, 
         task.metric = "filtered MRR";
     /* The exact softmax and InfoNCE draw no negatives: no noise table. */
     if (!ns__loss_samples(o->loss) || (s = ns__noise_build(&t.noise, ns__out_vocab(m), o, err)) == NS_OK)
-        s = ns__engine_run(&task, &m->run, task.validate && m->best_run.done > 0 ? &m->best_run : NULL, h, err);
+        s = ns__engine_run(&task, &m->run, &m->best_run, h, err);
     ns__noise_destroy(&t.noise);
-    ns__model_best_drop(m); /* the model now is the best state (or where a stop left it) */
+    ns__model_best_done(m, s);
     free(t.order);
     return s;
 }

@@ -229,9 +229,9 @@ static ns_status train_mf(ns_rec *r, const ns_inter *valid, const ns_train_opts 
         if (valid && o->valid_every > 0)
             task.validate = validate, task.valid_every = o->valid_every, task.patience = o->patience,
             task.metric = "NDCG@10";
-        const ns__run_state *best = task.validate && r->m->best_run.done > 0 ? &r->m->best_run : NULL;
         if (!ns__loss_samples(o->loss) || (s = ns__noise_build(&t.noise, x->items, o, err)) == NS_OK)
-            s = ns__engine_run(&task, &r->m->run, best, h, err);
+            s = ns__engine_run(&task, &r->m->run, &r->m->best_run, h, err);
+        ns__model_best_done(r->m, s);
     }
     ns__noise_destroy(&t.noise);
     free(t.order), free(t.user_of), free(t.harmonic);

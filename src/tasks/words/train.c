@@ -277,9 +277,9 @@ ns_status ns__train_words(ns_model *m, const ns_corpus *c, const ns_train_opts *
         t.validate = validate, t.valid_every = o->valid_every, t.patience = o->patience, t.metric = client->metric;
     /* The exact softmax draws no negatives: no noise table. */
     if (!ns__loss_samples(o->loss) || (s = ns__noise_build(&wt.noise, v, o, err)) == NS_OK)
-        s = ns__engine_run(&t, &m->run, t.validate && m->best_run.done > 0 ? &m->best_run : NULL, h, err);
+        s = ns__engine_run(&t, &m->run, &m->best_run, h, err);
     ns__noise_destroy(&wt.noise);
-    ns__model_best_drop(m); /* the model now is the best state (or where a stop left it) */
+    ns__model_best_done(m, s);
     free(wt.keep);
     return s;
 }
