@@ -437,6 +437,7 @@ typedef struct watcher {
     model *x;
     int validations, scramble_at, stop_at_checkpoint, checkpoints;
     double best, last;
+    int cancel_at; /* stop at this validation (0: never) */
 } watcher;
 
 /* Sets every vector of the model to the same random values. */
@@ -451,13 +452,15 @@ static void scramble(model *x) {
 }
 
 /* Counts validations, scrambles every table of the model after the
- * scramble_at-th and every later one (the callback may change the model at a pause), and stops
- * after the stop_at_checkpoint-th checkpoint (0: never). */
+ * scramble_at-th and every later one (the callback may change the model at
+ * a pause), and stops after the stop_at_checkpoint-th checkpoint or at the
+ * cancel_at-th validation (0: never). */
 static int watch_validations(const ns_progress *p, void *user) {
     watcher *w = user;
     if (p->metric) {
         w->last = p->valid, w->best = p->best;
         if (++w->validations >= w->scramble_at) scramble(w->x);
+        if (w->validations == w->cancel_at) return 1;
     }
     return p->checkpointed && ++w->checkpoints == w->stop_at_checkpoint;
 }
@@ -502,7 +505,7 @@ static void validation(kind k, const data *d) {
     ns_pairs *valid = NULL;
     ns_error err;
     model a = create_valid(k, d, &valid);
-    watcher w = {&a, 0, 2, 0, 0, 0, 0};
+    watcher w = {&a, 0, 2, 0, 0, 0, 0, 0};
     ns_train_hooks h = {watch_validations, &w, 1000, NULL, 0, 0};
     CHECK_EQ(train_valid(&a, d, valid, &h, &err), NS_OK);
     const ns__run_state *rs = run_state(&a);
@@ -519,7 +522,7 @@ static void validation(kind k, const data *d) {
      * validates once more, stops and ends with that best state. */
     const char *ckpt = tmp_path("engine.valid.checkpoint");
     model b = create_valid(k, d, &valid);
-    watcher wb = {&b, 0, 2, 3, 0, 0, 0};
+    watcher wb = {&b, 0, 2, 3, 0, 0, 0, 0};
     ns_train_hooks hb = {watch_validations, &wb, 1000, ckpt, 1, 0};
     CHECK_EQ(train_valid(&b, d, valid, &hb, &err), NS_ECANCELED);
     model_free(&b);
@@ -531,13 +534,25 @@ static void validation(kind k, const data *d) {
     CHECK(bm && bm->best && bm->best_run.done == rs->best_at && bm->run.done > rs->best_at);
     if (bm) {
         scramble(&b);
-        watcher wr = {&b, 3, 2, 0, 0, 0, 0};
+        watcher wr = {&b, 3, 2, 0, 0, 0, 0, 0};
         ns_train_hooks hr = {watch_validations, &wr, 1000, NULL, 0, 0};
         CHECK_EQ(train_valid(&b, d, valid, &hr, &err), NS_OK);
         CHECK_EQ(wr.validations, 4);
     }
     CHECK(same_bits(&a, &b));
-    model_free(&a), model_free(&b);
+    /* Cancelled at the third validation and saved then (the program on
+     * Ctrl-C): the file keeps the best state too. */
+    model c = create_valid(k, d, &valid);
+    watcher wc = {&c, 0, 2, 0, 0, 0, 0, 3};
+    ns_train_hooks hc = {watch_validations, &wc, 1000, NULL, 0, 0};
+    CHECK_EQ(train_valid(&c, d, valid, &hc, &err), NS_ECANCELED);
+    const char *path = tmp_path("engine.valid.cancelled");
+    CHECK_EQ(save(&c, path, &err), NS_OK);
+    model_free(&c);
+    CHECK_EQ(load(&c, k, path, &err), NS_OK);
+    const ns_model *cm = c.rec ? ns_rec_model(c.rec) : c.m;
+    CHECK(cm && cm->best && cm->best_run.done == rs->best_at);
+    model_free(&a), model_free(&b), model_free(&c);
     ns_pairs_free(valid);
 }
 
