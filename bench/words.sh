@@ -6,21 +6,31 @@
 #   bench/words.sh [EPOCHS...]          default: 1 5
 #   DATA=../shared/data TOOLS="gensim fasttext negsamp" THREADS=2 REPEATS=3 bench/words.sh
 #   OLD=/path/to/an/older/negsamp TOOLS="negsamp-old negsamp" REPEATS=3 bench/words.sh
+#   PWORD2VEC=/path/to/pWord2Vec TOOLS="pword2vec negsamp" bench/words.sh
+#   MODEL=cbow TOOLS="fasttext gensim negsamp" bench/words.sh
 #
 # With REPEATS > 1 each tool trains that many times (seeds 1..REPEATS; with
 # 2 threads no tool is deterministic), the tools taking turns within each
 # repeat so that the machine's drift falls on all of them, and the table
 # gives means, with the min-max of analogy and WS353 in brackets.
 # negsamp-old is the binary OLD points to (a before/after comparison).
+# pword2vec is Intel's pWord2Vec (HogBatch: a window's context words share
+# its negatives, products by BLAS sgemm) at the binary PWORD2VEC points to,
+# built locally from its public source (docs/benchmarks.md says how; this
+# repository holds none of it); it has skip-gram only, no seed option, and
+# its -batch-size is set to 2 x window + 1 as its README advises.
 #
-# Settings: skip-gram, dim 100, window 5, k 5, sample 1e-4, min-count 5,
-# lr 0.025, 2 threads; fastText without subwords (-minn 0 -maxn 0).
+# Settings: skip-gram (MODEL=cbow: CBOW, lr 0.05), dim 100, window 5, k 5,
+# sample 1e-4, min-count 5, lr 0.025, 2 threads; fastText without subwords
+# (-minn 0 -maxn 0).
 # Prints one markdown table: wall time (whole command: read, train, write),
 # tokens/s (corpus tokens x epochs / wall time), peak RSS, analogy accuracy
 # (3CosAdd, questions restricted to the 30,000 most frequent words) and
 # WordSim-353 Spearman.
 set -euo pipefail
 TOOLS=${TOOLS:-gensim fasttext negsamp}
+MODEL=${MODEL:-skipgram}
+case $MODEL in skipgram) lr=0.025 sg=1 ;; cbow) lr=0.05 sg=0 ;; *) echo "bench: MODEL is skipgram or cbow" >&2; exit 2 ;; esac
 THREADS=${THREADS:-2}
 REPEATS=${REPEATS:-1}
 EPOCHS=("$@")
@@ -43,22 +53,27 @@ train() { # tool epochs seed -> writes $work/TOOL-E.vec
   case $tool in
     negsamp|negsamp-old)
              bin=$ns; [ "$tool" = negsamp-old ] && { bin=${OLD:-}; [ -x "$bin" ] || return 2; }
-             run_timed "$tool-$e" "$bin" skipgram -input "$corpus" -output "$out" -dim 100 -window 5 \
-               -neg 5 -sample 1e-4 -min-count 5 -lr 0.025 -threads "$THREADS" -epochs "$e" -seed "$seed" -quiet ;;
+             run_timed "$tool-$e" "$bin" "$MODEL" -input "$corpus" -output "$out" -dim 100 -window 5 \
+               -neg 5 -sample 1e-4 -min-count 5 -lr $lr -threads "$THREADS" -epochs "$e" -seed "$seed" -quiet ;;
     fasttext) command -v fasttext >/dev/null || return 2
-              run_timed "$tool-$e" fasttext skipgram -input "$corpus" -output "$out" -dim 100 -ws 5 \
-               -neg 5 -t 1e-4 -minCount 5 -lr 0.025 -thread "$THREADS" -epoch "$e" -minn 0 -maxn 0 \
+              run_timed "$tool-$e" fasttext "$MODEL" -input "$corpus" -output "$out" -dim 100 -ws 5 \
+               -neg 5 -t 1e-4 -minCount 5 -lr $lr -thread "$THREADS" -epoch "$e" -minn 0 -maxn 0 \
                -seed "$seed" -verbose 0 ;;
+    pword2vec) [ "$MODEL" = skipgram ] && [ -x "${PWORD2VEC:-}" ] || {
+                 echo "bench: pword2vec skipped: set PWORD2VEC to a built pWord2Vec binary (skip-gram only)" >&2; return 2; }
+               run_timed "$tool-$e" env OMP_NUM_THREADS="$THREADS" "$PWORD2VEC" -train "$corpus" -output "$out.vec" \
+                 -size 100 -window 5 -negative 5 -sample 1e-4 -min-count 5 -alpha $lr -threads "$THREADS" \
+                 -iter "$e" -binary 0 -batch-size 11 ;;
     gensim) $python -c "import gensim" 2>/dev/null || return 2
             run_timed "$tool-$e" $python -c "
 import sys
 from gensim.models import Word2Vec
 from gensim.models.word2vec import Text8Corpus
-m = Word2Vec(Text8Corpus(sys.argv[1]), sg=1, vector_size=100, window=5, negative=5, sample=1e-4,
-             min_count=5, alpha=0.025, workers=int(sys.argv[3]), epochs=int(sys.argv[2]),
-             seed=int(sys.argv[5]))
+m = Word2Vec(Text8Corpus(sys.argv[1]), sg=int(sys.argv[6]), vector_size=100, window=5, negative=5,
+             sample=1e-4, min_count=5, alpha=float(sys.argv[7]), workers=int(sys.argv[3]),
+             epochs=int(sys.argv[2]), seed=int(sys.argv[5]))
 m.wv.save_word2vec_format(sys.argv[4])
-" "$corpus" "$e" "$THREADS" "$out.vec" "$seed" ;;
+" "$corpus" "$e" "$THREADS" "$out.vec" "$seed" "$sg" "$lr" ;;
   esac
 }
 
@@ -100,4 +115,4 @@ for e in "${EPOCHS[@]}"; do
   done
   unset walls rsss accs rhos failed
 done
-echo "(corpus $tokens tokens; work files in $work)"
+echo "($MODEL; corpus $tokens tokens; work files in $work)"
