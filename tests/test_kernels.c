@@ -46,6 +46,37 @@ static void check_variant(const ns_kernels *k) {
         for (int i = 0; i < ny; i++)
             for (int j = 0; j < n; j++) CHECK_NEAR(y2[i][j], y1[i][j], 1e-5);
     }
+    /* Every block shape up to 11 x 11 (the kernels tile rows by two and
+     * columns by eight) at lengths around the register-resident limit. */
+    const int lens[] = {8, 16, 24, 104, 128, 136, 200};
+    for (size_t li = 0; li < sizeof lens / sizeof lens[0]; li++)
+        for (int ny = 1; ny < ROWS; ny++)
+            for (int nx = 1; nx < ROWS; nx++) {
+                int n = lens[li];
+                float *y1[ROWS], *y2[ROWS], g[ROWS * ROWS], s1[ROWS * ROWS], s2[ROWS * ROWS];
+                const float *x[ROWS];
+                for (int i = 0; i < ny; i++) {
+                    y1[i] = buf + (size_t)(2 + i) * MAXN + 8 * (i % 2); /* unaligned every other row */
+                    y2[i] = buf + (size_t)(2 + ROWS + i) * MAXN + 8 * (i % 2);
+                    fill(y1[i], n + 8, &r);
+                    memcpy(y2[i], y1[i], sizeof(float) * (size_t)(n + 8));
+                }
+                for (int c = 0; c < nx; c++) {
+                    float *xc = buf + (size_t)(2 + 2 * ROWS + c) * MAXN + 8 * (c % 2);
+                    fill(xc, n, &r);
+                    x[c] = xc;
+                }
+                fill(g, ny * nx, &r);
+                ref->scores((const float *const *)y1, ny, x, nx, n, s1);
+                k->scores((const float *const *)y1, ny, x, nx, n, s2);
+                for (int t = 0; t < ny * nx; t++) CHECK_NEAR(s2[t], s1[t], 1e-5 * n);
+                int gy = (nx + ny) % 2 ? nx : 1, gx = gy == 1 ? ny : 1;
+                ref->gemm_acc(y1, ny, x, nx, g, gy, gx, n);
+                k->gemm_acc(y2, ny, x, nx, g, gy, gx, n);
+                for (int i = 0; i < ny; i++)
+                    for (int j = 0; j < n + 8; j++) /* and nothing written past n */
+                        CHECK_NEAR(y2[i][j], y1[i][j], 1e-5);
+            }
     ns__free_aligned(buf);
     printf("kernels: %s matches scalar\n", k->name);
 }

@@ -25,61 +25,144 @@ static inline __mmask16 tail_mask(int left) {
     return left >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << left) - 1);
 }
 
-/* One A row against four B rows per pass: A is loaded once for four dots. */
-static void scores_avx512(const float *const *a, int na, const float *const *b, int nb, int n,
-                          float *s) {
-    for (int i = 0; i < na; i++) {
-        const float *ai = a[i];
-        int j = 0;
-        for (; j + 4 <= nb; j += 4) {
-            const float *b0 = b[j], *b1 = b[j + 1], *b2 = b[j + 2], *b3 = b[j + 3];
-            __m512 s0 = _mm512_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;
-            for (int k = 0; k < n; k += 16) {
-                __mmask16 m = tail_mask(n - k);
-                __m512 x = _mm512_maskz_loadu_ps(m, ai + k);
-                s0 = _mm512_fmadd_ps(x, _mm512_maskz_loadu_ps(m, b0 + k), s0);
-                s1 = _mm512_fmadd_ps(x, _mm512_maskz_loadu_ps(m, b1 + k), s1);
-                s2 = _mm512_fmadd_ps(x, _mm512_maskz_loadu_ps(m, b2 + k), s2);
-                s3 = _mm512_fmadd_ps(x, _mm512_maskz_loadu_ps(m, b3 + k), s3);
-            }
-            s[i * nb + j] = _mm512_reduce_add_ps(s0);
-            s[i * nb + j + 1] = _mm512_reduce_add_ps(s1);
-            s[i * nb + j + 2] = _mm512_reduce_add_ps(s2);
-            s[i * nb + j + 3] = _mm512_reduce_add_ps(s3);
+/* The sums of eight accumulators, in order, in one 256-bit vector: a
+ * transpose-and-add network (23 instructions where eight reductions take
+ * about 64). */
+static inline __m256 sum8(__m512 a0, __m512 a1, __m512 a2, __m512 a3, __m512 a4, __m512 a5, __m512 a6,
+                          __m512 a7) {
+    /* Per 128-bit lane: [a0 b0 a1 b1] + [a2 b2 a3 b3], then pairs of those. */
+    __m512 t01 = _mm512_add_ps(_mm512_unpacklo_ps(a0, a1), _mm512_unpackhi_ps(a0, a1));
+    __m512 t23 = _mm512_add_ps(_mm512_unpacklo_ps(a2, a3), _mm512_unpackhi_ps(a2, a3));
+    __m512 t45 = _mm512_add_ps(_mm512_unpacklo_ps(a4, a5), _mm512_unpackhi_ps(a4, a5));
+    __m512 t67 = _mm512_add_ps(_mm512_unpacklo_ps(a6, a7), _mm512_unpackhi_ps(a6, a7));
+#define LO(x, y) _mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(x), _mm512_castps_pd(y)))
+#define HI(x, y) _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(x), _mm512_castps_pd(y)))
+    __m512 u0 = _mm512_add_ps(LO(t01, t23), HI(t01, t23)); /* each lane: partial sums of a0..a3 */
+    __m512 u4 = _mm512_add_ps(LO(t45, t67), HI(t45, t67)); /* of a4..a7 */
+#undef LO
+#undef HI
+    /* Add the four lanes: [u0 L0+L1, u0 L2+L3, u4 L0+L1, u4 L2+L3], then pairs. */
+    __m512 w = _mm512_add_ps(_mm512_shuffle_f32x4(u0, u4, _MM_SHUFFLE(2, 0, 2, 0)),
+                             _mm512_shuffle_f32x4(u0, u4, _MM_SHUFFLE(3, 1, 3, 1)));
+    __m512 z = _mm512_add_ps(w, _mm512_shuffle_f32x4(w, w, _MM_SHUFFLE(2, 3, 0, 1)));
+    return _mm512_castps512_ps256(_mm512_shuffle_f32x4(z, z, _MM_SHUFFLE(2, 0, 2, 0)));
+}
+
+/* Scores of one or two A rows (two: a1 too) against nc <= 8 B rows: the
+ * B chunks are loaded once for both rows, and the 8 (or 16) dot products
+ * are reduced together. two and nc are constants where it is inlined. */
+static inline __attribute__((always_inline)) void score_tile(const float *a0, const float *a1, int two,
+                                                             const float *const *b, int nc, int n, float *s0,
+                                                             float *s1) {
+    __m512 p[8], q[8];
+    for (int c = 0; c < 8; c++) p[c] = q[c] = _mm512_setzero_ps();
+    for (int k = 0; k < n; k += 16) {
+        __mmask16 m = tail_mask(n - k);
+        __m512 x0 = _mm512_maskz_loadu_ps(m, a0 + k);
+        __m512 x1 = two ? _mm512_maskz_loadu_ps(m, a1 + k) : x0;
+        for (int c = 0; c < nc; c++) {
+            __m512 y = _mm512_maskz_loadu_ps(m, b[c] + k);
+            p[c] = _mm512_fmadd_ps(x0, y, p[c]);
+            if (two) q[c] = _mm512_fmadd_ps(x1, y, q[c]);
         }
-        for (; j < nb; j++) s[i * nb + j] = dot_avx512(ai, b[j], n);
+    }
+    __mmask16 out = (__mmask16)((1u << nc) - 1);
+    _mm512_mask_storeu_ps(s0, out, _mm512_castps256_ps512(sum8(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7])));
+    if (two)
+        _mm512_mask_storeu_ps(s1, out,
+                              _mm512_castps256_ps512(sum8(q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7])));
+}
+
+#define SCORE_TILE_CASES(a1, two, s1) \
+    switch (nc) { \
+    case 1: score_tile(a[i], a1, two, b + j, 1, n, s + i * nb + j, s1); break; \
+    case 2: score_tile(a[i], a1, two, b + j, 2, n, s + i * nb + j, s1); break; \
+    case 3: score_tile(a[i], a1, two, b + j, 3, n, s + i * nb + j, s1); break; \
+    case 4: score_tile(a[i], a1, two, b + j, 4, n, s + i * nb + j, s1); break; \
+    case 5: score_tile(a[i], a1, two, b + j, 5, n, s + i * nb + j, s1); break; \
+    case 6: score_tile(a[i], a1, two, b + j, 6, n, s + i * nb + j, s1); break; \
+    case 7: score_tile(a[i], a1, two, b + j, 7, n, s + i * nb + j, s1); break; \
+    default: score_tile(a[i], a1, two, b + j, 8, n, s + i * nb + j, s1); break; \
+    }
+
+/* Tiles of two A rows by up to eight B rows (a block update's shape:
+ * a window's context rows by the centre and its negatives). */
+static void scores_avx512(const float *const *a, int na, const float *const *b, int nb, int n, float *s) {
+    int i = 0;
+    for (; i + 2 <= na; i += 2)
+        for (int j = 0; j < nb; j += 8) {
+            int nc = nb - j < 8 ? nb - j : 8;
+            SCORE_TILE_CASES(a[i + 1], 1, s + (i + 1) * nb + j)
+        }
+    for (; i < na; i++)
+        for (int j = 0; j < nb; j += 8) {
+            int nc = nb - j < 8 ? nb - j : 8;
+            SCORE_TILE_CASES(NULL, 0, NULL)
+        }
+}
+#undef SCORE_TILE_CASES
+
+/* Y_r += sum_c g_rc X_c for rows of at most 8 chunks of 16 floats (n <=
+ * 128, nch chunks, a constant where inlined): the whole row stays in
+ * registers while every X_c is added. */
+static inline __attribute__((always_inline)) void acc_row(float *yr, const float *const *x, int nx, const float *g,
+                                                          int gx, int nch, int n) {
+    __m512 a[8];
+    __mmask16 last = tail_mask(n - 16 * (nch - 1));
+    for (int q = 0; q < nch; q++) a[q] = _mm512_maskz_loadu_ps(q == nch - 1 ? last : 0xffff, yr + 16 * q);
+    for (int c = 0; c < nx; c++) {
+        __m512 w = _mm512_set1_ps(g[c * gx]);
+        const float *xc = x[c];
+        for (int q = 0; q < nch; q++)
+            a[q] = _mm512_fmadd_ps(w, _mm512_maskz_loadu_ps(q == nch - 1 ? last : 0xffff, xc + 16 * q), a[q]);
+    }
+    for (int q = 0; q < nch; q++) _mm512_mask_storeu_ps(yr + 16 * q, q == nch - 1 ? last : 0xffff, a[q]);
+}
+
+/* Longer rows: a Y_r chunk of 64 floats stays in 4 registers while every
+ * X_c is added. */
+static void acc_row_long(float *yr, const float *const *x, int nx, const float *g, int gx, int n) {
+    int k = 0;
+    for (; k + 64 <= n; k += 64) {
+        __m512 a0 = _mm512_loadu_ps(yr + k), a1 = _mm512_loadu_ps(yr + k + 16);
+        __m512 a2 = _mm512_loadu_ps(yr + k + 32), a3 = _mm512_loadu_ps(yr + k + 48);
+        for (int c = 0; c < nx; c++) {
+            __m512 w = _mm512_set1_ps(g[c * gx]);
+            const float *xc = x[c] + k;
+            a0 = _mm512_fmadd_ps(w, _mm512_loadu_ps(xc), a0);
+            a1 = _mm512_fmadd_ps(w, _mm512_loadu_ps(xc + 16), a1);
+            a2 = _mm512_fmadd_ps(w, _mm512_loadu_ps(xc + 32), a2);
+            a3 = _mm512_fmadd_ps(w, _mm512_loadu_ps(xc + 48), a3);
+        }
+        _mm512_storeu_ps(yr + k, a0);
+        _mm512_storeu_ps(yr + k + 16, a1);
+        _mm512_storeu_ps(yr + k + 32, a2);
+        _mm512_storeu_ps(yr + k + 48, a3);
+    }
+    for (; k < n; k += 16) {
+        __mmask16 m = tail_mask(n - k);
+        __m512 a0 = _mm512_maskz_loadu_ps(m, yr + k);
+        for (int c = 0; c < nx; c++)
+            a0 = _mm512_fmadd_ps(_mm512_set1_ps(g[c * gx]), _mm512_maskz_loadu_ps(m, x[c] + k), a0);
+        _mm512_mask_storeu_ps(yr + k, m, a0);
     }
 }
 
-/* Y_r chunk of 64 floats stays in 4 registers while every X_c is added. */
-static void gemm_acc_avx512(float *const *y, int ny, const float *const *x, int nx,
-                            const float *g, int gy, int gx, int n) {
+static void gemm_acc_avx512(float *const *y, int ny, const float *const *x, int nx, const float *g, int gy, int gx,
+                            int n) {
+    int nch = (n + 15) / 16;
     for (int r = 0; r < ny; r++) {
-        float *yr = y[r];
-        int k = 0;
-        for (; k + 64 <= n; k += 64) {
-            __m512 a0 = _mm512_loadu_ps(yr + k), a1 = _mm512_loadu_ps(yr + k + 16);
-            __m512 a2 = _mm512_loadu_ps(yr + k + 32), a3 = _mm512_loadu_ps(yr + k + 48);
-            for (int c = 0; c < nx; c++) {
-                __m512 w = _mm512_set1_ps(g[r * gy + c * gx]);
-                const float *xc = x[c] + k;
-                a0 = _mm512_fmadd_ps(w, _mm512_loadu_ps(xc), a0);
-                a1 = _mm512_fmadd_ps(w, _mm512_loadu_ps(xc + 16), a1);
-                a2 = _mm512_fmadd_ps(w, _mm512_loadu_ps(xc + 32), a2);
-                a3 = _mm512_fmadd_ps(w, _mm512_loadu_ps(xc + 48), a3);
-            }
-            _mm512_storeu_ps(yr + k, a0);
-            _mm512_storeu_ps(yr + k + 16, a1);
-            _mm512_storeu_ps(yr + k + 32, a2);
-            _mm512_storeu_ps(yr + k + 48, a3);
-        }
-        for (; k < n; k += 16) {
-            __mmask16 m = n - k >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (n - k)) - 1);
-            __m512 a0 = _mm512_maskz_loadu_ps(m, yr + k);
-            for (int c = 0; c < nx; c++)
-                a0 = _mm512_fmadd_ps(_mm512_set1_ps(g[r * gy + c * gx]),
-                                     _mm512_maskz_loadu_ps(m, x[c] + k), a0);
-            _mm512_mask_storeu_ps(yr + k, m, a0);
+        const float *gr = g + r * gy;
+        switch (nch) {
+        case 1: acc_row(y[r], x, nx, gr, gx, 1, n); break;
+        case 2: acc_row(y[r], x, nx, gr, gx, 2, n); break;
+        case 3: acc_row(y[r], x, nx, gr, gx, 3, n); break;
+        case 4: acc_row(y[r], x, nx, gr, gx, 4, n); break;
+        case 5: acc_row(y[r], x, nx, gr, gx, 5, n); break;
+        case 6: acc_row(y[r], x, nx, gr, gx, 6, n); break;
+        case 7: acc_row(y[r], x, nx, gr, gx, 7, n); break;
+        case 8: acc_row(y[r], x, nx, gr, gx, 8, n); break;
+        default: acc_row_long(y[r], x, nx, gr, gx, n); break;
         }
     }
 }

@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define LOOK 4
 #define PUBLISH_EVERY 10000
 
 /* The words trainer's data: the model, its run's options and kernels, the
@@ -57,12 +58,18 @@ typedef struct scratch {
     float *h;         /* CBOW mean of the context rows */
     float *S, *G;     /* scores and gradient coefficients */
     float *buf;
+    /* Look-ahead: the window and negatives of the centre LOOK positions on
+     * are drawn now and their rows prefetched, so that the block update
+     * finds them in cache (the rows are random reads from tables larger
+     * than the cache). Slot p % (LOOK + 1) holds position p. */
+    int32_t win[LOOK + 1], nneg[LOOK + 1];
+    int32_t *negs;    /* (LOOK + 1) x neg ids */
 } scratch;
 
 static void scratch_free(void *p) {
     scratch *x = p;
     free(x->sen), free(x->A), free(x->B), free(x->dA), free(x->y), free(x->w), free(x->pos);
-    free(x->ids), free(x->ex), free(x->shift), free(x->bias);
+    free(x->ids), free(x->ex), free(x->shift), free(x->bias), free(x->negs);
     ns__free_aligned(x->buf);
 }
 
@@ -85,8 +92,10 @@ static int scratch_init(scratch *x, ns_model *m, const ns_train_opts *o, int64_t
     x->shift = malloc(max_out * sizeof *x->shift);
     x->bias = malloc(max_out * sizeof *x->bias);
     x->buf = ns__alloc_aligned(max_in * st + st + 2 * max_in * max_out, sizeof(float));
+    x->negs = malloc((LOOK + 1) * (size_t)o->neg * sizeof *x->negs);
+    *bytes += (LOOK + 1) * 4.0 * o->neg;
     if (!x->sen || !x->A || !x->B || !x->dA || !x->y || !x->w || !x->pos || !x->ids || !x->ex ||
-        !x->shift || !x->bias || !x->buf) {
+        !x->shift || !x->bias || !x->buf || !x->negs) {
         scratch_free(x);
         return 0;
     }
@@ -145,6 +154,34 @@ static ns_status worker_init(void *data, ns__worker *w) {
     return NS_OK;
 }
 
+static void prefetch_row(const float *row, int klen) {
+    for (int k = 0; k < klen; k += 16) __builtin_prefetch(row + k);
+}
+
+/* Draws the window and the negatives of position p of the sentence (n
+ * words in x->sen) into its look-ahead slot and prefetches the rows its
+ * block update reads first: the centre's and the negatives' output rows
+ * and the input row of the farthest context word on the right (the nearer
+ * ones were read for earlier centres). */
+static void look_ahead(const words_task *wt, scratch *x, ns_rng *rng, int64_t p, int64_t n) {
+    const ns_train_opts *o = wt->o;
+    const ns_model *m = wt->m;
+    int slot = (int)(p % (LOOK + 1));
+    int b = ns__window_draw(rng, o->window);
+    x->win[slot] = b;
+    if (o->loss == NS_LOSS_SOFTMAX) return;
+    int32_t *ex = x->ex, nex = 1;
+    ex[0] = x->sen[p];
+    if (o->reject_anchor)
+        for (int64_t q = p - b; q <= p + b; q++)
+            if (q >= 0 && q < n && q != p) ex[nex++] = x->sen[q];
+    int32_t *negs = x->negs + (size_t)slot * (size_t)o->neg;
+    x->nneg[slot] = ns__noise_draw(&wt->noise, rng, o->neg, ex, nex, negs);
+    prefetch_row(ns__out_row(m, x->sen[p]), m->klen);
+    for (int j = 0; j < x->nneg[slot]; j++) prefetch_row(ns__out_row(m, negs[j]), m->klen);
+    if (p + b < n) prefetch_row(ns__in_row(m, x->sen[p + b]), m->klen);
+}
+
 /* Sentences from w->pos on, until PUBLISH_EVERY tokens are done or the
  * shard ends. */
 static ns_status run(void *data, ns__worker *w, float lr, ns__tally *tl) {
@@ -158,20 +195,22 @@ static ns_status run(void *data, ns__worker *w, float lr, ns__tally *tl) {
         const int32_t *ids = ns_corpus_sentence(wt->c, w->pos++, &len);
         for (int64_t t = 0; t < len; t++)
             if (ns__keep_draw(rng, wt->keep[ids[t]])) x->sen[n++] = ids[t];
+        for (int64_t p = 0; p < LOOK && p < n; p++) look_ahead(wt, x, rng, p, n);
         for (int64_t pos = 0; pos < n; pos++) {
-            int b = ns__window_draw(rng, o->window), na = 0;
+            if (pos + LOOK < n) look_ahead(wt, x, rng, pos + LOOK, n);
+            int slot = (int)(pos % (LOOK + 1));
+            int b = x->win[slot], na = 0;
             for (int64_t q = pos - b; q <= pos + b; q++)
-                if (q >= 0 && q < n && q != pos) {
-                    x->ex[1 + na] = x->sen[q];
-                    x->A[na++] = ns__in_row(m, x->sen[q]);
-                }
+                if (q >= 0 && q < n && q != pos) x->A[na++] = ns__in_row(m, x->sen[q]);
             if (na == 0) continue;
             int nb = m->rows;
             if (o->loss == NS_LOSS_SOFTMAX) {
                 for (int i = 0; i < na; i++) x->pos[i] = x->sen[pos];
             } else {
-                x->ids[0] = x->ex[0] = x->sen[pos];
-                nb = 1 + ns__noise_draw(&wt->noise, rng, o->neg, x->ex, o->reject_anchor ? 1 + na : 1, x->ids + 1);
+                const int32_t *negs = x->negs + (size_t)slot * (size_t)o->neg;
+                x->ids[0] = x->sen[pos];
+                nb = 1 + x->nneg[slot];
+                for (int j = 1; j < nb; j++) x->ids[j] = negs[j - 1];
                 for (int j = 0; j < nb; j++) x->B[j] = ns__out_row(m, x->ids[j]);
             }
             tl->loss += train_centre(wt, x, na, nb, lr, &tl->pairs);
