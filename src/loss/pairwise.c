@@ -8,6 +8,8 @@
  */
 #include "loss.h"
 
+#include "fastmath.h"
+
 double ns__loss_pairwise(float *s, float *g, int nrows, int n, const int *pos, int warp, float w) {
     double total = 0.0;
     for (int i = 0; i < nrows; i++) {
@@ -22,8 +24,10 @@ double ns__loss_pairwise(float *s, float *g, int nrows, int n, const int *pos, i
                 total += on ? (double)w * (1.0f + d) : 0.0;
                 gi[j] = on ? w : 0.0f;
             } else {
-                total += ns__softplus(d);
-                gi[j] = ns__sigmoid(d);
+                /* softplus(d) and sigmoid(d) from one exp(-|d|). */
+                float e = ns__exp_neg(-__builtin_fabsf(d)), q = 1.0f / (1.0f + e);
+                total += (d > 0 ? d : 0.0f) + ns__log1p_unit(e);
+                gi[j] = d >= 0 ? q : e * q;
             }
             gp -= gi[j];
         }

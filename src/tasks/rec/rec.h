@@ -24,13 +24,26 @@ static inline int ns__rec_is_item2vec(const ns_rec *r) { return r->m->opts.task 
 /* item2vec: r->unit from the model's input vectors. */
 ns_status ns__rec_prepare(ns_rec *r, ns_error *err);
 
-/* One item from the noise that is not a training positive of user u
- * (16 tries), or -1. */
-int32_t ns__rec_draw(const ns_noise *nz, ns_rng *rng, const ns_inter *x, int32_t u);
+/* The training positives of x as a bitset, bit u * items + i, where it
+ * takes at most NS_REC_KNOWN_MAX_BYTES; bits NULL otherwise (or out of
+ * memory: the binary search in x serves then). */
+#define NS_REC_KNOWN_MAX_BYTES (64u << 20)
+typedef struct ns__rec_known {
+    uint64_t *bits;
+    int64_t items;
+} ns__rec_known;
+ns__rec_known ns__rec_known_build(const ns_inter *x);
 
-/* A negative for user row `urow` of u: the highest-scored (u . v + bias) of
- * `dns` draws of ns__rec_draw (ties: the first drawn), or -1 if none. */
-int32_t ns__rec_negative(const ns_noise *nz, ns_rng *rng, const ns_inter *x, const ns_model *m,
-                         const ns_kernels *k, int32_t u, const float *urow, int dns);
+/* One item from the noise that is not a training positive of user u
+ * (16 tries), or -1; `known` (may be NULL) is x's ns__rec_known_build. */
+int32_t ns__rec_draw(const ns_noise *nz, ns_rng *rng, const ns_inter *x, const ns__rec_known *known, int32_t u);
+
+/* `neg` negatives for user row `urow` of u into out: each the
+ * highest-scored (u . v + bias) of `dns` draws of ns__rec_draw (ties: the
+ * first drawn), the draws of all of them scored in one call. Returns how
+ * many (fewer where a negative's draws all failed). */
+int ns__rec_negatives(const ns_noise *nz, ns_rng *rng, const ns_inter *x, const ns__rec_known *known,
+                      const ns_model *m, const ns_kernels *k, int32_t u, const float *urow, int neg, int dns,
+                      int32_t *out);
 
 #endif

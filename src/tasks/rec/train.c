@@ -30,10 +30,28 @@
 
 #define PUBLISH_EVERY 4096
 
-int32_t ns__rec_draw(const ns_noise *nz, ns_rng *rng, const ns_inter *x, int32_t u) {
+ns__rec_known ns__rec_known_build(const ns_inter *x) {
+    ns__rec_known k = {NULL, ns_vocab_size(x->items)};
+    int64_t bits = (int64_t)ns_vocab_size(x->users) * k.items;
+    if (bits <= 0 || bits / 8 > NS_REC_KNOWN_MAX_BYTES || !(k.bits = calloc((size_t)(bits + 63) / 64, 8))) return k;
+    for (int32_t u = 0; u < ns_vocab_size(x->users); u++)
+        for (int64_t e = x->start[u]; e < x->start[u + 1]; e++) {
+            int64_t bit = (int64_t)u * k.items + x->seq[e];
+            k.bits[bit >> 6] |= 1ull << (bit & 63);
+        }
+    return k;
+}
+
+static inline int is_known(const ns_inter *x, const ns__rec_known *known, int32_t u, int32_t i) {
+    if (!known || !known->bits) return ns_inter_has(x, u, i);
+    int64_t bit = (int64_t)u * known->items + i;
+    return (int)(known->bits[bit >> 6] >> (bit & 63)) & 1;
+}
+
+int32_t ns__rec_draw(const ns_noise *nz, ns_rng *rng, const ns_inter *x, const ns__rec_known *known, int32_t u) {
     for (int t = 0; t < 16; t++) {
         int32_t j = ns__alias_draw(&nz->alias, rng);
-        if (!ns_inter_has(x, u, j)) return j;
+        if (!is_known(x, known, u, j)) return j;
     }
     return -1;
 }
@@ -42,17 +60,30 @@ NS_HOGWILD static float score(const ns_model *m, const ns_kernels *k, const floa
     return k->dot(urow, ns__out_row(m, j), m->klen) + (m->bias ? m->bias[j] : 0.0f);
 }
 
-int32_t ns__rec_negative(const ns_noise *nz, ns_rng *rng, const ns_inter *x, const ns_model *m,
-                         const ns_kernels *k, int32_t u, const float *urow, int dns) {
-    int32_t best = -1;
-    float best_score = 0;
-    for (int c = 0; c < dns; c++) {
-        int32_t j = ns__rec_draw(nz, rng, x, u);
-        if (j < 0) continue;
-        float s = dns > 1 ? score(m, k, urow, j) : 0.0f;
-        if (best < 0 || s > best_score) best = j, best_score = s;
+NS_HOGWILD int ns__rec_negatives(const ns_noise *nz, ns_rng *rng, const ns_inter *x, const ns__rec_known *known,
+                                 const ns_model *m, const ns_kernels *k, int32_t u, const float *urow, int neg,
+                                 int dns, int32_t *out) {
+    enum { MAX = 1024 }; /* candidates scored in one call; dns <= 1000 */
+    int32_t cand[MAX], group[MAX];
+    const float *rows[MAX];
+    float s[MAX];
+    int got = 0, per = dns > 1 ? MAX / dns : MAX;
+    for (int c0 = 0; c0 < neg; c0 += per) {
+        int c1 = c0 + per < neg ? c0 + per : neg, n = 0;
+        for (int c = c0; c < c1; c++)
+            for (int d = 0; d < dns; d++) {
+                int32_t j = ns__rec_draw(nz, rng, x, known, u);
+                if (j >= 0) cand[n] = j, group[n] = c, rows[n++] = ns__out_row(m, j);
+            }
+        if (dns > 1 && n) k->scores(&urow, 1, rows, n, m->klen, s);
+        float best = 0;
+        for (int i = 0; i < n; i++) {
+            float si = dns > 1 ? s[i] + (m->bias ? m->bias[cand[i]] : 0.0f) : 0.0f;
+            if (i == 0 || group[i] != group[i - 1]) out[got++] = cand[i], best = si;
+            else if (si > best) out[got - 1] = cand[i], best = si; /* ties: the first drawn */
+        }
     }
-    return best;
+    return got;
 }
 
 typedef struct rec_task {
@@ -63,6 +94,7 @@ typedef struct rec_task {
     ns_noise noise;
     const ns_inter *x;
     const ns_inter *valid; /* NULL: no validation */
+    ns__rec_known known; /* x's positives as a bitset (ns__rec_known_build) */
     int64_t *order;    /* a shuffled permutation of the positives; workers
                           reshuffle their own slice every epoch */
     int32_t *user_of;  /* positive -> its user */
@@ -112,7 +144,7 @@ static int32_t warp_violator(const rec_task *t, ns_rng *rng, int32_t u, const fl
     int64_t n_pos = t->x->start[u + 1] - t->x->start[u];
     int64_t n_neg = m->rows_out - n_pos;
     for (int32_t trial = 1; trial <= t->o->max_trials; trial++) {
-        int32_t j = ns__rec_draw(&t->noise, rng, t->x, u);
+        int32_t j = ns__rec_draw(&t->noise, rng, t->x, &t->known, u);
         if (j < 0 || score(m, t->k, urow, j) <= bar) continue;
         int64_t rank = n_neg / trial, top = m->rows_out > 1 ? m->rows_out - 1 : 1;
         *weight = (float)(t->harmonic[rank > 0 ? rank : 1] / t->harmonic[top]);
@@ -155,10 +187,8 @@ static ns_status run(void *data, ns__worker *w, float lr, ns__tally *tl) {
                 int32_t j = warp_violator(t, &w->rng, u, urow, p, &weight);
                 if (j >= 0) x->ids[nb++] = j;
             } else {
-                for (int32_t c = 0; c < o->neg; c++) {
-                    int32_t j = ns__rec_negative(&t->noise, &w->rng, t->x, m, t->k, u, urow, o->dns);
-                    if (j >= 0) x->ids[nb++] = j;
-                }
+                nb += ns__rec_negatives(&t->noise, &w->rng, t->x, &t->known, m, t->k, u, urow, o->neg, o->dns,
+                                        x->ids + nb);
             }
             for (int j = 0; j < nb; j++) x->B[j] = ns__out_row(m, x->ids[j]);
         }
@@ -207,7 +237,7 @@ static ns_status train_mf(ns_rec *r, const ns_inter *valid, const ns_train_opts 
     const ns_inter *x = r->train;
     int64_t n = ns_inter_count(x);
     int32_t users = ns_vocab_size(x->users), items = ns_vocab_size(x->items);
-    rec_task t = {r, r->m, o, ns__kernels_pick(NULL), {{0}, NULL}, x, valid, NULL, NULL, NULL};
+    rec_task t = {r, r->m, o, ns__kernels_pick(NULL), {{0}, NULL}, x, valid, ns__rec_known_build(x), NULL, NULL, NULL};
     ns_status s = NS_OK;
     if (!(t.order = ns__malloc((size_t)n, sizeof *t.order, "the order of the positives", err)) ||
         !(t.user_of = ns__malloc((size_t)n, sizeof *t.user_of, "the positives' users", err)) ||
@@ -234,7 +264,7 @@ static ns_status train_mf(ns_rec *r, const ns_inter *valid, const ns_train_opts 
         ns__model_best_done(r->m, s);
     }
     ns__noise_destroy(&t.noise);
-    free(t.order), free(t.user_of), free(t.harmonic);
+    free(t.order), free(t.user_of), free(t.harmonic), free(t.known.bits);
     return s;
 }
 
