@@ -169,6 +169,16 @@ int main(void) {
     CHECK(ns__kernels_pick(NULL) != NULL);
     CHECK(ns__kernels_pick("scalar") == &ns__kernels_scalar);
     CHECK(ns__kernels_pick("no-such-kernel") == NULL);
+    /* NS_KERNELS forces a variant the CPU runs; a name it does not know
+     * leaves the choice to the CPU. */
+    const ns_kernels *best = ns__kernels_pick("auto");
+    setenv("NS_KERNELS", "scalar", 1);
+    CHECK(ns__kernels_pick(NULL) == &ns__kernels_scalar);
+    CHECK(ns__kernels_pick("auto") == best);
+    setenv("NS_KERNELS", "no-such-kernel", 1);
+    CHECK(ns__kernels_pick(NULL) == best);
+    unsetenv("NS_KERNELS");
+    CHECK(ns__kernels_pick(NULL) == best);
     const char *names[] = {"avx2", "avx512"};
     for (int i = 0; i < 2; i++) {
         const ns_kernels *k = ns__kernels_pick(names[i]);

@@ -1,11 +1,22 @@
 /*
- * dispatch.c - picks a kernel variant from the CPU's features at run time.
+ * dispatch.c - picks a kernel variant from the CPU's features at run time;
+ * the environment variable NS_KERNELS (scalar, avx2, avx512) forces one
+ * that the CPU runs, for benchmarks and for comparing the variants.
  */
 #include "kernels.h"
 
+#include <stdlib.h>
 #include <string.h>
 
+static const ns_kernels *pick(const char *name);
+
 const ns_kernels *ns__kernels_pick(const char *name) {
+    const char *env = name ? NULL : getenv("NS_KERNELS");
+    const ns_kernels *k = env && *env ? pick(env) : NULL;
+    return k ? k : pick(name);
+}
+
+static const ns_kernels *pick(const char *name) {
     int want_auto = !name || strcmp(name, "auto") == 0;
 #if defined(__SANITIZE_THREAD__)
     /* ThreadSanitizer does not see memory accessed through intrinsics: pick

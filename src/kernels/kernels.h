@@ -61,7 +61,9 @@ extern const ns_kernels ns__kernels_avx512;
 #endif
 
 /* The best variant this CPU runs, or the one named ("scalar", "avx2",
- * "avx512"; NULL or "auto" = best). NULL if the named one is not available. */
+ * "avx512"; "auto" = best). NULL if the named one is not available. With
+ * name NULL: the one the environment variable NS_KERNELS names when the CPU
+ * runs it, else the best. */
 const ns_kernels *ns__kernels_pick(const char *name);
 
 #endif
