@@ -116,8 +116,8 @@ typedef struct train_cli {
 
 /* Required -input (unless `input_optional`) and -output; 0 or EXIT_USAGE. */
 int train_require(const cmd_spec *c, const train_cli *t, int input_optional);
-/* -valid-every and -patience given here (and not 0) need the validation
- * file `valid`; 0 or EXIT_USAGE. */
+/* -valid-every, -patience and -valid-max (those of o's task) given here
+ * and not 0 need the validation file `valid`; 0 or EXIT_USAGE. */
 int valid_require(const cmd_spec *c, const train_cli *t, const ns_opts *o, const char *valid);
 /* The hooks of a run with options o and `threads` workers (PREFIX.checkpoint
  * when o asks for checkpoints); 0 or an exit code. */

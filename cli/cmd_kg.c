@@ -78,14 +78,9 @@ static int kg_options(kg_cmd *c, const cmd_spec *spec, ns_kg **m) {
     }
     int code = apply_opts(spec, &c->t.given, &c->o);
     if (code) return code;
-    const given_opts *g = &c->t.given;
     const ns_kg_opts *o = &c->o.kg;
-    int wants_valid = (was_given(g, "valid-every") && o->valid_every) || (was_given(g, "patience") && o->patience) ||
-                      (was_given(g, "valid-max") && o->valid_max);
-    if (wants_valid && !c->valid && !c->checkpoint) {
-        fprintf(stderr, "negsamp kg-train: -valid-every, -patience and -valid-max need -valid (or -checkpoint)\n");
-        return EXIT_USAGE;
-    }
+    /* -checkpoint uses -valid-every as its cadence, with or without -valid. */
+    if (!c->checkpoint && (code = valid_require(spec, &c->t, &c->o, c->valid)) != 0) return code;
     if (c->checkpoint && !o->valid_every) {
         fprintf(stderr, "negsamp kg-train: -checkpoint needs -valid-every N (steps between checkpoints)\n");
         return EXIT_USAGE;

@@ -97,11 +97,16 @@ int train_require(const cmd_spec *c, const train_cli *t, int input_optional) {
 }
 
 int valid_require(const cmd_spec *c, const train_cli *t, const ns_opts *o, const char *valid) {
-    const given_opts *g = &t->given;
-    if (valid || !((was_given(g, "valid-every") && o->train.valid_every) || (was_given(g, "patience") && o->train.patience)))
-        return 0;
-    fprintf(stderr, "negsamp %s: -valid-every and -patience need -valid FILE\n", c->name);
-    return EXIT_USAGE;
+    static const char *const names[] = {"valid-every", "patience", "valid-max"};
+    for (size_t i = 0; !valid && i < sizeof names / sizeof names[0]; i++) {
+        char v[64];
+        if (!ns_opts_find(o->task, names[i]) || !was_given(&t->given, names[i]) ||
+            ns_opts_get(o, names[i], v, sizeof v, NULL) != NS_OK || strcmp(v, "0") == 0)
+            continue;
+        fprintf(stderr, "negsamp %s: -%s needs -valid FILE (the validation data)\n", c->name, names[i]);
+        return EXIT_USAGE;
+    }
+    return 0;
 }
 
 int train_hooks(train_cli *t, const ns_opts *o, int threads) {
