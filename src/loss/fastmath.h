@@ -45,6 +45,16 @@ static inline float ns__log1p_unit(float t) {
     return 2.0f * z * p;
 }
 
+/* sigmoid(x), and *l = log(1 + exp(-|x|)) (softplus(x) = max(x, 0) + l,
+ * softplus(-x) = max(-x, 0) + l), from one exp: what every logistic and
+ * pairwise loss needs. */
+static inline float ns__sigmoid_log1pe(float x, float *l) {
+    float e = ns__exp_neg(-__builtin_fabsf(x)); /* exp(-|x|) in (0, 1] */
+    float p = 1.0f / (1.0f + e);
+    *l = ns__log1p_unit(e);
+    return x >= 0 ? p : e * p;
+}
+
 /* GCC clones for AVX-512, AVX2 and baseline x86-64, chosen at load time. */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_THREAD__)
 #define NS_CLONES __attribute__((target_clones("avx512f", "arch=haswell", "default")))

@@ -9,26 +9,24 @@
 #include "fastmath.h"
 
 float ns__sigmoid(float x) {
-    float e = ns__exp_neg(-__builtin_fabsf(x)); /* exp(-|x|) in (0, 1] */
-    float p = 1.0f / (1.0f + e);
-    return x >= 0 ? p : e * p;
+    float l;
+    return ns__sigmoid_log1pe(x, &l);
 }
 
 float ns__softplus(float x) {
-    float e = ns__exp_neg(-__builtin_fabsf(x));
-    return (x > 0 ? x : 0.0f) + ns__log1p_unit(e);
+    float l;
+    ns__sigmoid_log1pe(x, &l);
+    return (x > 0 ? x : 0.0f) + l;
 }
 
 NS_CLONES
 double ns__loss_logistic(float *s, float *g, int n) {
     for (int t = 0; t < n; t++) {
-        float x = s[t], y = g[t];
-        float e = ns__exp_neg(-__builtin_fabsf(x));
-        float p = 1.0f / (1.0f + e);
-        float sig = x >= 0 ? p : e * p;
+        float x = s[t], y = g[t], l;
+        float sig = ns__sigmoid_log1pe(x, &l);
         /* y = 1: softplus(-x); y = 0: softplus(x). */
         float z = y > 0.5f ? -x : x;
-        s[t] = (z > 0 ? z : 0.0f) + ns__log1p_unit(e);
+        s[t] = (z > 0 ? z : 0.0f) + l;
         g[t] = sig - y;
     }
     double total = 0.0;

@@ -24,10 +24,9 @@ double ns__loss_pairwise(float *s, float *g, int nrows, int n, const int *pos, i
                 total += on ? (double)w * (1.0f + d) : 0.0;
                 gi[j] = on ? w : 0.0f;
             } else {
-                /* softplus(d) and sigmoid(d) from one exp(-|d|). */
-                float e = ns__exp_neg(-__builtin_fabsf(d)), q = 1.0f / (1.0f + e);
-                total += (d > 0 ? d : 0.0f) + ns__log1p_unit(e);
-                gi[j] = d >= 0 ? q : e * q;
+                float l;
+                gi[j] = ns__sigmoid_log1pe(d, &l);
+                total += (d > 0 ? d : 0.0f) + l; /* softplus(d) */
             }
             gp -= gi[j];
         }
