@@ -90,6 +90,9 @@ typedef struct progress_state {
     int threads;             /* of the run (steps/s from units/s/thread) */
     const char *checkpoint;  /* the checkpoint's path, for its messages */
     double every, next_line; /* seconds between progress lines; the next */
+    double loss_sum, loss_units; /* the reports' losses since the last line,
+                                    weighted by their work */
+    int64_t last_done;
     ns_progress last;        /* the latest report */
 } progress_state;
 int on_progress(const ns_progress *p, void *user);

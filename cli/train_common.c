@@ -72,17 +72,22 @@ int on_progress(const ns_progress *p, void *user) {
     }
     /* Reports come often, so that a signal stops the run soon; lines come
      * at the interval asked for. */
+    double units = (double)(p->done - ps->last_done);
+    if (isfinite(p->loss) && units > 0) ps->loss_sum += p->loss * units, ps->loss_units += units;
+    ps->last_done = p->done;
     if (p->elapsed_sec < ps->next_line && p->done < p->total) return 0;
     ps->next_line = p->elapsed_sec + ps->every;
+    double loss = ps->loss_units > 0 ? ps->loss_sum / ps->loss_units : NAN;
+    ps->loss_sum = ps->loss_units = 0;
     char eta[32];
     fmt_time(p->eta_sec, eta, sizeof eta);
     if (p->epochs)
         fprintf(stderr, "%sprogress %5.1f%%  epoch %d/%d  %s/s/thread %.0fk  lr %.6f  loss %.4f  eta %s%s",
                 ps->tty ? "\r" : "", 100 * p->fraction, p->epoch, p->epochs, p->unit, p->units_per_sec / 1e3, p->lr,
-                p->loss, eta, ps->tty ? "  " : "\n");
+                loss, eta, ps->tty ? "  " : "\n");
     else
         fprintf(stderr, "%sstep %lld/%lld  loss %.4f  lr %.2g  %.1f steps/s  eta %s%s", ps->tty ? "\r" : "",
-                (long long)p->done, (long long)p->total, p->loss, p->lr, p->units_per_sec * ps->threads, eta,
+                (long long)p->done, (long long)p->total, loss, p->lr, p->units_per_sec * ps->threads, eta,
                 ps->tty ? "  " : "\n");
     ps->live = ps->tty;
     fflush(stderr);
@@ -118,7 +123,7 @@ int train_hooks(train_cli *t, const ns_opts *o, int threads) {
     }
     int tty = isatty(STDERR_FILENO);
     double every = t->interval > 0 ? t->interval : tty ? 1.0 : 10.0;
-    t->ps = (progress_state){tty, t->quiet, 0, threads, t->checkpoint, every, every, {0}};
+    t->ps = (progress_state){tty, t->quiet, 0, threads, t->checkpoint, every, every, 0, 0, 0, {0}};
     t->hooks = (ns_train_hooks){on_progress, &t->ps, every < 0.2 ? every : 0.2, t->checkpoint, o->checkpoint_every,
                                 o->checkpoint_seconds};
     struct sigaction sa;
