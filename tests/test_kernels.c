@@ -101,7 +101,7 @@ static void check_dist(const ns_kernels *k) {
     const ns_kernels *ref = &ns__kernels_scalar;
     ns_rng r;
     ns__rng_seed(&r, 7, 1);
-    enum { MAXN = 272, NA = 3, NB = 19 }; /* NB > DIST_BLOCK: two blocks */
+    enum { MAXN = 272, NA = 3, NB = 67 }; /* NB > 64, odd: several blocks of every kernel and a partial one */
     float *buf = ns__alloc_aligned((size_t)(NA + NB) * 3 * MAXN, sizeof(float));
     for (int metric = 0; metric < 3; metric++)
         for (int n = metric == NS_DIST_CL1 ? 32 : 16; n <= MAXN; n += metric == NS_DIST_CL1 ? 32 : 16) {

@@ -169,21 +169,35 @@ static void gemm_acc_avx512(float *const *y, int ny, const float *const *x, int 
 
 #include "dist_impl.h"
 
-/* 1/sqrt(s) from rsqrt14 and one Newton step, r (1.5 - 0.5 s r^2): about
- * 2^-23 relative error. s is floored at 1e-30, so s = 0 gives s r = 0. */
-static inline __m512 rsqrt_nr512(__m512 s) {
-    s = _mm512_max_ps(s, _mm512_set1_ps(1e-30f));
-    __m512 r = _mm512_rsqrt14_ps(s);
-    __m512 t = _mm512_mul_ps(_mm512_mul_ps(s, r), r);
-    return _mm512_mul_ps(r, _mm512_fnmadd_ps(_mm512_set1_ps(0.5f), t, _mm512_set1_ps(1.5f)));
+/* CL1 in blocks that keep what is reused in registers. The modulus
+ * m = sqrt(q) of a complex difference, q = x^2 + y^2 + 1e-30 (the floor
+ * gives equal rows a finite 1/m and m = 1e-15), and its reciprocal come
+ * from rsqrt14 and one Newton step, 1/m = r (1.5 - 0.5 q r^2) (about 2^-23
+ * relative error). */
+static inline __m512 cl1_sq512(__m512 ax, __m512 ay, const float *b, int h, int k, __m512 *x, __m512 *y) {
+    *x = _mm512_sub_ps(ax, _mm512_loadu_ps(b + k));
+    *y = _mm512_sub_ps(ay, _mm512_loadu_ps(b + h + k));
+    return _mm512_fmadd_ps(*x, *x, _mm512_fmadd_ps(*y, *y, _mm512_set1_ps(1e-30f)));
 }
 
-/* Squared moduli of a - b at complex positions k..k+15 (h = n / 2). */
-static inline __m512 cl1_sq512(const float *a, const float *b, int h, int k, __m512 *x, __m512 *y) {
-    *x = _mm512_sub_ps(_mm512_loadu_ps(a + k), _mm512_loadu_ps(b + k));
-    *y = _mm512_sub_ps(_mm512_loadu_ps(a + h + k), _mm512_loadu_ps(b + h + k));
-    return _mm512_fmadd_ps(*x, *x, _mm512_mul_ps(*y, *y));
+/* acc + sqrt(q) as q r (1.5 - 0.5 (q r) r). */
+static inline __m512 cl1_mod_acc512(__m512 q, __m512 acc) {
+    __m512 r = _mm512_rsqrt14_ps(q);
+    __m512 t = _mm512_mul_ps(q, r), u = _mm512_mul_ps(t, r);
+    return _mm512_fmadd_ps(t, _mm512_fnmadd_ps(_mm512_set1_ps(0.5f), u, _mm512_set1_ps(1.5f)), acc);
 }
+
+/* g / sqrt(q) as (g r) (1.5 - 0.5 (q r) r). */
+static inline __m512 cl1_coef512(__m512 q, __m512 g) {
+    __m512 r = _mm512_rsqrt14_ps(q);
+    __m512 u = _mm512_mul_ps(_mm512_mul_ps(q, r), r);
+    return _mm512_mul_ps(_mm512_mul_ps(g, r), _mm512_fnmadd_ps(_mm512_set1_ps(0.5f), u, _mm512_set1_ps(1.5f)));
+}
+
+/* Distances: 2 A rows x 2 B rows a pass over k (each loaded slice serves
+ * two pairs), B in blocks of CL1_JB rows (32 KB at n = 1024, in L1 while
+ * every A row passes). An odd last row repeats its neighbour, unstored. */
+#define CL1_JB 8
 
 static void dist_avx512(const float *const *a, int na, const float *const *b, int nb, int n, int metric, float *s) {
     if (metric != NS_DIST_CL1) {
@@ -191,18 +205,35 @@ static void dist_avx512(const float *const *a, int na, const float *const *b, in
         return;
     }
     int h = n / 2;
-    for (int j0 = 0; j0 < nb; j0 += DIST_BLOCK)
-        for (int i = 0; i < na; i++)
-            for (int j = j0; j < nb && j < j0 + DIST_BLOCK; j++) {
-                __m512 acc = _mm512_setzero_ps(), x, y;
+    for (int j0 = 0; j0 < nb; j0 += CL1_JB)
+        for (int i = 0; i < na; i += 2) {
+            const float *a0 = a[i], *a1 = a[i + 1 < na ? i + 1 : i];
+            for (int j = j0; j < nb && j < j0 + CL1_JB; j += 2) {
+                const float *b0 = b[j], *b1 = b[j + 1 < nb ? j + 1 : j];
+                __m512 s00 = _mm512_setzero_ps(), s01 = s00, s10 = s00, s11 = s00, x, y;
                 for (int k = 0; k < h; k += 16) {
-                    __m512 q = cl1_sq512(a[i], b[j], h, k, &x, &y);
-                    acc = _mm512_fmadd_ps(q, rsqrt_nr512(q), acc);
+                    __m512 a0x = _mm512_loadu_ps(a0 + k), a0y = _mm512_loadu_ps(a0 + h + k);
+                    __m512 a1x = _mm512_loadu_ps(a1 + k), a1y = _mm512_loadu_ps(a1 + h + k);
+                    s00 = cl1_mod_acc512(cl1_sq512(a0x, a0y, b0, h, k, &x, &y), s00);
+                    s01 = cl1_mod_acc512(cl1_sq512(a0x, a0y, b1, h, k, &x, &y), s01);
+                    s10 = cl1_mod_acc512(cl1_sq512(a1x, a1y, b0, h, k, &x, &y), s10);
+                    s11 = cl1_mod_acc512(cl1_sq512(a1x, a1y, b1, h, k, &x, &y), s11);
                 }
-                s[i * nb + j] = _mm512_reduce_add_ps(acc);
+                s[i * nb + j] = _mm512_reduce_add_ps(s00);
+                if (j + 1 < nb) s[i * nb + j + 1] = _mm512_reduce_add_ps(s01);
+                if (i + 1 < na) {
+                    s[(i + 1) * nb + j] = _mm512_reduce_add_ps(s10);
+                    if (j + 1 < nb) s[(i + 1) * nb + j + 1] = _mm512_reduce_add_ps(s11);
+                }
             }
+        }
 }
 
+/* Gradients: 2 A rows against one B row a pass over k, so each slice of
+ * B_j and of GB_j is loaded (and GB_j's stored) once for two pairs; rows
+ * are walked whole, in order (rows 4 KB apart share L1 sets: walking a
+ * slice of many rows at once missed L1 on every load). Pairs with
+ * G_ij = 0 are skipped, as in the scalar kernel. */
 static void dist_grad_avx512(float *const *ga, const float *const *a, int na, float *const *gb, const float *const *b,
                              int nb, const float *g, const float *d, int n, int metric) {
     if (metric != NS_DIST_CL1) {
@@ -211,20 +242,31 @@ static void dist_grad_avx512(float *const *ga, const float *const *a, int na, fl
     }
     int h = n / 2;
     for (int j0 = 0; j0 < nb; j0 += DIST_BLOCK)
-        for (int i = 0; i < na; i++)
+        for (int i = 0; i < na; i += 2) {
+            int two = i + 1 < na;
+            const float *a0 = a[i], *a1 = a[two ? i + 1 : i];
+            float *ga0 = ga[i], *ga1 = ga[two ? i + 1 : i];
             for (int j = j0; j < nb && j < j0 + DIST_BLOCK; j++) {
-                if (g[i * nb + j] == 0.0f) continue;
-                __m512 gij = _mm512_set1_ps(g[i * nb + j]), x, y;
-                float *gai = ga[i], *gbj = gb[j];
+                float w0 = g[(size_t)i * nb + j], w1 = two ? g[(size_t)(i + 1) * nb + j] : 0.0f;
+                if (w0 == 0.0f && w1 == 0.0f) continue;
+                __m512 g0 = _mm512_set1_ps(w0), g1 = _mm512_set1_ps(w1), x0, y0, x1, y1;
+                float *gbj = gb[j];
                 for (int k = 0; k < h; k += 16) {
-                    __m512 c = _mm512_mul_ps(gij, rsqrt_nr512(cl1_sq512(a[i], b[j], h, k, &x, &y)));
-                    __m512 cx = _mm512_mul_ps(c, x), cy = _mm512_mul_ps(c, y);
-                    _mm512_storeu_ps(gai + k, _mm512_add_ps(_mm512_loadu_ps(gai + k), cx));
-                    _mm512_storeu_ps(gai + h + k, _mm512_add_ps(_mm512_loadu_ps(gai + h + k), cy));
-                    _mm512_storeu_ps(gbj + k, _mm512_sub_ps(_mm512_loadu_ps(gbj + k), cx));
-                    _mm512_storeu_ps(gbj + h + k, _mm512_sub_ps(_mm512_loadu_ps(gbj + h + k), cy));
+                    __m512 e0 = cl1_coef512(cl1_sq512(_mm512_loadu_ps(a0 + k), _mm512_loadu_ps(a0 + h + k), b[j], h, k, &x0, &y0), g0);
+                    __m512 e1 = cl1_coef512(cl1_sq512(_mm512_loadu_ps(a1 + k), _mm512_loadu_ps(a1 + h + k), b[j], h, k, &x1, &y1), g1);
+                    _mm512_storeu_ps(ga0 + k, _mm512_fmadd_ps(e0, x0, _mm512_loadu_ps(ga0 + k)));
+                    _mm512_storeu_ps(ga0 + h + k, _mm512_fmadd_ps(e0, y0, _mm512_loadu_ps(ga0 + h + k)));
+                    if (two) {
+                        _mm512_storeu_ps(ga1 + k, _mm512_fmadd_ps(e1, x1, _mm512_loadu_ps(ga1 + k)));
+                        _mm512_storeu_ps(ga1 + h + k, _mm512_fmadd_ps(e1, y1, _mm512_loadu_ps(ga1 + h + k)));
+                    }
+                    __m512 bx = _mm512_fnmadd_ps(e0, x0, _mm512_loadu_ps(gbj + k));
+                    __m512 by = _mm512_fnmadd_ps(e0, y0, _mm512_loadu_ps(gbj + h + k));
+                    _mm512_storeu_ps(gbj + k, _mm512_fnmadd_ps(e1, x1, bx));
+                    _mm512_storeu_ps(gbj + h + k, _mm512_fnmadd_ps(e1, y1, by));
                 }
             }
+        }
 }
 
 const ns_kernels ns__kernels_avx512 = {"avx512", dot_avx512, scores_avx512, gemm_acc_avx512, dist_avx512, dist_grad_avx512};
