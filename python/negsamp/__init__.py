@@ -27,7 +27,8 @@ import numpy as np
 from . import _core
 from ._core import Diverged, EmptyError, Error, FileError, FormatError, InvalidError
 
-__all__ = ["Words", "Pairs", "Recommender", "KnowledgeGraph", "Options", "options", "Error", "InvalidError", "FileError",
+__all__ = ["Words", "Pairs", "Recommender", "KnowledgeGraph", "Sampler", "sgns_loss", "nce_loss",
+           "sampled_softmax_loss", "infonce_loss", "bpr_loss", "warp_loss", "Options", "options", "Error", "InvalidError", "FileError",
            "FormatError", "EmptyError", "Diverged", "__version__"]
 __version__ = _core.version
 
@@ -701,3 +702,103 @@ class KnowledgeGraph(_Trainer):
 
 
 KnowledgeGraph.__doc__ = (KnowledgeGraph.__doc__ or "") + _options_doc("kg")
+
+
+# ---- building blocks: the sampler and the losses -----------------------
+
+class Sampler:
+    """The trainers' alias sampler over arbitrary non-negative weights: O(1) a draw.
+
+    ``Sampler(weights, seed=1).draw(n, exclude=ids)`` draws ``n`` ids with probability
+    ``weights[i] / sum(weights)``; a draw that hits ``exclude`` is redrawn up to 8 times and
+    dropped after that (as the trainers drop it), so fewer than ``n`` may come back when the
+    excluded ids hold most of the mass.
+    """
+
+    def __init__(self, weights: Any, seed: int = 1) -> None:
+        w = np.ascontiguousarray(weights, dtype=np.float64)
+        if w.ndim != 1:
+            raise ValueError("weights: a 1-d sequence")
+        self._s = _core.Sampler(w.tobytes(), seed)
+        self.probabilities = w / w.sum()
+
+    def __len__(self) -> int:
+        return self._s.n
+
+    def draw(self, n: int, exclude: Any = None) -> np.ndarray:
+        ex = b"" if exclude is None else np.ascontiguousarray(exclude, dtype=np.int32).tobytes()
+        return np.frombuffer(self._s.draw(int(n), ex), dtype=np.int32).copy()
+
+
+def _f32(x: Any) -> np.ndarray:
+    return np.ascontiguousarray(x, dtype=np.float32)
+
+
+def _pos_neg(pos: Any, neg: Any) -> Tuple[np.ndarray, np.ndarray]:
+    p, n = _f32(pos), _f32(neg)
+    if p.ndim != 1 or n.ndim != 2 or n.shape[0] != p.shape[0]:
+        raise ValueError(f"pos: (batch,), neg: (batch, k); got {p.shape} and {n.shape}")
+    return p, n
+
+
+def sgns_loss(pos: Any, neg: Any) -> Tuple[float, np.ndarray, np.ndarray]:
+    """word2vec's loss over scores: sum_i [softplus(-pos_i) + sum_j softplus(neg_ij)].
+
+    ``pos``: (batch,) positive scores, ``neg``: (batch, k) negative scores. Returns
+    ``(loss, dL/dpos, dL/dneg)`` (the library's kernel: its polynomial exp/log, ~1e-7).
+    """
+    p, n = _pos_neg(pos, neg)
+    s = np.concatenate([p[:, None], n], axis=1)
+    y = np.zeros_like(s)
+    y[:, 0] = 1
+    total, _, g = _core.loss_logistic(s.tobytes(), y.tobytes())
+    g = np.frombuffer(g, dtype=np.float32).reshape(s.shape)
+    return total, g[:, 0].copy(), g[:, 1:].copy()
+
+
+def nce_loss(pos: Any, neg: Any, log_k_pn_pos: Any, log_k_pn_neg: Any) -> Tuple[float, np.ndarray, np.ndarray]:
+    """NCE: the logistic loss on scores minus log(k Pn(y)) of their items (the correction that
+    makes exp(score) a normalised probability). Shapes as ``sgns_loss``; the gradients are with
+    respect to the uncorrected scores."""
+    p, n = _pos_neg(pos, neg)
+    return sgns_loss(p - _f32(log_k_pn_pos), n - _f32(log_k_pn_neg))
+
+
+def _rows(kind: int, scores: np.ndarray, pos: Optional[np.ndarray] = None, weight: float = 1.0) -> Tuple[float, np.ndarray]:
+    rows, cols = scores.shape
+    p = None if pos is None else np.ascontiguousarray(pos, dtype=np.int32).tobytes()
+    total, g = _core.loss_rows(kind, scores.tobytes(), rows, cols, p, weight)
+    return total, np.frombuffer(g, dtype=np.float32).reshape(scores.shape).copy()
+
+
+def sampled_softmax_loss(pos: Any, neg: Any, log_k_pn_pos: Any, log_k_pn_neg: Any) -> Tuple[float, np.ndarray, np.ndarray]:
+    """Sampled softmax: cross-entropy of the positive among itself and its k negatives, each
+    logit corrected by -log(k Pn(y)). Returns ``(loss, dL/dpos, dL/dneg)``."""
+    p, n = _pos_neg(pos, neg)
+    s = np.concatenate([(p - _f32(log_k_pn_pos))[:, None], n - _f32(log_k_pn_neg)], axis=1)
+    total, g = _rows(0, np.ascontiguousarray(s))
+    return total, g[:, 0].copy(), g[:, 1:].copy()
+
+
+def infonce_loss(scores: Any) -> Tuple[float, np.ndarray]:
+    """InfoNCE over a (batch, batch) matrix of scores, row i's positive on the diagonal and the
+    other columns its in-batch negatives: sum of each row's softmax cross-entropy, and dL/dscores."""
+    s = _f32(scores)
+    if s.ndim != 2 or s.shape[0] != s.shape[1]:
+        raise ValueError(f"scores: a square (batch, batch) matrix, got {s.shape}")
+    return _rows(0, s, np.arange(s.shape[0]))
+
+
+def bpr_loss(pos: Any, neg: Any) -> Tuple[float, np.ndarray, np.ndarray]:
+    """BPR: sum_ij softplus(neg_ij - pos_i). Returns ``(loss, dL/dpos, dL/dneg)``."""
+    p, n = _pos_neg(pos, neg)
+    total, g = _rows(1, np.ascontiguousarray(np.concatenate([p[:, None], n], axis=1)))
+    return total, g[:, 0].copy(), g[:, 1:].copy()
+
+
+def warp_loss(pos: Any, neg: Any, weight: float = 1.0) -> Tuple[float, np.ndarray, np.ndarray]:
+    """WARP's margin-1 hinge, weight * sum_ij max(0, 1 - pos_i + neg_ij) (the trainer's
+    weight is the rank estimate). Returns ``(loss, dL/dpos, dL/dneg)``."""
+    p, n = _pos_neg(pos, neg)
+    total, g = _rows(2, np.ascontiguousarray(np.concatenate([p[:, None], n], axis=1)), None, weight)
+    return total, g[:, 0].copy(), g[:, 1:].copy()

@@ -16,6 +16,8 @@
 
 #include "negsamp.h"
 #include "tasks/kg/kg.h" /* the layout of the tables, for views */
+#include "loss/loss.h"     /* the losses, as building blocks */
+#include "sample/sample.h" /* the alias sampler */
 
 #include <stdlib.h>
 #include <string.h>
@@ -1583,11 +1585,172 @@ static PyTypeObject KGType = {
     .tp_getset = kg_getset,
 };
 
+/* ---- building blocks: the sampler and the losses ------------------------ */
+
+/* Sampler(weights, seed=1): the alias table the trainers draw negatives
+ * from, over float64 weights (a buffer), with its own random stream. */
+typedef struct {
+    PyObject_HEAD ns_alias alias;
+    ns_rng rng;
+    int32_t n;
+} SamplerObject;
+
+static PyTypeObject SamplerType;
+
+static void sampler_dealloc(SamplerObject *o) {
+    ns__alias_destroy(&o->alias);
+    Py_TYPE(o)->tp_free((PyObject *)o);
+}
+
+static PyObject *sampler_new(PyTypeObject *type, PyObject *args, PyObject *kw) {
+    static char *names[] = {"weights", "seed", NULL};
+    Py_buffer w;
+    unsigned long long seed = 1;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "y*|K", names, &w, &seed)) return NULL;
+    PyObject *res = NULL;
+    Py_ssize_t n = w.len / (Py_ssize_t)sizeof(double);
+    if (n < 1 || n > INT32_MAX || w.len % (Py_ssize_t)sizeof(double)) {
+        PyErr_SetString(PyExc_ValueError, "weights: 1 to 2^31-1 float64 values");
+        goto done;
+    }
+    SamplerObject *o = (SamplerObject *)type->tp_alloc(type, 0);
+    if (!o) goto done;
+    ns_error err;
+    ns_status s = ns__alias_init(&o->alias, w.buf, (int32_t)n, &err);
+    if (s != NS_OK) {
+        Py_DECREF(o);
+        raise_ns(s, &err);
+        goto done;
+    }
+    ns__rng_seed(&o->rng, (uint64_t)seed, 0);
+    o->n = (int32_t)n;
+    res = (PyObject *)o;
+done:
+    PyBuffer_Release(&w);
+    return res;
+}
+
+/* draw(n, exclude=b"") -> bytes of int32 ids: n draws, each redrawn up to
+ * 8 times while it is in exclude (int32 buffer) and dropped after that, as
+ * the trainers do; so fewer than n when exclude covers most of the mass. */
+static PyObject *sampler_draw(SamplerObject *o, PyObject *args) {
+    Py_ssize_t n;
+    Py_buffer ex = {0};
+    if (!PyArg_ParseTuple(args, "n|y*", &n, &ex)) return NULL;
+    PyObject *out = NULL;
+    if (n < 0 || n > INT32_MAX) {
+        PyErr_SetString(PyExc_ValueError, "n: 0 to 2^31-1");
+        goto done;
+    }
+    if (!(out = PyBytes_FromStringAndSize(NULL, n * (Py_ssize_t)sizeof(int32_t)))) goto done;
+    ns_noise nz = {o->alias, NULL};
+    int32_t *ids = (int32_t *)PyBytes_AS_STRING(out);
+    int nex = ex.buf ? (int)(ex.len / (Py_ssize_t)sizeof(int32_t)) : 0;
+    Py_ssize_t got = 0;
+    Py_BEGIN_ALLOW_THREADS for (Py_ssize_t done = 0; done < n;) {
+        int chunk = n - done > 1 << 20 ? 1 << 20 : (int)(n - done);
+        got += ns__noise_draw(&nz, &o->rng, chunk, ex.buf, nex, ids + got);
+        done += chunk;
+    }
+    Py_END_ALLOW_THREADS if (got < n) _PyBytes_Resize(&out, got * (Py_ssize_t)sizeof(int32_t));
+done:
+    if (ex.buf) PyBuffer_Release(&ex);
+    return out;
+}
+
+static PyObject *sampler_len(SamplerObject *o, void *u) {
+    (void)u;
+    return PyLong_FromLong(o->n);
+}
+
+static PyMethodDef sampler_methods[] = {
+    {"draw", (PyCFunction)sampler_draw, METH_VARARGS, "draw(n, exclude=b'') -> int32 bytes"},
+    {NULL, NULL, 0, NULL}};
+
+static PyGetSetDef sampler_getset[] = {{"n", (getter)sampler_len, NULL, "outcomes", NULL},
+                                       {NULL, NULL, NULL, NULL, NULL}};
+
+static PyTypeObject SamplerType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "negsamp._core.Sampler",
+    .tp_basicsize = sizeof(SamplerObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "Sampler(weights, seed=1): the trainers' alias sampler",
+    .tp_new = sampler_new,
+    .tp_dealloc = (destructor)sampler_dealloc,
+    .tp_methods = sampler_methods,
+    .tp_getset = sampler_getset,
+};
+
+/* A writable copy of a float32 buffer of `count` values, as bytes. */
+static PyObject *floats_copy(Py_buffer *b, Py_ssize_t count) {
+    if (b->len != count * (Py_ssize_t)sizeof(float)) {
+        PyErr_Format(PyExc_ValueError, "%zd bytes where %zd float32 were expected", b->len, count);
+        return NULL;
+    }
+    return PyBytes_FromStringAndSize(b->buf, b->len);
+}
+
+/* loss_logistic(scores, labels) -> (sum, losses, grads): the SGNS loss of
+ * each float32 score with its 0/1 label, and dL/ds. */
+static PyObject *loss_logistic(PyObject *mod, PyObject *args) {
+    (void)mod;
+    Py_buffer s, y;
+    if (!PyArg_ParseTuple(args, "y*y*", &s, &y)) return NULL;
+    Py_ssize_t n = s.len / (Py_ssize_t)sizeof(float);
+    PyObject *ls = floats_copy(&s, n), *gs = ls ? floats_copy(&y, n) : NULL, *res = NULL;
+    if (gs && n > INT32_MAX) PyErr_SetString(PyExc_ValueError, "too many scores");
+    else if (gs) {
+        double total = ns__loss_logistic((float *)PyBytes_AS_STRING(ls), (float *)PyBytes_AS_STRING(gs), (int)n);
+        res = Py_BuildValue("(dOO)", total, ls, gs);
+    }
+    Py_XDECREF(ls), Py_XDECREF(gs);
+    PyBuffer_Release(&s), PyBuffer_Release(&y);
+    return res;
+}
+
+/* loss_rows(kind, scores, rows, cols, pos=None, weight=1) -> (sum, grads):
+ * per row of a rows x cols float32 matrix, softmax cross-entropy (kind 0),
+ * BPR (1) or WARP's hinge (2) with the positive in column pos[i] (int32;
+ * None: column 0). */
+static PyObject *loss_rows(PyObject *mod, PyObject *args) {
+    (void)mod;
+    int kind, rows, cols;
+    float w = 1.0f;
+    Py_buffer s, p = {0};
+    PyObject *pobj = Py_None;
+    if (!PyArg_ParseTuple(args, "iy*ii|Of", &kind, &s, &rows, &cols, &pobj, &w)) return NULL;
+    PyObject *res = NULL, *sc = NULL, *g = NULL;
+    if (pobj != Py_None && PyObject_GetBuffer(pobj, &p, PyBUF_SIMPLE) < 0) goto done;
+    if (kind < 0 || kind > 2 || rows < 0 || cols < 1 ||
+        (p.buf && p.len != (Py_ssize_t)rows * (Py_ssize_t)sizeof(int))) {
+        PyErr_SetString(PyExc_ValueError, "kind 0..2, rows >= 0, cols >= 1, pos: rows int32");
+        goto done;
+    }
+    for (int i = 0; p.buf && i < rows; i++)
+        if (((const int *)p.buf)[i] < 0 || ((const int *)p.buf)[i] >= cols) {
+            PyErr_Format(PyExc_ValueError, "pos[%d] = %d is not a column (0..%d)", i, ((const int *)p.buf)[i], cols - 1);
+            goto done;
+        }
+    if (!(sc = floats_copy(&s, (Py_ssize_t)rows * cols))) goto done;
+    if (!(g = PyBytes_FromStringAndSize(NULL, s.len))) goto done;
+    float *sv = (float *)PyBytes_AS_STRING(sc), *gv = (float *)PyBytes_AS_STRING(g);
+    double total = kind == 0 ? ns__loss_softmax(sv, gv, rows, cols, p.buf)
+                             : ns__loss_pairwise(sv, gv, rows, cols, p.buf, kind == 2, w);
+    res = Py_BuildValue("(dO)", total, g);
+done:
+    Py_XDECREF(sc), Py_XDECREF(g);
+    if (p.buf) PyBuffer_Release(&p);
+    PyBuffer_Release(&s);
+    return res;
+}
+
 /* ---- the module -------------------------------------------------------- */
 
 static PyMethodDef module_methods[] = {
     {"option_table", option_table, METH_VARARGS,
      "option_table(task) -> [(name, aliases, kind, arg, help, choices, default)]"},
+    {"loss_logistic", loss_logistic, METH_VARARGS, "loss_logistic(scores, labels) -> (sum, losses, grads)"},
+    {"loss_rows", loss_rows, METH_VARARGS, "loss_rows(kind, scores, rows, cols, pos=None, weight=1) -> (sum, grads)"},
     {NULL, NULL, 0, NULL}};
 
 /* A class negsamp.NAME deriving from negsamp.Error and `also` (may be
@@ -1613,7 +1776,7 @@ static int module_exec(PyObject *m) {
     st->diverged = error_class("negsamp.Diverged", "training diverged (a loss that is not finite)", st->error,
                                PyExc_ArithmeticError);
     if (!st->invalid || !st->file_error || !st->format_error || !st->empty_error || !st->diverged) return -1;
-    PyTypeObject *types[] = {&OptionsType, &TableType, &CorpusType, &WordModelType, &PairDataType, &RecType, &KGType};
+    PyTypeObject *types[] = {&OptionsType, &TableType, &CorpusType, &WordModelType, &PairDataType, &RecType, &KGType, &SamplerType};
     for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
         if (PyType_Ready(types[i]) < 0 || PyModule_AddObjectRef(m, strrchr(types[i]->tp_name, '.') + 1,
                                                                 (PyObject *)types[i]) < 0)
