@@ -8,6 +8,7 @@
 #   OLD=/path/to/an/older/negsamp TOOLS="negsamp-old negsamp" REPEATS=3 bench/words.sh
 #   PWORD2VEC=/path/to/pWord2Vec TOOLS="pword2vec negsamp" bench/words.sh
 #   MODEL=cbow TOOLS="fasttext gensim negsamp" bench/words.sh
+#   TOOLS="negsamp python gensim" REPEATS=3 bench/words.sh 1   # the Python package's overhead
 #
 # With REPEATS > 1 each tool trains that many times (seeds 1..REPEATS; with
 # 2 threads no tool is deterministic), the tools taking turns within each
@@ -19,6 +20,9 @@
 # built locally from its public source (docs/benchmarks.md says how; this
 # repository holds none of it); it has skip-gram only, no seed option, and
 # its -batch-size is set to 2 x window + 1 as its README advises.
+# python is the Python package (negsamp.Words(...).fit(path), then save and
+# save_vec: the files the command line writes) run by NEGSAMP_PYTHON, by
+# default the interpreter of build-py/venv that .ci/run installs it in.
 #
 # Settings: skip-gram (MODEL=cbow: CBOW, lr 0.05), dim 100, window 5, k 5,
 # sample 1e-4, min-count 5, lr 0.025, 2 threads; fastText without subwords
@@ -64,6 +68,18 @@ train() { # tool epochs seed -> writes $work/TOOL-E.vec
                run_timed "$tool-$e" env OMP_NUM_THREADS="$THREADS" "$PWORD2VEC" -train "$corpus" -output "$out.vec" \
                  -size 100 -window 5 -negative 5 -sample 1e-4 -min-count 5 -alpha $lr -threads "$THREADS" \
                  -iter "$e" -binary 0 -batch-size 11 ;;
+    python) local py=${NEGSAMP_PYTHON:-$here/build-py/venv/bin/python}
+            [ -x "$py" ] && "$py" -c "import negsamp" 2>/dev/null || {
+              echo "bench: python skipped: no negsamp package for $py (docs/python.md; or set NEGSAMP_PYTHON)" >&2
+              return 2; }
+            run_timed "$tool-$e" "$py" -c "
+import sys, negsamp
+w = negsamp.Words(sys.argv[2], dim=100, window=5, neg=5, sample=1e-4, min_count=5, lr=float(sys.argv[3]),
+                  threads=int(sys.argv[4]), epochs=int(sys.argv[5]), seed=int(sys.argv[6]))
+w.fit(sys.argv[1], progress=False)
+w.save(sys.argv[7] + '.model')
+w.save_vec(sys.argv[7] + '.vec')
+" "$corpus" "$MODEL" "$lr" "$THREADS" "$e" "$seed" "$out" ;;
     gensim) $python -c "import gensim" 2>/dev/null || return 2
             run_timed "$tool-$e" $python -c "
 import sys

@@ -16,6 +16,7 @@ Option names are the command line's with ``-`` written ``_``
 """
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import tempfile
@@ -194,6 +195,20 @@ def _paths(files: Union[None, PathLike, Iterable[PathLike]]) -> List[Any]:
     return list(files)
 
 
+def _one_fit(fit: Callable[..., Any]) -> Callable[..., Any]:
+    """One fit at a time on an object: fit releases the GIL, so another thread could call it."""
+    @functools.wraps(fit)
+    def run(self: Any, *args: Any, **kw: Any) -> Any:
+        if self.__dict__.get("_fitting"):
+            raise RuntimeError(f"{type(self).__name__}.fit is already running (in another thread)")
+        self._fitting = True
+        try:
+            return fit(self, *args, **kw)
+        finally:
+            self._fitting = False
+    return run
+
+
 class _Trainer:
     """What every task's model does alike: options, progress, the fitted check."""
 
@@ -228,6 +243,7 @@ class _Trainer:
         finally:
             if bar:
                 bar._end()
+
 
     @classmethod
     def _loaded(cls, model: Any) -> Any:
@@ -360,6 +376,7 @@ class Words(_Embedding):
 
     # -- training --
 
+    @_one_fit
     def fit(self, data: Union[PathLike, Iterable[Sequence[str]]], valid: Optional[PathLike] = None,
             progress: Progress = None, checkpoint: Optional[PathLike] = None) -> "Words":
         """Trains a fresh model on ``data``.
@@ -414,6 +431,7 @@ class Pairs(_Embedding):
 
     _task = "pairs"
 
+    @_one_fit
     def fit(self, data: Union[PathLike, Iterable[Sequence[Any]]], valid: Any = None, progress: Progress = None,
             checkpoint: Optional[PathLike] = None) -> "Pairs":
         """Trains a fresh model. ``valid``: held-out pairs (a path or tuples) for filtered MRR
@@ -497,6 +515,7 @@ class Recommender(_Trainer):
 
     _task = "rec"
 
+    @_one_fit
     def fit(self, data: Union[PathLike, Iterable[Sequence[Any]], np.ndarray], valid: Any = None,
             split: Optional[str] = None, progress: Progress = None,
             checkpoint: Optional[PathLike] = None) -> "Recommender":
@@ -595,6 +614,7 @@ class KnowledgeGraph(_Trainer):
 
     _task = "kg"
 
+    @_one_fit
     def fit(self, data: Union[PathLike, Iterable[Sequence[Any]]], valid: Any = None,
             filters: Union[None, PathLike, Iterable[PathLike]] = None, progress: Progress = None,
             checkpoint: Optional[PathLike] = None) -> "KnowledgeGraph":

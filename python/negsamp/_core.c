@@ -57,7 +57,10 @@ static PyObject *raise_ns(ns_status s, const ns_error *err) {
     case NS_ECANCELED: type = PyExc_KeyboardInterrupt; break;
     default: break;
     }
-    PyObject *exc = PyObject_CallFunction(type, "s", err && err->msg[0] ? err->msg : ns_status_str(s));
+    const char *msg = err && err->msg[0] ? err->msg : ns_status_str(s);
+    PyObject *text = PyUnicode_DecodeUTF8(msg, (Py_ssize_t)strlen(msg), "backslashreplace"); /* file names */
+    PyObject *exc = text ? PyObject_CallOneArg(type, text) : NULL;
+    Py_XDECREF(text);
     if (!exc) return NULL;
     PyObject *code = PyLong_FromLong((long)s);
     if (code) PyObject_SetAttrString(exc, "status", code);
@@ -255,6 +258,16 @@ static int on_progress(const ns_progress *p, void *user) {
     return stop;
 }
 
+/* Marks a model as training; a second train call on it (from another
+ * thread, while the first runs without the GIL) is refused. */
+static int claim(int *busy) {
+    if (*busy) {
+        PyErr_SetString(PyExc_RuntimeError, "this model is already training (in another thread)");
+        return 0;
+    }
+    return *busy = 1;
+}
+
 /* The end of a training call: a Python exception raised during it wins
  * over the library's NS_ECANCELED; a stop the callback asked for is not an
  * error. */
@@ -397,6 +410,7 @@ static PyTypeObject CorpusType, WordModelType;
 
 typedef struct {
     PyObject_HEAD ns_model *m;
+    int busy; /* a train call is under way (without the GIL) */
 } WordModelObject;
 
 static void corpus_dealloc(CorpusObject *c) {
@@ -540,9 +554,14 @@ static PyObject *wordmodel_train(WordModelObject *w, PyObject *args, PyObject *k
     ns_train_opts to = o->o.train;
     ns_error err;
     ns_status s;
+    if (!claim(&w->busy)) {
+        Py_XDECREF(valid), Py_XDECREF(ck);
+        return NULL;
+    }
     ctx.ts = PyEval_SaveThread();
     s = ns_train_words(w->m, c->c, valid ? PyBytes_AS_STRING(valid) : NULL, &to, &h, &err);
     PyEval_RestoreThread(ctx.ts);
+    w->busy = 0;
     Py_XDECREF(valid);
     Py_XDECREF(ck);
     return run_result(&ctx, s, &err);
@@ -906,9 +925,14 @@ static PyObject *wordmodel_train_pairs(WordModelObject *w, PyObject *args, PyObj
     const ns_pairs *vp = valid != Py_None ? ((PairDataObject *)valid)->p : NULL;
     ns_error err;
     ns_status s;
+    if (!claim(&w->busy)) {
+        Py_XDECREF(ck);
+        return NULL;
+    }
     ctx.ts = PyEval_SaveThread();
     s = ns_train_pairs(w->m, d->p, vp, &o->o.train, &h, &err);
     PyEval_RestoreThread(ctx.ts);
+    w->busy = 0;
     Py_XDECREF(ck);
     return run_result(&ctx, s, &err);
 }
@@ -977,6 +1001,7 @@ done:
 
 typedef struct {
     PyObject_HEAD ns_rec *r;
+    int busy; /* a train call is under way (without the GIL) */
 } RecObject;
 
 static PyTypeObject RecType;
@@ -1071,10 +1096,15 @@ static PyObject *rec_train(RecObject *r, PyObject *args, PyObject *kw) {
     ns_inter *vi = NULL;
     ns_error err;
     ns_status s = NS_OK;
+    if (!claim(&r->busy)) {
+        Py_XDECREF(valid), Py_XDECREF(ck);
+        return NULL;
+    }
     ctx.ts = PyEval_SaveThread();
     if (valid) s = rec_heldout(r, PyBytes_AS_STRING(valid), o, &vi, &err);
     if (s == NS_OK) s = ns_rec_train(r->r, vi, &o->o.train, &h, &err);
     PyEval_RestoreThread(ctx.ts);
+    r->busy = 0;
     ns_inter_free(vi);
     Py_XDECREF(valid);
     Py_XDECREF(ck);
@@ -1274,6 +1304,7 @@ static PyTypeObject RecType = {
 typedef struct {
     PyObject_HEAD ns_kg *m;
     ns_triples *train; /* the training triples (NULL for a loaded model until train) */
+    int busy;          /* a train call is under way (without the GIL) */
 } KGObject;
 
 static PyTypeObject KGType;
@@ -1403,6 +1434,7 @@ static PyObject *kg_train(KGObject *k, PyObject *args, PyObject *kw) {
         PyErr_SetString(PyExc_ValueError, "a loaded model needs the training triples (path) to train on");
         goto done;
     }
+    if (!claim(&k->busy)) goto done;
     run_ctx ctx = {cb != Py_None ? cb : NULL, NULL, 0};
     ns_train_hooks h = hooks_for(&ctx, every, &o->o, ck ? PyBytes_AS_STRING(ck) : NULL);
     ns_triples *t = NULL, *vt = NULL;
@@ -1423,6 +1455,7 @@ static PyObject *kg_train(KGObject *k, PyObject *args, PyObject *kw) {
     if (s == NS_OK && valid) s = kg_filter_of(k, filt, (const ns_triples *const[]){tr, vt}, 2, &f, &err);
     if (s == NS_OK) s = ns_kg_train(k->m, tr, vt, f, &o->o.kg, &h, &err);
     PyEval_RestoreThread(ctx.ts);
+    k->busy = 0;
     if (t && s != NS_ECANCELED && !ctx.failed) ns_triples_free(k->train), k->train = t, t = NULL;
     ns_triples_free(t), ns_triples_free(vt);
     ns_kg_filter_free(f);

@@ -185,3 +185,16 @@ def test_training_in_a_loop_does_not_grow_the_process(sentences):
         w.vectors.sum(), w.most_similar("g0w0", topn=2)
     grown = rss_kb() - before
     assert grown < 4096, f"{grown} KB after 100 fits"
+
+
+def test_one_fit_at_a_time(sentences):
+    w = negsamp.Words(dim=32, epochs=100, threads=1, min_count=1)
+    stop = threading.Event()
+    t = threading.Thread(target=lambda: w.fit(sentences, progress=lambda p: stop.is_set()))
+    t.start()
+    time.sleep(0.3)  # the first fit is training, without the GIL
+    with pytest.raises(RuntimeError, match="already running"):
+        w.fit(sentences, progress=False)
+    stop.set()
+    t.join()
+    assert len(w.words) > 0
