@@ -198,3 +198,19 @@ def test_one_fit_at_a_time(sentences):
     stop.set()
     t.join()
     assert len(w.words) > 0
+
+
+def test_the_library_model_refuses_a_second_train(tmp_path, corpus_file):
+    from negsamp import _core
+
+    o = negsamp.Options("skipgram", dim=16, epochs=100, threads=1, min_count=1).checked()
+    c = _core.Corpus(str(corpus_file), o._o)
+    m = _core.WordModel.create(c, o._o)
+    stop = threading.Event()
+    t = threading.Thread(target=lambda: m.train(c, o._o, None, lambda p: stop.is_set()))
+    t.start()
+    time.sleep(0.3)
+    with pytest.raises(RuntimeError, match="already training"):
+        m.train(c, o._o)
+    stop.set()
+    t.join()
