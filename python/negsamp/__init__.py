@@ -378,14 +378,16 @@ class Words(_Embedding):
 
     @_one_fit
     def fit(self, data: Union[PathLike, Iterable[Sequence[str]]], valid: Optional[PathLike] = None,
-            progress: Progress = None, checkpoint: Optional[PathLike] = None) -> "Words":
+            progress: Progress = None, checkpoint: Optional[PathLike] = None,
+            noise_file: Optional[PathLike] = None) -> "Words":
         """Trains a fresh model on ``data``.
 
         ``valid``: analogy questions for validation (``-valid``);
         ``progress``: a callable receiving a dict per report (return True to
         stop), True for the progress line, False for none (default: the line
         on a terminal or in a notebook); ``checkpoint``: where the run's
-        checkpoints go (with the ``checkpoint_every`` option). Ctrl-C stops
+        checkpoints go (with the ``checkpoint_every`` option); ``noise_file``:
+        ``token weight`` lines to draw negatives by (``-noise-file``). Ctrl-C stops
         within a second and raises KeyboardInterrupt; the model trained so
         far stays usable (and ``save`` writes a checkpoint that resumes).
         """
@@ -393,7 +395,8 @@ class Words(_Embedding):
         with tempfile.TemporaryDirectory(prefix="negsamp-") as tmp:
             corpus = _core.Corpus(_data_path(data, tmp, "sentences.txt", "sentence"), opts._o)
         self._model = _core.WordModel.create(corpus, opts._o)
-        self._train(self._model.train, progress, corpus, opts._o, valid, checkpoint=checkpoint)
+        self._train(self._model.train, progress, corpus, opts._o, valid, checkpoint=checkpoint,
+                    noise_file=noise_file)
         return self
 
     # -- files --
@@ -433,15 +436,17 @@ class Pairs(_Embedding):
 
     @_one_fit
     def fit(self, data: Union[PathLike, Iterable[Sequence[Any]]], valid: Any = None, progress: Progress = None,
-            checkpoint: Optional[PathLike] = None) -> "Pairs":
+            checkpoint: Optional[PathLike] = None, noise_file: Optional[PathLike] = None) -> "Pairs":
         """Trains a fresh model. ``valid``: held-out pairs (a path or tuples) for filtered MRR
-        every ``valid_every`` epochs. Progress, checkpoints and Ctrl-C as in ``Words.fit``."""
+        every ``valid_every`` epochs; ``noise_file``: ``item weight`` lines to draw negative
+        right items by. Progress, checkpoints and Ctrl-C as in ``Words.fit``."""
         opts = self.options.checked()
         with tempfile.TemporaryDirectory(prefix="negsamp-") as tmp:
             data = _core.PairData(_data_path(data, tmp, "pairs.txt", "pair", "\t"), opts._o)
             self._model = _core.WordModel.create_pairs(data, opts._o)
             vd = None if valid is None else self._pairs(valid, tmp, "valid.txt")
-        self._train(self._model.train_pairs, progress, data, opts._o, vd, checkpoint=checkpoint)
+        self._train(self._model.train_pairs, progress, data, opts._o, vd, checkpoint=checkpoint,
+                    noise_file=noise_file)
         return self
 
     def _pairs(self, rows: Any, tmp: str, name: str) -> "_core.PairData":

@@ -536,34 +536,39 @@ static int opt_path(PyObject *obj, PyObject **out) {
  * stop; Ctrl-C raises KeyboardInterrupt with the model where the workers
  * stopped. */
 static PyObject *wordmodel_train(WordModelObject *w, PyObject *args, PyObject *kw) {
-    static char *names[] = {"corpus", "options", "valid", "progress", "report_every", "checkpoint", NULL};
+    static char *names[] = {"corpus", "options", "valid", "progress", "report_every", "checkpoint", "noise_file", NULL};
     CorpusObject *c;
     OptionsObject *o;
-    PyObject *valid_obj = Py_None, *valid = NULL, *cb = Py_None, *ck_obj = Py_None, *ck = NULL;
+    PyObject *valid_obj = Py_None, *valid = NULL, *cb = Py_None, *ck_obj = Py_None, *ck = NULL, *nf_obj = Py_None;
+    PyObject *nf = NULL;
     double every = 0.1;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "O!O!|OOdO", names, &CorpusType, &c, &OptionsType, &o, &valid_obj, &cb,
-                                     &every, &ck_obj))
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O!O!|OOdOO", names, &CorpusType, &c, &OptionsType, &o, &valid_obj,
+                                     &cb, &every, &ck_obj, &nf_obj))
         return NULL;
     if (!opt_path(valid_obj, &valid)) return NULL;
-    if (!opt_path(ck_obj, &ck)) {
-        Py_XDECREF(valid);
+    if (!opt_path(ck_obj, &ck) || !opt_path(nf_obj, &nf)) {
+        Py_XDECREF(valid), Py_XDECREF(ck);
         return NULL;
     }
     run_ctx ctx = {cb != Py_None ? cb : NULL, NULL, 0};
     ns_train_hooks h = hooks_for(&ctx, every, &o->o, ck ? PyBytes_AS_STRING(ck) : NULL);
     ns_train_opts to = o->o.train;
+    double *noise = NULL;
+    int64_t unknown = 0;
     ns_error err;
-    ns_status s;
+    ns_status s = NS_OK;
     if (!claim(&w->busy)) {
-        Py_XDECREF(valid), Py_XDECREF(ck);
+        Py_XDECREF(valid), Py_XDECREF(ck), Py_XDECREF(nf);
         return NULL;
     }
     ctx.ts = PyEval_SaveThread();
-    s = ns_train_words(w->m, c->c, valid ? PyBytes_AS_STRING(valid) : NULL, &to, &h, &err);
+    if (nf) s = ns_noise_weights_load(ns_model_vocab(w->m), PyBytes_AS_STRING(nf), &noise, &unknown, &err);
+    to.noise_weights = noise;
+    if (s == NS_OK) s = ns_train_words(w->m, c->c, valid ? PyBytes_AS_STRING(valid) : NULL, &to, &h, &err);
     PyEval_RestoreThread(ctx.ts);
     w->busy = 0;
-    Py_XDECREF(valid);
-    Py_XDECREF(ck);
+    free(noise);
+    Py_XDECREF(valid), Py_XDECREF(ck), Py_XDECREF(nf);
     return run_result(&ctx, s, &err);
 }
 
@@ -794,10 +799,10 @@ static PyMethodDef wordmodel_methods[] = {
     {"create_pairs", (PyCFunction)wordmodel_create_pairs, METH_VARARGS | METH_CLASS,
      "create_pairs(data, options): a fresh pair model"},
     {"train_pairs", (PyCFunction)(void (*)(void))wordmodel_train_pairs, METH_VARARGS | METH_KEYWORDS,
-     "train_pairs(data, options, valid=None, progress=None, report_every=0.1, checkpoint=None) -> bool"},
+     "train_pairs(data, options, valid=None, progress=None, report_every=0.1, checkpoint=None, noise_file=None) -> bool"},
     {"eval_pairs", (PyCFunction)wordmodel_eval_pairs, METH_VARARGS, "eval_pairs(test, filters=(), ks=(1, 10, 100))"},
     {"train", (PyCFunction)(void (*)(void))wordmodel_train, METH_VARARGS | METH_KEYWORDS,
-     "train(corpus, options, valid=None, progress=None, report_every=0.1, checkpoint=None) -> bool"},
+     "train(corpus, options, valid=None, progress=None, report_every=0.1, checkpoint=None, noise_file=None) -> bool"},
     {"save", (PyCFunction)wordmodel_save, METH_VARARGS, "save(path): the .model file"},
     {"export_vec", (PyCFunction)wordmodel_export_vec, METH_VARARGS, "export_vec(path): word2vec text"},
     {"export_bin", (PyCFunction)wordmodel_export_bin, METH_VARARGS, "export_bin(path): word2vec binary"},
@@ -907,33 +912,43 @@ static PyObject *wordmodel_create_pairs(PyObject *cls, PyObject *args) {
 /* train_pairs(data, options, valid=None, progress=None, report_every=0.1,
  * checkpoint=None) -> bool; valid: PairData over this model. */
 static PyObject *wordmodel_train_pairs(WordModelObject *w, PyObject *args, PyObject *kw) {
-    static char *names[] = {"data", "options", "valid", "progress", "report_every", "checkpoint", NULL};
+    static char *names[] = {"data", "options", "valid", "progress", "report_every", "checkpoint", "noise_file", NULL};
     PairDataObject *d;
     OptionsObject *o;
-    PyObject *valid = Py_None, *cb = Py_None, *ck_obj = Py_None, *ck = NULL;
+    PyObject *valid = Py_None, *cb = Py_None, *ck_obj = Py_None, *ck = NULL, *nf_obj = Py_None, *nf = NULL;
     double every = 0.1;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "O!O!|OOdO", names, &PairDataType, &d, &OptionsType, &o, &valid, &cb,
-                                     &every, &ck_obj))
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O!O!|OOdOO", names, &PairDataType, &d, &OptionsType, &o, &valid, &cb,
+                                     &every, &ck_obj, &nf_obj))
         return NULL;
     if (valid != Py_None && !PyObject_TypeCheck(valid, &PairDataType)) {
         PyErr_SetString(PyExc_TypeError, "valid must be PairData");
         return NULL;
     }
     if (!opt_path(ck_obj, &ck)) return NULL;
-    run_ctx ctx = {cb != Py_None ? cb : NULL, NULL, 0};
-    ns_train_hooks h = hooks_for(&ctx, every, &o->o, ck ? PyBytes_AS_STRING(ck) : NULL);
-    const ns_pairs *vp = valid != Py_None ? ((PairDataObject *)valid)->p : NULL;
-    ns_error err;
-    ns_status s;
-    if (!claim(&w->busy)) {
+    if (!opt_path(nf_obj, &nf)) {
         Py_XDECREF(ck);
         return NULL;
     }
+    run_ctx ctx = {cb != Py_None ? cb : NULL, NULL, 0};
+    ns_train_hooks h = hooks_for(&ctx, every, &o->o, ck ? PyBytes_AS_STRING(ck) : NULL);
+    const ns_pairs *vp = valid != Py_None ? ((PairDataObject *)valid)->p : NULL;
+    ns_train_opts to = o->o.train;
+    double *noise = NULL;
+    int64_t unknown = 0;
+    ns_error err;
+    ns_status s = NS_OK;
+    if (!claim(&w->busy)) {
+        Py_XDECREF(ck), Py_XDECREF(nf);
+        return NULL;
+    }
     ctx.ts = PyEval_SaveThread();
-    s = ns_train_pairs(w->m, d->p, vp, &o->o.train, &h, &err);
+    if (nf) s = ns_noise_weights_load(ns_pairs_right_vocab(d->p), PyBytes_AS_STRING(nf), &noise, &unknown, &err);
+    to.noise_weights = noise;
+    if (s == NS_OK) s = ns_train_pairs(w->m, d->p, vp, &to, &h, &err);
     PyEval_RestoreThread(ctx.ts);
     w->busy = 0;
-    Py_XDECREF(ck);
+    free(noise);
+    Py_XDECREF(ck), Py_XDECREF(nf);
     return run_result(&ctx, s, &err);
 }
 

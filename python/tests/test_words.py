@@ -214,3 +214,16 @@ def test_the_library_model_refuses_a_second_train(tmp_path, corpus_file):
         m.train(c, o._o)
     stop.set()
     t.join()
+
+
+def test_noise_file_as_on_the_command_line(cli, tmp_path, corpus_file):
+    noise = tmp_path / "noise.txt"
+    noise.write_text("".join(f"g{g}w{i} {1 + g}\n" for g in range(8) for i in range(12)) + "the 50\n")
+    a = negsamp.Words(**OPTS).fit(corpus_file, progress=False, noise_file=noise)
+    cli("skipgram", "-input", corpus_file, "-output", tmp_path / "c", *CLI_OPTS, "-noise-file", noise, "-quiet")
+    assert np.array_equal(a.vectors, negsamp.Words.load(tmp_path / "c.model").vectors)
+    assert not np.array_equal(a.vectors, negsamp.Words(**OPTS).fit(corpus_file, progress=False).vectors)
+    bad = tmp_path / "bad-noise.txt"
+    bad.write_text("the x\n")
+    with pytest.raises(negsamp.FormatError, match="bad-noise.txt:1"):
+        negsamp.Words(**OPTS).fit(corpus_file, progress=False, noise_file=bad)
