@@ -2,7 +2,7 @@
 knowledge graph, trained on small generated data (so that it runs anywhere),
 with a plot of the word vectors when matplotlib is installed.
 
-    python3 examples/tutorial.py [OUTDIR]
+    python3 docs/tutorial.py [OUTDIR]
 
 Install the package first: docs/python.md.
 """
