@@ -244,7 +244,6 @@ class _Trainer:
             if bar:
                 bar._end()
 
-
     @classmethod
     def _loaded(cls, model: Any) -> Any:
         self = cls.__new__(cls)
