@@ -20,8 +20,11 @@ class CMakeLibrary(build_ext):
         if not os.path.isfile(os.path.join(ROOT, "include", "negsamp.h")):
             raise RuntimeError(f"negsamp: the C sources are not at {ROOT} (build from the repository's python/ folder)")
         out = os.path.abspath(os.path.join(self.build_temp, "libnegsamp"))
+        # NEGSAMP_CMAKE_ARGS: more options for the library's build (e.g. -DNS_SANITIZE=ON, with
+        # CFLAGS=-fsanitize=address,undefined for the extension: docs/python.md)
+        extra = os.environ.get("NEGSAMP_CMAKE_ARGS", "").split()
         subprocess.check_call(["cmake", "-S", ROOT, "-B", out, "-DCMAKE_BUILD_TYPE=Release",
-                               "-DCMAKE_POSITION_INDEPENDENT_CODE=ON"])
+                               "-DCMAKE_POSITION_INDEPENDENT_CODE=ON", *extra])
         subprocess.check_call(["cmake", "--build", out, "--target", "negsamp", "-j", str(os.cpu_count() or 1)])
         cache = open(os.path.join(out, "CMakeCache.txt")).read()
         zlib = any(line.startswith("ZLIB_LIBRARY_RELEASE:FILEPATH=") and not line.endswith("NOTFOUND")
