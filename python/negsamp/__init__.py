@@ -244,6 +244,13 @@ class _Trainer:
             if bar:
                 bar._end()
 
+    def _resume_options(self, overrides: Dict[str, Any]) -> "Options":
+        """The model's options (those it was trained with, as ``-resume`` reads them), then
+        the ones given here."""
+        o = Options.__new__(Options)
+        o._o = self._fitted().options()
+        return o.update(**overrides).checked()
+
     @classmethod
     def _loaded(cls, model: Any) -> Any:
         self = cls.__new__(cls)
@@ -398,6 +405,23 @@ class Words(_Embedding):
                     noise_file=noise_file)
         return self
 
+    @_one_fit
+    def resume(self, data: Union[PathLike, Iterable[Sequence[str]]], valid: Optional[PathLike] = None,
+               progress: Progress = None, checkpoint: Optional[PathLike] = None,
+               noise_file: Optional[PathLike] = None, **options: Any) -> "Words":
+        """Continues the run where it stopped (Ctrl-C, a callback's stop, a loaded checkpoint),
+        or trains a finished model on to a larger ``epochs``, as ``-resume`` does: on the same
+        text (read over the model's words), with the model's options and those given here.
+        With one thread and the seed unchanged, a stopped and resumed run ends with the
+        uninterrupted run's vectors (knowledge graphs under dense Adam: as good, not the
+        same bits: its catch-up at the stop rounds differently)."""
+        opts = self.options = self._resume_options(options)
+        with tempfile.TemporaryDirectory(prefix="negsamp-") as tmp:
+            corpus = _core.Corpus(_data_path(data, tmp, "sentences.txt", "sentence"), opts._o, self._model, True)
+        self._train(self._model.train, progress, corpus, opts._o, valid, checkpoint=checkpoint,
+                    noise_file=noise_file)
+        return self
+
     # -- files --
 
     @classmethod
@@ -443,6 +467,19 @@ class Pairs(_Embedding):
         with tempfile.TemporaryDirectory(prefix="negsamp-") as tmp:
             data = _core.PairData(_data_path(data, tmp, "pairs.txt", "pair", "\t"), opts._o)
             self._model = _core.WordModel.create_pairs(data, opts._o)
+            vd = None if valid is None else self._pairs(valid, tmp, "valid.txt")
+        self._train(self._model.train_pairs, progress, data, opts._o, vd, checkpoint=checkpoint,
+                    noise_file=noise_file)
+        return self
+
+    @_one_fit
+    def resume(self, data: Union[PathLike, Iterable[Sequence[Any]]], valid: Any = None, progress: Progress = None,
+               checkpoint: Optional[PathLike] = None, noise_file: Optional[PathLike] = None,
+               **options: Any) -> "Pairs":
+        """Continues the run on the same pairs (read over the model's items), as ``Words.resume``."""
+        opts = self.options = self._resume_options(options)
+        with tempfile.TemporaryDirectory(prefix="negsamp-") as tmp:
+            data = self._pairs(data, tmp, "pairs.txt")
             vd = None if valid is None else self._pairs(valid, tmp, "valid.txt")
         self._train(self._model.train_pairs, progress, data, opts._o, vd, checkpoint=checkpoint,
                     noise_file=noise_file)
@@ -539,6 +576,18 @@ class Recommender(_Trainer):
             self._train(self._model.train, progress, opts._o, valid_path, checkpoint=checkpoint)
         return self
 
+    @_one_fit
+    def resume(self, valid: Any = None, progress: Progress = None, checkpoint: Optional[PathLike] = None,
+               **options: Any) -> "Recommender":
+        """Continues the run on the interactions the model holds, as ``Words.resume``
+        (``negsamp rec-train -resume``)."""
+        opts = self.options = self._resume_options(options)
+        with tempfile.TemporaryDirectory(prefix="negsamp-") as tmp:
+            valid_path = None if valid is None else _data_path(valid, tmp, "valid.txt", "interaction",
+                                                               widths=(2, 3, 4))
+            self._train(self._model.train, progress, opts._o, valid_path, checkpoint=checkpoint)
+        return self
+
     @classmethod
     def load(cls, path: PathLike) -> "Recommender":
         """A ``.model`` file written by ``negsamp rec-train`` or ``save`` (its interactions included)."""
@@ -632,6 +681,19 @@ class KnowledgeGraph(_Trainer):
             valid_path = None if valid is None else _data_path(valid, tmp, "valid.txt", "triple", "\t", (3,))
             self._model = _core.KG.create(path, opts._o)
             self._train(self._model.train, progress, opts._o, None, valid_path, _paths(filters),
+                        checkpoint=checkpoint)
+        return self
+
+    @_one_fit
+    def resume(self, data: Any = None, valid: Any = None, filters: Union[None, PathLike, Iterable[PathLike]] = None,
+               progress: Progress = None, checkpoint: Optional[PathLike] = None, **options: Any) -> "KnowledgeGraph":
+        """Continues the run (to ``steps`` in all), as ``Words.resume``: on the fitted model's
+        triples, or on ``data`` (needed for a loaded model; over its entities and relations)."""
+        opts = self.options = self._resume_options(options)
+        with tempfile.TemporaryDirectory(prefix="negsamp-") as tmp:
+            path = None if data is None else _data_path(data, tmp, "train.txt", "triple", "\t", (3,))
+            valid_path = None if valid is None else _data_path(valid, tmp, "valid.txt", "triple", "\t", (3,))
+            self._train(self._model.train, progress, opts._o, path, valid_path, _paths(filters),
                         checkpoint=checkpoint)
         return self
 
