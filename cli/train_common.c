@@ -101,17 +101,13 @@ int train_require(const cmd_spec *c, const train_cli *t, int input_optional) {
     return EXIT_USAGE;
 }
 
+static int given_here(const char *name, void *user) { return was_given(user, name); }
+
 int valid_require(const cmd_spec *c, const train_cli *t, const ns_opts *o, const char *valid) {
-    static const char *const names[] = {"valid-every", "patience", "valid-max"};
-    for (size_t i = 0; !valid && i < sizeof names / sizeof names[0]; i++) {
-        char v[64];
-        if (!ns_opts_find(o->task, names[i]) || !was_given(&t->given, names[i]) ||
-            ns_opts_get(o, names[i], v, sizeof v, NULL) != NS_OK || strcmp(v, "0") == 0)
-            continue;
-        fprintf(stderr, "negsamp %s: -%s needs -valid FILE (the validation data)\n", c->name, names[i]);
-        return EXIT_USAGE;
-    }
-    return 0;
+    ns_error err;
+    if (valid || ns_opts_check_unvalidated(o, given_here, (void *)&t->given, &err) == NS_OK) return 0;
+    fprintf(stderr, "negsamp %s: %s (-valid FILE)\n", c->name, err.msg);
+    return EXIT_USAGE;
 }
 
 int train_hooks(train_cli *t, const ns_opts *o, int threads) {

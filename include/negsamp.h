@@ -991,6 +991,13 @@ int ns_opts_given(const ns_opts *o, const char *name);
  * every range and combination: NS_EINVAL with a message naming the
  * option. */
 ns_status ns_opts_check(ns_opts *o, ns_error *err);
+/* For a run without validation data: NS_EINVAL naming the first option
+ * that only acts on validation data (valid-every, patience, valid-max,
+ * those the task has) that is asked for with a value other than 0;
+ * asked(name, user) says what the caller asked for (NULL: ns_opts_given,
+ * which counts the options a model carried over, see below). */
+ns_status ns_opts_check_unvalidated(const ns_opts *o, int (*asked)(const char *name, void *user), void *user,
+                                    ns_error *err);
 /* The options a model was trained with, marked as set (to resume it or
  * train it on: options set afterwards override them). */
 void ns_opts_from_model(ns_opts *o, const ns_model *m);

@@ -119,7 +119,7 @@ done
 gzip -c "$dir/pairs.tsv" > "$dir/pairs.tsv.gz"
 # Validation: filtered MRR on held-out pairs every epoch, the best kept.
 expect 0 "epoch 3/3: valid filtered MRR" "$ns" pairs-train -input "$dir/pairs.tsv" -valid "$dir/pairs-test.tsv" -output "$dir/pr-valid" -dim 16 -epochs 3 -threads 1 -progress 100
-expect 2 "-patience needs -valid FILE" "$ns" pairs-train -input "$dir/pairs.tsv" -output "$dir/x" -patience 2
+expect 2 "-patience needs validation data (-valid FILE)" "$ns" pairs-train -input "$dir/pairs.tsv" -output "$dir/x" -patience 2
 expect 1 "missing.tsv: cannot open" "$ns" pairs-train -input "$dir/pairs.tsv" -valid "$dir/missing.tsv" -output "$dir/x"
 "$ns" pairs-train -input "$dir/pairs.tsv" -output "$dir/pr-plain" -dim 8 -epochs 1 -threads 1 -quiet
 expect 0 "" sh -c "gunzip -c '$dir/pairs.tsv.gz' | '$ns' pairs-train -input - -output '$dir/pr-stdin' -dim 8 -epochs 1 -threads 1 -quiet"
@@ -257,8 +257,8 @@ best=$(echo "$out" | sed -n 's/.*valid NDCG@10 [0-9.]* (best \([0-9.]*\) .*/\1/p
 got=$("$ns" rec-eval "$dir/rec-valid.model" -test "$dir/inter.test" -k 10 2>&1 | awk '$1 == "model" { print $3 }')
 [ -n "$best" ] && awk -v a="$best" -v b="$got" 'BEGIN { exit !(a - b < 1e-4 && b - a < 1e-4 && b > 0.9) }' \
   && ok || bad "rec-train -valid: best validation $best, the written model's NDCG@10 $got: $out"
-expect 2 "-valid-every needs -valid FILE" "$ns" rec-train -input "$dir/inter.train" -output "$dir/x" -valid-every 2
-expect 2 "-patience needs -valid FILE" "$ns" skipgram -input "$toy" -output "$dir/x" -patience 1
+expect 2 "-valid-every needs validation data (-valid FILE)" "$ns" rec-train -input "$dir/inter.train" -output "$dir/x" -valid-every 2
+expect 2 "-patience needs validation data (-valid FILE)" "$ns" skipgram -input "$toy" -output "$dir/x" -patience 1
 # Leave-last-out: the held-out positives travel in the model.
 expect 0 "" "$ns" rec-train -input "$dir/inter.tsv" -output "$dir/loo" "${rec[@]}" -split leave-last-out -threads 2 -bias -dns 3
 expect 0 "users 80, test positives 80" "$ns" rec-eval "$dir/loo.model" -split leave-last-out
@@ -348,8 +348,8 @@ expect 2 "-input and -output are required" "$ns" kg-train -train "$dir/kg.train"
 expect 2 "-model transh is not supported" "$ns" kg-train -train "$dir/kg.train" -output "$dir/x" -model transh
 expect 2 "-optim sgd is not supported; choose adam, adagrad or lazy-adam" "$ns" kg-train -train "$dir/kg.train" -output "$dir/x" -optim sgd
 expect 2 "neg must be in" "$ns" kg-train -train "$dir/kg.train" -output "$dir/x" -neg 0
-expect 2 "-patience needs -valid FILE" "$ns" kg-train -train "$dir/kg.train" -output "$dir/x" -patience 3
-expect 2 "-valid-max needs -valid FILE" "$ns" kg-train -train "$dir/kg.train" -output "$dir/x" -valid-max 5
+expect 2 "-patience needs validation data (-valid FILE)" "$ns" kg-train -train "$dir/kg.train" -output "$dir/x" -patience 3
+expect 2 "-valid-max needs validation data (-valid FILE)" "$ns" kg-train -train "$dir/kg.train" -output "$dir/x" -valid-max 5
 printf 'a\tr\tb\na r b\n' > "$dir/kg.bad"
 expect 1 "kg.bad:2: expected 'head<TAB>relation<TAB>tail'" "$ns" kg-train -train "$dir/kg.bad" -output "$dir/x"
 : > "$dir/kg.empty"

@@ -244,6 +244,14 @@ class _Trainer:
             if bar:
                 bar._end()
 
+    def _fit_options(self, valid: Any, more: Optional[Dict[str, Any]] = None) -> "Options":
+        """The options of a fit (with ``more`` set on a copy), checked; without validation
+        data, the validation options must not be set (the library's rule)."""
+        opts = self.options if more is None else self.options.copy().update(**more)
+        if valid is None:
+            opts._o.check_unvalidated()
+        return opts.checked()
+
     def _resume_options(self, overrides: Dict[str, Any]) -> "Options":
         """The model's options (those it was trained with, as ``-resume`` reads them), then
         the ones given here."""
@@ -397,7 +405,7 @@ class Words(_Embedding):
         within a second and raises KeyboardInterrupt; the model trained so
         far stays usable (and ``save`` writes a checkpoint that resumes).
         """
-        opts = self.options.checked()
+        opts = self._fit_options(valid)
         with tempfile.TemporaryDirectory(prefix="negsamp-") as tmp:
             corpus = _core.Corpus(_data_path(data, tmp, "sentences.txt", "sentence"), opts._o)
         self._model = _core.WordModel.create(corpus, opts._o)
@@ -463,7 +471,7 @@ class Pairs(_Embedding):
         """Trains a fresh model. ``valid``: held-out pairs (a path or tuples) for filtered MRR
         every ``valid_every`` epochs; ``noise_file``: ``item weight`` lines to draw negative
         right items by. Progress, checkpoints and Ctrl-C as in ``Words.fit``."""
-        opts = self.options.checked()
+        opts = self._fit_options(valid)
         with tempfile.TemporaryDirectory(prefix="negsamp-") as tmp:
             data = _core.PairData(_data_path(data, tmp, "pairs.txt", "pair", "\t"), opts._o)
             self._model = _core.WordModel.create_pairs(data, opts._o)
@@ -566,8 +574,7 @@ class Recommender(_Trainer):
         Progress, checkpoints and Ctrl-C as in ``Words.fit``."""
         if split not in (None, "leave-last-out"):
             raise ValueError(f"split: None or 'leave-last-out', not {split!r}")
-        opts = self.options if _is_path(data) else self.options.copy().update(**_ROWS_READ)
-        opts = opts.checked()
+        opts = self._fit_options(valid, None if _is_path(data) else _ROWS_READ)
         with tempfile.TemporaryDirectory(prefix="negsamp-") as tmp:
             path = _data_path(data, tmp, "interactions.txt", "interaction", widths=(2, 3, 4))
             valid_path = None if valid is None else _data_path(valid, tmp, "valid.txt", "interaction",
@@ -675,7 +682,7 @@ class KnowledgeGraph(_Trainer):
         ``valid_every`` steps, filtered against train, valid and ``filters`` (paths); the
         model ends in its best validated state. Progress, checkpoints and Ctrl-C as in
         ``Words.fit``."""
-        opts = self.options.checked()
+        opts = self._fit_options(valid)
         with tempfile.TemporaryDirectory(prefix="negsamp-") as tmp:
             path = _data_path(data, tmp, "train.txt", "triple", "\t", (3,))
             valid_path = None if valid is None else _data_path(valid, tmp, "valid.txt", "triple", "\t", (3,))

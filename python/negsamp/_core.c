@@ -143,6 +143,14 @@ static PyObject *options_check(OptionsObject *self, PyObject *unused) {
     Py_RETURN_NONE;
 }
 
+static PyObject *options_check_unvalidated(OptionsObject *self, PyObject *unused) {
+    (void)unused;
+    ns_error err;
+    ns_status s = ns_opts_check_unvalidated(&self->o, NULL, NULL, &err);
+    if (s != NS_OK) return raise_ns(s, &err);
+    Py_RETURN_NONE;
+}
+
 static PyObject *options_copy(OptionsObject *self, PyObject *unused) {
     (void)unused;
     OptionsObject *c = (OptionsObject *)OptionsType.tp_alloc(&OptionsType, 0);
@@ -160,6 +168,8 @@ static PyMethodDef options_methods[] = {
     {"get", (PyCFunction)options_get, METH_VARARGS, "get(name) -> str: the value as text"},
     {"given", (PyCFunction)options_given, METH_VARARGS, "given(name) -> bool: whether it was set"},
     {"check", (PyCFunction)options_check, METH_NOARGS, "derives the dependent defaults and checks every range"},
+    {"check_unvalidated", (PyCFunction)options_check_unvalidated, METH_NOARGS,
+     "for a run without validation data: refuses the validation options that were set"},
     {"copy", (PyCFunction)options_copy, METH_NOARGS, "an independent copy"},
     {NULL, NULL, 0, NULL}};
 

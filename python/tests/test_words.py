@@ -227,3 +227,16 @@ def test_noise_file_as_on_the_command_line(cli, tmp_path, corpus_file):
     bad.write_text("the x\n")
     with pytest.raises(negsamp.FormatError, match="bad-noise.txt:1"):
         negsamp.Words(**OPTS).fit(corpus_file, progress=False, noise_file=bad)
+
+
+def test_validation_reports_and_keeps_the_best(tmp_path, sentences):
+    q = tmp_path / "q.txt"
+    q.write_text(": planted\n" + "".join(f"g{g}w0 g{g}w1 g{g + 1}w0 g{g + 1}w1\n" for g in range(7)))
+    seen = []
+    w = negsamp.Words(dim=16, epochs=3, threads=1, min_count=1, valid_every=1)
+    w.fit(sentences, valid=q, progress=lambda p: seen.append(p) and None)
+    pauses = [p for p in seen if p.get("metric")]
+    assert len(pauses) >= 3 and pauses[0]["metric"] == "analogy accuracy"
+    assert all(0 <= p["valid"] <= 1 for p in pauses)
+    with pytest.raises(negsamp.InvalidError, match="valid"):
+        negsamp.Words(patience=2, min_count=1).fit(sentences, progress=False)

@@ -586,6 +586,20 @@ ns_status ns_opts_check(ns_opts *o, ns_error *err) {
     return ns_train_opts_check(&o->train, err);
 }
 
+ns_status ns_opts_check_unvalidated(const ns_opts *o, int (*asked)(const char *name, void *user), void *user,
+                                    ns_error *err) {
+    static const char *const names[] = {"valid-every", "patience", "valid-max"};
+    ns__err_clear(err);
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char v[64];
+        if (!ns_opts_find(o->task, names[i]) || !(asked ? asked(names[i], user) : ns_opts_given(o, names[i])) ||
+            ns_opts_get(o, names[i], v, sizeof v, NULL) != NS_OK || strcmp(v, "0") == 0)
+            continue;
+        return ns__fail(err, NS_EINVAL, "-%s needs validation data", names[i]);
+    }
+    return NS_OK;
+}
+
 /* Marks every option of the task as set (the values came from a model). */
 static void all_given(ns_opts *o) {
     for (int i = 0; i < ROWS; i++)
