@@ -29,8 +29,10 @@ class CMakeLibrary(build_ext):
         cache = open(os.path.join(out, "CMakeCache.txt")).read()
         zlib = any(line.startswith("ZLIB_LIBRARY_RELEASE:FILEPATH=") and not line.endswith("NOTFOUND")
                    for line in cache.splitlines())
+        lib = os.path.join(out, "libnegsamp.a")
         for ext in self.extensions:
-            ext.extra_objects = [os.path.join(out, "libnegsamp.a")]
+            ext.extra_objects = [lib]
+            ext.depends = [lib]  # relink when the library changed, not only _core.c
             ext.libraries = (["z"] if zlib else []) + ["m", "pthread"]
         super().run()
 
