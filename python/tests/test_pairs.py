@@ -41,12 +41,3 @@ def test_learns_the_groups(tmp_path):
     with pytest.raises(negsamp.InvalidError, match="not a word model"):
         negsamp.Words.load(tmp_path / "p.model")
 
-
-def test_epoch_reports_say_where_the_epoch_ended():
-    # a fast run finishes many epochs between two looks of the engine: each epoch's report
-    # still says where that epoch ended
-    seen = []
-    negsamp.Pairs(dim=8, epochs=50, threads=1).fit(planted_pairs(), progress=lambda p: seen.append(p) and None)
-    ends = [p for p in seen if p["epoch_done"]]
-    assert [p["epoch_done"] for p in ends] == list(range(1, 51))
-    assert all(p["epoch"] == p["epoch_done"] and p["fraction"] == pytest.approx(p["epoch_done"] / 50) for p in ends)

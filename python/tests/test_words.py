@@ -175,6 +175,8 @@ def rss_kb():
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
 
 
+@pytest.mark.skipif(bool(os.environ.get("NEGSAMP_SANITIZED")),
+                    reason="under ASan freed memory is held in quarantine: the process grows by design")
 def test_training_in_a_loop_does_not_grow_the_process(sentences):
     small = sentences[:300]
     for _ in range(10):

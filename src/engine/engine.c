@@ -330,11 +330,6 @@ static void report_epochs(ns__engine *E, watch *x) {
         for (int k = 0; k < E->nt; k++) loss += E->w[k].epoch_loss[x->reported], pairs += E->w[k].epoch_pairs[x->reported];
         ns_progress p;
         fill_progress(E, x, &p, 1);
-        /* Where the run stood at that epoch's end (the report may come
-         * later: a fast run finishes several epochs between two looks). */
-        int64_t at = (int64_t)(x->reported + 1) * E->t->per_epoch;
-        if (at < p.done) p.done = at, p.fraction = E->total > 0 ? (double)at / (double)E->total : 1;
-        p.epoch = x->reported + 1;
         p.epoch_done = x->reported + 1;
         p.epoch_loss = pairs ? loss / (double)pairs : NAN;
         report(E, x, &p);
