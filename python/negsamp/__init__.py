@@ -373,7 +373,6 @@ class _Embedding(_Trainer):
         return kv
 
 
-
 class Words(_Embedding):
     """Word vectors: skip-gram or CBOW with negative sampling (every loss).
 
@@ -403,7 +402,8 @@ class Words(_Embedding):
         checkpoints go (with the ``checkpoint_every`` option); ``noise_file``:
         ``token weight`` lines to draw negatives by (``-noise-file``). Ctrl-C stops
         within a second and raises KeyboardInterrupt; the model trained so
-        far stays usable (and ``save`` writes a checkpoint that resumes).
+        far stays usable, ``resume`` continues the run (``save`` writes it as
+        a checkpoint).
         """
         opts = self._fit_options(valid)
         with tempfile.TemporaryDirectory(prefix="negsamp-") as tmp:

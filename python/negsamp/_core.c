@@ -450,8 +450,10 @@ static PyObject *corpus_new(PyTypeObject *type, PyObject *args, PyObject *kw) {
     ns_corpus *c = NULL;
     ns_error err;
     ns_status s;
-    Py_BEGIN_ALLOW_THREADS s = ns_corpus_load(&c, PyBytes_AS_STRING(path_obj), &co, bv, &err);
-    Py_END_ALLOW_THREADS Py_DECREF(path_obj);
+    Py_BEGIN_ALLOW_THREADS
+    s = ns_corpus_load(&c, PyBytes_AS_STRING(path_obj), &co, bv, &err);
+    Py_END_ALLOW_THREADS
+    Py_DECREF(path_obj);
     if (s != NS_OK) return raise_ns(s, &err);
     CorpusObject *self = (CorpusObject *)type->tp_alloc(type, 0);
     if (!self) {
@@ -529,8 +531,10 @@ static PyObject *wordmodel_load(PyObject *cls, PyObject *args) {
     ns_model *m = NULL;
     ns_error err;
     ns_status s;
-    Py_BEGIN_ALLOW_THREADS s = ns_model_load(&m, PyBytes_AS_STRING(path), &err);
-    Py_END_ALLOW_THREADS Py_DECREF(path);
+    Py_BEGIN_ALLOW_THREADS
+    s = ns_model_load(&m, PyBytes_AS_STRING(path), &err);
+    Py_END_ALLOW_THREADS
+    Py_DECREF(path);
     if (s != NS_OK) return raise_ns(s, &err);
     return wordmodel_wrap(m);
 }
@@ -589,8 +593,10 @@ static PyObject *write_with(WordModelObject *w, PyObject *args, model_writer fn)
     if (!PyArg_ParseTuple(args, "O&", PyUnicode_FSConverter, &path)) return NULL;
     ns_error err;
     ns_status s;
-    Py_BEGIN_ALLOW_THREADS s = fn(w->m, PyBytes_AS_STRING(path), &err);
-    Py_END_ALLOW_THREADS Py_DECREF(path);
+    Py_BEGIN_ALLOW_THREADS
+    s = fn(w->m, PyBytes_AS_STRING(path), &err);
+    Py_END_ALLOW_THREADS
+    Py_DECREF(path);
     if (s != NS_OK) return raise_ns(s, &err);
     Py_RETURN_NONE;
 }
@@ -644,8 +650,10 @@ static ns_emb *emb_now(WordModelObject *w) {
     ns_emb *e = NULL;
     ns_error err;
     ns_status s;
-    Py_BEGIN_ALLOW_THREADS s = ns_emb_from_model(&e, w->m, &err);
-    Py_END_ALLOW_THREADS if (s != NS_OK) raise_ns(s, &err);
+    Py_BEGIN_ALLOW_THREADS
+    s = ns_emb_from_model(&e, w->m, &err);
+    Py_END_ALLOW_THREADS
+    if (s != NS_OK) raise_ns(s, &err);
     return e;
 }
 
@@ -742,8 +750,10 @@ static PyObject *wordmodel_eval_analogy(WordModelObject *w, PyObject *args) {
         ns_analogy_report r;
         ns_error err;
         ns_status s;
-        Py_BEGIN_ALLOW_THREADS s = ns_eval_analogy(e, PyBytes_AS_STRING(path), restrict_n, cs, &r, &err);
-        Py_END_ALLOW_THREADS if (s != NS_OK) raise_ns(s, &err);
+        Py_BEGIN_ALLOW_THREADS
+        s = ns_eval_analogy(e, PyBytes_AS_STRING(path), restrict_n, cs, &r, &err);
+        Py_END_ALLOW_THREADS
+        if (s != NS_OK) raise_ns(s, &err);
         else {
             PyObject *sections = PyList_New(r.n_sections);
             for (int32_t i = 0; sections && i < r.n_sections; i++) {
@@ -778,8 +788,10 @@ static PyObject *wordmodel_eval_similarity(WordModelObject *w, PyObject *args) {
         ns_similarity_report r;
         ns_error err;
         ns_status s;
-        Py_BEGIN_ALLOW_THREADS s = ns_eval_similarity(e, PyBytes_AS_STRING(path), cs, &r, &err);
-        Py_END_ALLOW_THREADS if (s != NS_OK) raise_ns(s, &err);
+        Py_BEGIN_ALLOW_THREADS
+        s = ns_eval_similarity(e, PyBytes_AS_STRING(path), cs, &r, &err);
+        Py_END_ALLOW_THREADS
+        if (s != NS_OK) raise_ns(s, &err);
         else result = Py_BuildValue("{s:L,s:L,s:d,s:d}", "pairs", (long long)r.pairs, "covered", (long long)r.covered,
                                     "spearman", r.spearman, "pearson", r.pearson);
         ns_emb_free(e);
@@ -874,8 +886,10 @@ static PyObject *pairdata_new(PyTypeObject *type, PyObject *args, PyObject *kw) 
     ns_pairs *p = NULL;
     ns_error err;
     ns_status s;
-    Py_BEGIN_ALLOW_THREADS s = ns_pairs_load(&p, PyBytes_AS_STRING(path), &o->o.pairs, m, &err);
-    Py_END_ALLOW_THREADS Py_DECREF(path);
+    Py_BEGIN_ALLOW_THREADS
+    s = ns_pairs_load(&p, PyBytes_AS_STRING(path), &o->o.pairs, m, &err);
+    Py_END_ALLOW_THREADS
+    Py_DECREF(path);
     if (s != NS_OK) return raise_ns(s, &err);
     PairDataObject *self = (PairDataObject *)type->tp_alloc(type, 0);
     if (!self) {
@@ -1003,8 +1017,10 @@ static PyObject *wordmodel_eval_pairs(WordModelObject *w, PyObject *args) {
     ns_rank_report r;
     ns_error err;
     ns_status s;
-    Py_BEGIN_ALLOW_THREADS s = ns_eval_pairs(w->m, test->p, filters, nf, ks, nk, &r, &err);
-    Py_END_ALLOW_THREADS if (s != NS_OK) {
+    Py_BEGIN_ALLOW_THREADS
+    s = ns_eval_pairs(w->m, test->p, filters, nf, ks, nk, &r, &err);
+    Py_END_ALLOW_THREADS
+    if (s != NS_OK) {
         raise_ns(s, &err);
         goto done;
     }
@@ -1059,10 +1075,12 @@ static PyObject *rec_create(PyObject *cls, PyObject *args) {
     ns_rec *r = NULL;
     ns_error err;
     ns_status s;
-    Py_BEGIN_ALLOW_THREADS s = ns_inter_load(&all, PyBytes_AS_STRING(path), &o->o.inter, NULL, &err);
+    Py_BEGIN_ALLOW_THREADS
+    s = ns_inter_load(&all, PyBytes_AS_STRING(path), &o->o.inter, NULL, &err);
     if (s == NS_OK && split) s = ns_inter_split_last(all, &train, &test, &err);
     if (s == NS_OK) s = ns_rec_create(&r, split ? train : all, test, &o->o.train, &err);
-    Py_END_ALLOW_THREADS ns_inter_free(all), ns_inter_free(train), ns_inter_free(test);
+    Py_END_ALLOW_THREADS
+    ns_inter_free(all), ns_inter_free(train), ns_inter_free(test);
     Py_DECREF(path);
     if (s != NS_OK) return raise_ns(s, &err);
     return rec_wrap(r);
@@ -1075,8 +1093,10 @@ static PyObject *rec_load(PyObject *cls, PyObject *args) {
     ns_rec *r = NULL;
     ns_error err;
     ns_status s;
-    Py_BEGIN_ALLOW_THREADS s = ns_rec_load(&r, PyBytes_AS_STRING(path), &err);
-    Py_END_ALLOW_THREADS Py_DECREF(path);
+    Py_BEGIN_ALLOW_THREADS
+    s = ns_rec_load(&r, PyBytes_AS_STRING(path), &err);
+    Py_END_ALLOW_THREADS
+    Py_DECREF(path);
     if (s != NS_OK) return raise_ns(s, &err);
     return rec_wrap(r);
 }
@@ -1086,8 +1106,10 @@ static PyObject *rec_save(RecObject *r, PyObject *args) {
     if (!PyArg_ParseTuple(args, "O&", PyUnicode_FSConverter, &path)) return NULL;
     ns_error err;
     ns_status s;
-    Py_BEGIN_ALLOW_THREADS s = ns_rec_save(r->r, PyBytes_AS_STRING(path), &err);
-    Py_END_ALLOW_THREADS Py_DECREF(path);
+    Py_BEGIN_ALLOW_THREADS
+    s = ns_rec_save(r->r, PyBytes_AS_STRING(path), &err);
+    Py_END_ALLOW_THREADS
+    Py_DECREF(path);
     if (s != NS_OK) return raise_ns(s, &err);
     Py_RETURN_NONE;
 }
@@ -1256,10 +1278,11 @@ static PyObject *rec_evaluate(RecObject *r, PyObject *args) {
     ns_rec_report rep;
     ns_error err;
     ns_status s = NS_OK;
-    Py_BEGIN_ALLOW_THREADS if (test) s = rec_heldout(r, PyBytes_AS_STRING(test),
-                                                     o_obj != Py_None ? (OptionsObject *)o_obj : NULL, &own, &err);
+    Py_BEGIN_ALLOW_THREADS
+    if (test) s = rec_heldout(r, PyBytes_AS_STRING(test), o_obj != Py_None ? (OptionsObject *)o_obj : NULL, &own, &err);
     if (s == NS_OK) s = ns_rec_eval(r->r, own ? own : ns_rec_test_data(r->r), ks, nk, &rep, &err);
-    Py_END_ALLOW_THREADS ns_inter_free(own);
+    Py_END_ALLOW_THREADS
+    ns_inter_free(own);
     if (s != NS_OK) {
         raise_ns(s, &err);
         goto done;
@@ -1361,9 +1384,11 @@ static PyObject *kg_create(PyObject *cls, PyObject *args) {
     ns_kg *m = NULL;
     ns_error err;
     ns_status s;
-    Py_BEGIN_ALLOW_THREADS s = ns_triples_load(&t, PyBytes_AS_STRING(path), NULL, NULL, &err);
+    Py_BEGIN_ALLOW_THREADS
+    s = ns_triples_load(&t, PyBytes_AS_STRING(path), NULL, NULL, &err);
     if (s == NS_OK) s = ns_kg_create(&m, t, &o->o.kg, &err);
-    Py_END_ALLOW_THREADS Py_DECREF(path);
+    Py_END_ALLOW_THREADS
+    Py_DECREF(path);
     if (s != NS_OK) {
         ns_triples_free(t);
         return raise_ns(s, &err);
@@ -1378,8 +1403,10 @@ static PyObject *kg_load(PyObject *cls, PyObject *args) {
     ns_kg *m = NULL;
     ns_error err;
     ns_status s;
-    Py_BEGIN_ALLOW_THREADS s = ns_kg_load(&m, PyBytes_AS_STRING(path), &err);
-    Py_END_ALLOW_THREADS Py_DECREF(path);
+    Py_BEGIN_ALLOW_THREADS
+    s = ns_kg_load(&m, PyBytes_AS_STRING(path), &err);
+    Py_END_ALLOW_THREADS
+    Py_DECREF(path);
     if (s != NS_OK) return raise_ns(s, &err);
     return kg_wrap(m, NULL);
 }
@@ -1389,8 +1416,10 @@ static PyObject *kg_save(KGObject *k, PyObject *args) {
     if (!PyArg_ParseTuple(args, "O&", PyUnicode_FSConverter, &path)) return NULL;
     ns_error err;
     ns_status s;
-    Py_BEGIN_ALLOW_THREADS s = ns_kg_save(k->m, PyBytes_AS_STRING(path), &err);
-    Py_END_ALLOW_THREADS Py_DECREF(path);
+    Py_BEGIN_ALLOW_THREADS
+    s = ns_kg_save(k->m, PyBytes_AS_STRING(path), &err);
+    Py_END_ALLOW_THREADS
+    Py_DECREF(path);
     if (s != NS_OK) return raise_ns(s, &err);
     Py_RETURN_NONE;
 }
@@ -1510,11 +1539,13 @@ static PyObject *kg_evaluate(KGObject *k, PyObject *args) {
     ns_kg_report rep;
     ns_error err;
     ns_status s;
-    Py_BEGIN_ALLOW_THREADS s = ns_triples_load(&t, PyBytes_AS_STRING(test), ns_kg_entities(k->m),
+    Py_BEGIN_ALLOW_THREADS
+    s = ns_triples_load(&t, PyBytes_AS_STRING(test), ns_kg_entities(k->m),
                                                ns_kg_relations(k->m), &err);
     if (s == NS_OK && !raw) s = kg_filter_of(k, filt, (const ns_triples *const[]){k->train, t}, 2, &f, &err);
     if (s == NS_OK) s = ns_kg_eval(k->m, t, f, threads, 0, (int64_t)max, &rep, &err);
-    Py_END_ALLOW_THREADS ns_kg_filter_free(f);
+    Py_END_ALLOW_THREADS
+    ns_kg_filter_free(f);
     ns_triples_free(t);
     if (s != NS_OK) {
         raise_ns(s, &err);
@@ -1705,12 +1736,14 @@ static PyObject *sampler_draw(SamplerObject *o, PyObject *args) {
     int32_t *ids = (int32_t *)PyBytes_AS_STRING(out);
     int nex = ex.buf ? (int)(ex.len / (Py_ssize_t)sizeof(int32_t)) : 0;
     Py_ssize_t got = 0;
-    Py_BEGIN_ALLOW_THREADS for (Py_ssize_t done = 0; done < n;) {
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t done = 0; done < n;) {
         int chunk = n - done > 1 << 20 ? 1 << 20 : (int)(n - done);
         got += ns__noise_draw(&nz, &o->rng, chunk, ex.buf, nex, ids + got);
         done += chunk;
     }
-    Py_END_ALLOW_THREADS if (got < n) _PyBytes_Resize(&out, got * (Py_ssize_t)sizeof(int32_t));
+    Py_END_ALLOW_THREADS
+    if (got < n && _PyBytes_Resize(&out, got * (Py_ssize_t)sizeof(int32_t)) < 0) out = NULL;
 done:
     if (ex.buf) PyBuffer_Release(&ex);
     return out;
