@@ -100,6 +100,9 @@ typedef struct {
 
 static PyTypeObject OptionsType;
 
+/* A new Options object, for a copy or a model's options (ns_opts_from_*). */
+static OptionsObject *options_alloc(void) { return (OptionsObject *)OptionsType.tp_alloc(&OptionsType, 0); }
+
 static PyObject *options_new(PyTypeObject *type, PyObject *args, PyObject *kw) {
     static char *names[] = {"task", NULL};
     const char *task;
@@ -153,7 +156,7 @@ static PyObject *options_check_unvalidated(OptionsObject *self, PyObject *unused
 
 static PyObject *options_copy(OptionsObject *self, PyObject *unused) {
     (void)unused;
-    OptionsObject *c = (OptionsObject *)OptionsType.tp_alloc(&OptionsType, 0);
+    OptionsObject *c = options_alloc();
     if (c) c->o = self->o;
     return (PyObject *)c;
 }
@@ -294,6 +297,79 @@ static PyObject *run_result(const run_ctx *c, ns_status s, const ns_error *err) 
 static ns_train_hooks hooks_for(run_ctx *c, double every, const ns_opts *o, const char *checkpoint) {
     return (ns_train_hooks){on_progress, c, every > 0 ? every : 0.1, checkpoint,
                             checkpoint ? o->checkpoint_every : 0, checkpoint ? o->checkpoint_seconds : 0};
+}
+
+/* A training call's start and end: claims the model (a second train call
+ * on it, from another thread while this one runs, is refused) and
+ * releases the GIL; gives both back. */
+static int train_begin(run_ctx *c, int *busy) {
+    if (!claim(busy)) return 0;
+    c->ts = PyEval_SaveThread();
+    return 1;
+}
+
+static void train_end(run_ctx *c, int *busy) {
+    PyEval_RestoreThread(c->ts);
+    *busy = 0;
+}
+
+/* ---- arguments --------------------------------------------------------- */
+
+/* An optional path argument: NULL for None. */
+static int opt_path(PyObject *obj, PyObject **out) {
+    *out = NULL;
+    return obj == Py_None || PyUnicode_FSConverter(obj, out);
+}
+
+/* Parses one path argument and runs fn(obj, path, err) on it without the
+ * GIL: 0, or -1 with the library's error raised. Every load and save. */
+static int with_path(PyObject *args, ns_status (*fn)(void *obj, const char *path, ns_error *err), void *obj) {
+    PyObject *path;
+    if (!PyArg_ParseTuple(args, "O&", PyUnicode_FSConverter, &path)) return -1;
+    ns_error err;
+    ns_status s;
+    Py_BEGIN_ALLOW_THREADS
+    s = fn(obj, PyBytes_AS_STRING(path), &err);
+    Py_END_ALLOW_THREADS
+    Py_DECREF(path);
+    if (s != NS_OK) return raise_ns(s, &err), -1;
+    return 0;
+}
+
+/* The ints of a sequence (None: none) into out[0..cap): their count, or
+ * -1 with an error naming `what`. */
+static int ints_of(PyObject *obj, int32_t *out, Py_ssize_t cap, const char *what) {
+    if (!obj || obj == Py_None) return 0;
+    PyObject *seq = PySequence_Fast(obj, what);
+    if (!seq) return -1;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    if (n > cap) {
+        PyErr_Format(PyExc_ValueError, "%s: at most %zd", what, cap);
+        n = -1;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        long v = PyLong_AsLong(PySequence_Fast_GET_ITEM(seq, i));
+        if (v == -1 && PyErr_Occurred()) {
+            n = -1;
+            break;
+        }
+        out[i] = (int32_t)v;
+    }
+    Py_DECREF(seq);
+    return (int)n;
+}
+
+/* Room for the k (>= 1) best of `avail` answers: *kk = min(k, avail);
+ * NULL with an error for k < 1 or no memory. */
+static ns_hit *hits_for(int k, int32_t avail, int32_t *kk) {
+    if (k < 1) {
+        PyErr_SetString(PyExc_ValueError, "k must be at least 1");
+        return NULL;
+    }
+    *kk = k < avail ? k : avail;
+    ns_hit *hits = PyMem_Malloc((size_t)(*kk > 0 ? *kk : 1) * sizeof *hits);
+    if (!hits) PyErr_NoMemory();
+    return hits;
 }
 
 /* ---- tables as buffers ------------------------------------------------- */
@@ -523,26 +599,13 @@ static PyObject *wordmodel_create(PyObject *cls, PyObject *args) {
     return wordmodel_wrap(m);
 }
 
+static ns_status load_model(void *out, const char *path, ns_error *err) { return ns_model_load(out, path, err); }
+
 /* WordModel.load(path): a .model file of skipgram, cbow or pairs-train. */
 static PyObject *wordmodel_load(PyObject *cls, PyObject *args) {
     (void)cls;
-    PyObject *path;
-    if (!PyArg_ParseTuple(args, "O&", PyUnicode_FSConverter, &path)) return NULL;
     ns_model *m = NULL;
-    ns_error err;
-    ns_status s;
-    Py_BEGIN_ALLOW_THREADS
-    s = ns_model_load(&m, PyBytes_AS_STRING(path), &err);
-    Py_END_ALLOW_THREADS
-    Py_DECREF(path);
-    if (s != NS_OK) return raise_ns(s, &err);
-    return wordmodel_wrap(m);
-}
-
-/* An optional path argument: NULL for None. */
-static int opt_path(PyObject *obj, PyObject **out) {
-    *out = NULL;
-    return obj == Py_None || PyUnicode_FSConverter(obj, out);
+    return with_path(args, load_model, &m) < 0 ? NULL : wordmodel_wrap(m);
 }
 
 /* train(corpus, options, valid=None, progress=None, report_every=0.1,
@@ -571,41 +634,38 @@ static PyObject *wordmodel_train(WordModelObject *w, PyObject *args, PyObject *k
     int64_t unknown = 0;
     ns_error err;
     ns_status s = NS_OK;
-    if (!claim(&w->busy)) {
+    if (!train_begin(&ctx, &w->busy)) {
         Py_XDECREF(valid), Py_XDECREF(ck), Py_XDECREF(nf);
         return NULL;
     }
-    ctx.ts = PyEval_SaveThread();
     if (nf) s = ns_noise_weights_load(ns_model_vocab(w->m), PyBytes_AS_STRING(nf), &noise, &unknown, &err);
     to.noise_weights = noise;
     if (s == NS_OK) s = ns_train_words(w->m, c->c, valid ? PyBytes_AS_STRING(valid) : NULL, &to, &h, &err);
-    PyEval_RestoreThread(ctx.ts);
-    w->busy = 0;
+    train_end(&ctx, &w->busy);
     free(noise);
     Py_XDECREF(valid), Py_XDECREF(ck), Py_XDECREF(nf);
     return run_result(&ctx, s, &err);
 }
 
-typedef ns_status (*model_writer)(const ns_model *m, const char *path, ns_error *err);
+static ns_status save_model(void *m, const char *p, ns_error *e) { return ns_model_save(m, p, e); }
+static ns_status export_vec(void *m, const char *p, ns_error *e) { return ns_model_export_vec(m, p, e); }
+static ns_status export_bin(void *m, const char *p, ns_error *e) { return ns_model_export_bin(m, p, e); }
+static ns_status export_out_vec(void *m, const char *p, ns_error *e) { return ns_model_export_out_vec(m, p, e); }
 
-static PyObject *write_with(WordModelObject *w, PyObject *args, model_writer fn) {
-    PyObject *path;
-    if (!PyArg_ParseTuple(args, "O&", PyUnicode_FSConverter, &path)) return NULL;
-    ns_error err;
-    ns_status s;
-    Py_BEGIN_ALLOW_THREADS
-    s = fn(w->m, PyBytes_AS_STRING(path), &err);
-    Py_END_ALLOW_THREADS
-    Py_DECREF(path);
-    if (s != NS_OK) return raise_ns(s, &err);
+static PyObject *none_or_null(int rc) {
+    if (rc < 0) return NULL;
     Py_RETURN_NONE;
 }
 
-static PyObject *wordmodel_save(WordModelObject *w, PyObject *a) { return write_with(w, a, ns_model_save); }
-static PyObject *wordmodel_export_vec(WordModelObject *w, PyObject *a) { return write_with(w, a, ns_model_export_vec); }
-static PyObject *wordmodel_export_bin(WordModelObject *w, PyObject *a) { return write_with(w, a, ns_model_export_bin); }
+static PyObject *wordmodel_save(WordModelObject *w, PyObject *a) { return none_or_null(with_path(a, save_model, w->m)); }
+static PyObject *wordmodel_export_vec(WordModelObject *w, PyObject *a) {
+    return none_or_null(with_path(a, export_vec, w->m));
+}
+static PyObject *wordmodel_export_bin(WordModelObject *w, PyObject *a) {
+    return none_or_null(with_path(a, export_bin, w->m));
+}
 static PyObject *wordmodel_export_out_vec(WordModelObject *w, PyObject *a) {
-    return write_with(w, a, ns_model_export_out_vec);
+    return none_or_null(with_path(a, export_out_vec, w->m));
 }
 
 /* table(which): the input (0) or output (1) rows. */
@@ -636,11 +696,8 @@ static PyObject *wordmodel_counts(WordModelObject *w, PyObject *args) {
 
 static PyObject *wordmodel_options(WordModelObject *w, PyObject *unused) {
     (void)unused;
-    OptionsObject *o = (OptionsObject *)OptionsType.tp_alloc(&OptionsType, 0);
-    if (!o) return NULL;
-    const ns_train_opts *mo = ns_model_opts(w->m);
-    ns_opts_default(&o->o, mo->task);
-    ns_opts_from_model(&o->o, w->m);
+    OptionsObject *o = options_alloc();
+    if (o) ns_opts_from_model(&o->o, w->m);
     return (PyObject *)o;
 }
 
@@ -664,38 +721,24 @@ static PyObject *wordmodel_nearest(WordModelObject *w, PyObject *args) {
     int k;
     PyObject *exclude = NULL;
     if (!PyArg_ParseTuple(args, "y*i|O", &q, &k, &exclude)) return NULL;
-    PyObject *result = NULL, *seq = NULL;
-    int32_t *ex = NULL, nex = 0, n = 0;
+    PyObject *result = NULL;
+    int32_t *ex = NULL, kk, n = 0;
+    int nex = 0;
     ns_hit *hits = NULL;
     ns_emb *e = NULL;
+    Py_ssize_t cap = exclude && exclude != Py_None ? PyObject_Length(exclude) : 0;
     if (q.len != (Py_ssize_t)ns_model_dim(w->m) * (Py_ssize_t)sizeof(float)) {
         PyErr_Format(PyExc_ValueError, "query: %zd bytes, the model's vectors have %d float32", q.len,
                      ns_model_dim(w->m));
         goto done;
     }
-    if (k < 1) {
-        PyErr_SetString(PyExc_ValueError, "k must be at least 1");
+    if (cap < 0 || !(ex = PyMem_Malloc((size_t)(cap ? cap : 1) * sizeof *ex))) {
+        if (cap >= 0) PyErr_NoMemory();
         goto done;
     }
-    if (exclude && exclude != Py_None) {
-        if (!(seq = PySequence_Fast(exclude, "exclude: a sequence of ids"))) goto done;
-        nex = (int32_t)PySequence_Fast_GET_SIZE(seq);
-        if (!(ex = PyMem_Malloc((size_t)(nex ? nex : 1) * sizeof *ex))) {
-            PyErr_NoMemory();
-            goto done;
-        }
-        for (int32_t i = 0; i < nex; i++) {
-            long id = PyLong_AsLong(PySequence_Fast_GET_ITEM(seq, i));
-            if (id == -1 && PyErr_Occurred()) goto done;
-            ex[i] = (int32_t)id;
-        }
-    }
-    if (!(e = emb_now(w))) goto done;
-    int32_t kk = k < ns_emb_size(e) ? k : ns_emb_size(e);
-    if (!(hits = PyMem_Malloc((size_t)(kk ? kk : 1) * sizeof *hits))) {
-        PyErr_NoMemory();
+    if ((nex = ints_of(exclude, ex, cap, "exclude: a sequence of ids")) < 0 ||
+        !(hits = hits_for(k, ns_vocab_size(ns_model_vocab(w->m)), &kk)) || !(e = emb_now(w)))
         goto done;
-    }
     ns_error err;
     ns_status s = kk ? ns_emb_nearest(e, q.buf, kk, ex, nex, hits, &n, &err) : NS_OK;
     result = s != NS_OK ? raise_ns(s, &err) : hits_list(hits, n);
@@ -703,7 +746,6 @@ done:
     ns_emb_free(e);
     PyMem_Free(hits);
     PyMem_Free(ex);
-    Py_XDECREF(seq);
     PyBuffer_Release(&q);
     return result;
 }
@@ -712,20 +754,15 @@ done:
 static PyObject *wordmodel_analogy(WordModelObject *w, PyObject *args) {
     int a, b, c, k, mul = 0, restrict_n = 0;
     if (!PyArg_ParseTuple(args, "iiii|pi", &a, &b, &c, &k, &mul, &restrict_n)) return NULL;
-    if (k < 1) {
-        PyErr_SetString(PyExc_ValueError, "k must be at least 1");
-        return NULL;
-    }
-    ns_emb *e = emb_now(w);
-    if (!e) return NULL;
-    ns_hit *hits = PyMem_Malloc((size_t)k * sizeof *hits);
+    int32_t kk, n = 0;
+    ns_hit *hits = hits_for(k, ns_vocab_size(ns_model_vocab(w->m)), &kk);
+    ns_emb *e = hits ? emb_now(w) : NULL;
     PyObject *result = NULL;
-    int32_t n = 0;
     ns_error err;
-    if (!hits) PyErr_NoMemory();
-    else {
-        ns_status s =
-            ns_emb_analogy(e, a, b, c, mul ? NS_ANALOGY_MUL : NS_ANALOGY_ADD, restrict_n, k, hits, &n, &err);
+    if (e) {
+        ns_status s = kk ? ns_emb_analogy(e, a, b, c, mul ? NS_ANALOGY_MUL : NS_ANALOGY_ADD, restrict_n, kk, hits, &n,
+                                          &err)
+                         : NS_OK;
         result = s != NS_OK ? raise_ns(s, &err) : hits_list(hits, n);
     }
     PyMem_Free(hits);
@@ -961,16 +998,14 @@ static PyObject *wordmodel_train_pairs(WordModelObject *w, PyObject *args, PyObj
     int64_t unknown = 0;
     ns_error err;
     ns_status s = NS_OK;
-    if (!claim(&w->busy)) {
+    if (!train_begin(&ctx, &w->busy)) {
         Py_XDECREF(ck), Py_XDECREF(nf);
         return NULL;
     }
-    ctx.ts = PyEval_SaveThread();
     if (nf) s = ns_noise_weights_load(ns_pairs_right_vocab(d->p), PyBytes_AS_STRING(nf), &noise, &unknown, &err);
     to.noise_weights = noise;
     if (s == NS_OK) s = ns_train_pairs(w->m, d->p, vp, &to, &h, &err);
-    PyEval_RestoreThread(ctx.ts);
-    w->busy = 0;
+    train_end(&ctx, &w->busy);
     free(noise);
     Py_XDECREF(ck), Py_XDECREF(nf);
     return run_result(&ctx, s, &err);
@@ -980,7 +1015,7 @@ static PyObject *wordmodel_train_pairs(WordModelObject *w, PyObject *args, PyObj
  * this model. */
 static PyObject *wordmodel_eval_pairs(WordModelObject *w, PyObject *args) {
     PairDataObject *test;
-    PyObject *filt_obj = NULL, *ks_obj = NULL, *fseq = NULL, *kseq = NULL, *res = NULL;
+    PyObject *filt_obj = NULL, *ks_obj = NULL, *fseq = NULL, *res = NULL;
     if (!PyArg_ParseTuple(args, "O!|OO", &PairDataType, &test, &filt_obj, &ks_obj)) return NULL;
     enum { MAXF = 16 };
     const ns_pairs *filters[MAXF];
@@ -1001,19 +1036,7 @@ static PyObject *wordmodel_eval_pairs(WordModelObject *w, PyObject *args) {
             filters[nf++] = ((PairDataObject *)f)->p;
         }
     }
-    if (ks_obj && ks_obj != Py_None) {
-        if (!(kseq = PySequence_Fast(ks_obj, "ks: a sequence of cut-offs"))) goto done;
-        nk = (int)PySequence_Fast_GET_SIZE(kseq);
-        if (nk < 1 || nk > NS_RANK_MAX_K) {
-            PyErr_Format(PyExc_ValueError, "ks: 1 to %d cut-offs", NS_RANK_MAX_K);
-            goto done;
-        }
-        for (int i = 0; i < nk; i++) {
-            long k = PyLong_AsLong(PySequence_Fast_GET_ITEM(kseq, i));
-            if (k == -1 && PyErr_Occurred()) goto done;
-            ks[i] = (int32_t)k;
-        }
-    }
+    if (ks_obj && ks_obj != Py_None && (nk = ints_of(ks_obj, ks, NS_RANK_MAX_K, "ks: cut-offs")) < 0) goto done;
     ns_rank_report r;
     ns_error err;
     ns_status s;
@@ -1034,7 +1057,7 @@ static PyObject *wordmodel_eval_pairs(WordModelObject *w, PyObject *args) {
         Py_XDECREF(v);
     }
 done:
-    Py_XDECREF(fseq), Py_XDECREF(kseq);
+    Py_XDECREF(fseq);
     return res;
 }
 
@@ -1086,33 +1109,16 @@ static PyObject *rec_create(PyObject *cls, PyObject *args) {
     return rec_wrap(r);
 }
 
+static ns_status load_rec(void *out, const char *p, ns_error *e) { return ns_rec_load(out, p, e); }
+static ns_status save_rec(void *r, const char *p, ns_error *e) { return ns_rec_save(r, p, e); }
+
 static PyObject *rec_load(PyObject *cls, PyObject *args) {
     (void)cls;
-    PyObject *path;
-    if (!PyArg_ParseTuple(args, "O&", PyUnicode_FSConverter, &path)) return NULL;
     ns_rec *r = NULL;
-    ns_error err;
-    ns_status s;
-    Py_BEGIN_ALLOW_THREADS
-    s = ns_rec_load(&r, PyBytes_AS_STRING(path), &err);
-    Py_END_ALLOW_THREADS
-    Py_DECREF(path);
-    if (s != NS_OK) return raise_ns(s, &err);
-    return rec_wrap(r);
+    return with_path(args, load_rec, &r) < 0 ? NULL : rec_wrap(r);
 }
 
-static PyObject *rec_save(RecObject *r, PyObject *args) {
-    PyObject *path;
-    if (!PyArg_ParseTuple(args, "O&", PyUnicode_FSConverter, &path)) return NULL;
-    ns_error err;
-    ns_status s;
-    Py_BEGIN_ALLOW_THREADS
-    s = ns_rec_save(r->r, PyBytes_AS_STRING(path), &err);
-    Py_END_ALLOW_THREADS
-    Py_DECREF(path);
-    if (s != NS_OK) return raise_ns(s, &err);
-    Py_RETURN_NONE;
-}
+static PyObject *rec_save(RecObject *r, PyObject *args) { return none_or_null(with_path(args, save_rec, r->r)); }
 
 /* Held-out interactions of `path` over the recommender's users and items,
  * read as its training data was (or by `options` when given). */
@@ -1143,15 +1149,13 @@ static PyObject *rec_train(RecObject *r, PyObject *args, PyObject *kw) {
     ns_inter *vi = NULL;
     ns_error err;
     ns_status s = NS_OK;
-    if (!claim(&r->busy)) {
+    if (!train_begin(&ctx, &r->busy)) {
         Py_XDECREF(valid), Py_XDECREF(ck);
         return NULL;
     }
-    ctx.ts = PyEval_SaveThread();
     if (valid) s = rec_heldout(r, PyBytes_AS_STRING(valid), o, &vi, &err);
     if (s == NS_OK) s = ns_rec_train(r->r, vi, &o->o.train, &h, &err);
-    PyEval_RestoreThread(ctx.ts);
-    r->busy = 0;
+    train_end(&ctx, &r->busy);
     ns_inter_free(vi);
     Py_XDECREF(valid);
     Py_XDECREF(ck);
@@ -1195,14 +1199,9 @@ static PyObject *rec_items(RecObject *r, PyObject *u) {
 static PyObject *rec_recommend(RecObject *r, PyObject *args) {
     int u, k;
     if (!PyArg_ParseTuple(args, "ii", &u, &k)) return NULL;
-    if (k < 1) {
-        PyErr_SetString(PyExc_ValueError, "k must be at least 1");
-        return NULL;
-    }
-    int32_t items = ns_vocab_size(ns_inter_item_vocab(ns_rec_train_data(r->r)));
-    int32_t kk = k < items ? k : items, n = 0;
-    ns_hit *hits = PyMem_Malloc((size_t)(kk ? kk : 1) * sizeof *hits);
-    if (!hits) return PyErr_NoMemory();
+    int32_t kk, n = 0;
+    ns_hit *hits = hits_for(k, ns_vocab_size(ns_inter_item_vocab(ns_rec_train_data(r->r))), &kk);
+    if (!hits) return NULL;
     ns_error err;
     ns_status s = kk ? ns_rec_recommend(r->r, u, kk, hits, &n, &err) : NS_OK;
     PyObject *res = s != NS_OK ? raise_ns(s, &err) : hits_list(hits, n);
@@ -1252,24 +1251,12 @@ static PyObject *rec_evaluate(RecObject *r, PyObject *args) {
     if (!PyArg_ParseTuple(args, "|OOO", &test_obj, &ks_obj, &o_obj) || !opt_path(test_obj, &test)) return NULL;
     int32_t ks[NS_REC_MAX_K] = {10, 20};
     int nk = 2;
-    PyObject *res = NULL, *seq = NULL;
+    PyObject *res = NULL;
     if (o_obj != Py_None && !PyObject_TypeCheck(o_obj, &OptionsType)) {
         PyErr_SetString(PyExc_TypeError, "options: an Options object");
         goto done;
     }
-    if (ks_obj && ks_obj != Py_None) {
-        if (!(seq = PySequence_Fast(ks_obj, "ks: a sequence of cut-offs"))) goto done;
-        nk = (int)PySequence_Fast_GET_SIZE(seq);
-        if (nk < 1 || nk > NS_REC_MAX_K) {
-            PyErr_Format(PyExc_ValueError, "ks: 1 to %d cut-offs", NS_REC_MAX_K);
-            goto done;
-        }
-        for (int i = 0; i < nk; i++) {
-            long k = PyLong_AsLong(PySequence_Fast_GET_ITEM(seq, i));
-            if (k == -1 && PyErr_Occurred()) goto done;
-            ks[i] = (int32_t)k;
-        }
-    }
+    if (ks_obj && ks_obj != Py_None && (nk = ints_of(ks_obj, ks, NS_REC_MAX_K, "ks: cut-offs")) < 0) goto done;
     if (!test && !ns_rec_test_data(r->r)) {
         PyErr_SetString(PyExc_ValueError, "no test data: give a file, or train with split=True");
         goto done;
@@ -1294,17 +1281,14 @@ static PyObject *rec_evaluate(RecObject *r, PyObject *args) {
                             "seconds", rep.seconds);
     Py_XDECREF(model), Py_XDECREF(pop);
 done:
-    Py_XDECREF(seq);
     Py_XDECREF(test);
     return res;
 }
 
 static PyObject *rec_options(RecObject *r, PyObject *unused) {
     (void)unused;
-    OptionsObject *o = (OptionsObject *)OptionsType.tp_alloc(&OptionsType, 0);
-    if (!o) return NULL;
-    ns_opts_default(&o->o, NS_TASK_REC);
-    ns_opts_from_rec(&o->o, r->r);
+    OptionsObject *o = options_alloc();
+    if (o) ns_opts_from_rec(&o->o, r->r);
     return (PyObject *)o;
 }
 
@@ -1352,6 +1336,7 @@ static PyTypeObject RecType = {
 typedef struct {
     PyObject_HEAD ns_kg *m;
     ns_triples *train; /* the training triples (NULL for a loaded model until train) */
+    ns_kg_filter *known; /* predict's filter of them, made at its first call */
     int busy;          /* a train call is under way (without the GIL) */
 } KGObject;
 
@@ -1360,6 +1345,7 @@ static PyTypeObject KGType;
 static void kg_dealloc(KGObject *k) {
     ns_kg_free(k->m);
     ns_triples_free(k->train);
+    ns_kg_filter_free(k->known);
     Py_TYPE(k)->tp_free((PyObject *)k);
 }
 
@@ -1396,33 +1382,16 @@ static PyObject *kg_create(PyObject *cls, PyObject *args) {
     return kg_wrap(m, t);
 }
 
+static ns_status load_kg(void *out, const char *p, ns_error *e) { return ns_kg_load(out, p, e); }
+static ns_status save_kg(void *m, const char *p, ns_error *e) { return ns_kg_save(m, p, e); }
+
 static PyObject *kg_load(PyObject *cls, PyObject *args) {
     (void)cls;
-    PyObject *path;
-    if (!PyArg_ParseTuple(args, "O&", PyUnicode_FSConverter, &path)) return NULL;
     ns_kg *m = NULL;
-    ns_error err;
-    ns_status s;
-    Py_BEGIN_ALLOW_THREADS
-    s = ns_kg_load(&m, PyBytes_AS_STRING(path), &err);
-    Py_END_ALLOW_THREADS
-    Py_DECREF(path);
-    if (s != NS_OK) return raise_ns(s, &err);
-    return kg_wrap(m, NULL);
+    return with_path(args, load_kg, &m) < 0 ? NULL : kg_wrap(m, NULL);
 }
 
-static PyObject *kg_save(KGObject *k, PyObject *args) {
-    PyObject *path;
-    if (!PyArg_ParseTuple(args, "O&", PyUnicode_FSConverter, &path)) return NULL;
-    ns_error err;
-    ns_status s;
-    Py_BEGIN_ALLOW_THREADS
-    s = ns_kg_save(k->m, PyBytes_AS_STRING(path), &err);
-    Py_END_ALLOW_THREADS
-    Py_DECREF(path);
-    if (s != NS_OK) return raise_ns(s, &err);
-    Py_RETURN_NONE;
-}
+static PyObject *kg_save(KGObject *k, PyObject *args) { return none_or_null(with_path(args, save_kg, k->m)); }
 
 /* The filter of the triple files `paths` (a list of bytes paths, read
  * over the model's vocabularies) and extra[0..n_extra) (n_extra <= 2); no
@@ -1488,14 +1457,13 @@ static PyObject *kg_train(KGObject *k, PyObject *args, PyObject *kw) {
         PyErr_SetString(PyExc_ValueError, "a loaded model needs the training triples (path) to train on");
         goto done;
     }
-    if (!claim(&k->busy)) goto done;
     run_ctx ctx = {cb != Py_None ? cb : NULL, NULL, 0};
     ns_train_hooks h = hooks_for(&ctx, every, &o->o, ck ? PyBytes_AS_STRING(ck) : NULL);
     ns_triples *t = NULL, *vt = NULL;
     ns_kg_filter *f = NULL;
     ns_error err;
     ns_status s = NS_OK;
-    ctx.ts = PyEval_SaveThread();
+    if (!train_begin(&ctx, &k->busy)) goto done;
     if (path) {
         s = ns_triples_load(&t, PyBytes_AS_STRING(path), ns_kg_entities(k->m), ns_kg_relations(k->m), &err);
         if (s == NS_OK && ns_triples_unknown(t))
@@ -1508,9 +1476,11 @@ static PyObject *kg_train(KGObject *k, PyObject *args, PyObject *kw) {
     const ns_triples *tr = t ? t : k->train;
     if (s == NS_OK && valid) s = kg_filter_of(k, filt, (const ns_triples *const[]){tr, vt}, 2, &f, &err);
     if (s == NS_OK) s = ns_kg_train(k->m, tr, vt, f, &o->o.kg, &h, &err);
-    PyEval_RestoreThread(ctx.ts);
-    k->busy = 0;
-    if (t && s != NS_ECANCELED && !ctx.failed) ns_triples_free(k->train), k->train = t, t = NULL;
+    train_end(&ctx, &k->busy);
+    if (t && s != NS_ECANCELED && !ctx.failed) {
+        ns_triples_free(k->train), k->train = t, t = NULL;
+        ns_kg_filter_free(k->known), k->known = NULL;
+    }
     ns_triples_free(t), ns_triples_free(vt);
     ns_kg_filter_free(f);
     res = run_result(&ctx, s, &err);
@@ -1540,8 +1510,7 @@ static PyObject *kg_evaluate(KGObject *k, PyObject *args) {
     ns_error err;
     ns_status s;
     Py_BEGIN_ALLOW_THREADS
-    s = ns_triples_load(&t, PyBytes_AS_STRING(test), ns_kg_entities(k->m),
-                                               ns_kg_relations(k->m), &err);
+    s = ns_triples_load(&t, PyBytes_AS_STRING(test), ns_kg_entities(k->m), ns_kg_relations(k->m), &err);
     if (s == NS_OK && !raw) s = kg_filter_of(k, filt, (const ns_triples *const[]){k->train, t}, 2, &f, &err);
     if (s == NS_OK) s = ns_kg_eval(k->m, t, f, threads, 0, (int64_t)max, &rep, &err);
     Py_END_ALLOW_THREADS
@@ -1566,25 +1535,18 @@ done:
  * best answers to (head, rel, ?) (tail = -1) or (?, rel, tail) (head = -1);
  * answers forming training triples are left out with filter_train. */
 static PyObject *kg_predict(KGObject *k, PyObject *args) {
-    int h, r, t, kk, filter_train = 1;
-    if (!PyArg_ParseTuple(args, "iiii|p", &h, &r, &t, &kk, &filter_train)) return NULL;
-    if (kk < 1) {
-        PyErr_SetString(PyExc_ValueError, "k must be at least 1");
-        return NULL;
-    }
-    int32_t ne = ns_vocab_size(ns_kg_entities(k->m)), n = 0;
-    kk = kk < ne ? kk : ne;
-    ns_hit *hits = PyMem_Malloc((size_t)(kk ? kk : 1) * sizeof *hits);
-    if (!hits) return PyErr_NoMemory();
-    ns_kg_filter *f = NULL;
+    int h, r, t, want, filter_train = 1;
+    if (!PyArg_ParseTuple(args, "iiii|p", &h, &r, &t, &want, &filter_train)) return NULL;
+    int32_t kk, n = 0;
+    ns_hit *hits = hits_for(want, ns_vocab_size(ns_kg_entities(k->m)), &kk);
+    if (!hits) return NULL;
     ns_error err;
     ns_status s = NS_OK;
-    if (filter_train && k->train) {
+    if (filter_train && k->train && !k->known) {
         const ns_triples *sets[1] = {k->train};
-        s = ns_kg_filter_create(&f, sets, 1, &err);
+        s = ns_kg_filter_create(&k->known, sets, 1, &err);
     }
-    if (s == NS_OK && kk) s = ns_kg_predict(k->m, h, r, t, f, kk, hits, &n, &err);
-    ns_kg_filter_free(f);
+    if (s == NS_OK && kk) s = ns_kg_predict(k->m, h, r, t, filter_train ? k->known : NULL, kk, hits, &n, &err);
     PyObject *res = s != NS_OK ? raise_ns(s, &err) : hits_list(hits, n);
     PyMem_Free(hits);
     return res;
@@ -1628,10 +1590,8 @@ static PyObject *kg_table(KGObject *k, PyObject *args) {
 
 static PyObject *kg_options(KGObject *k, PyObject *unused) {
     (void)unused;
-    OptionsObject *o = (OptionsObject *)OptionsType.tp_alloc(&OptionsType, 0);
-    if (!o) return NULL;
-    ns_opts_default(&o->o, NS_TASK_KG);
-    ns_opts_from_kg(&o->o, k->m);
+    OptionsObject *o = options_alloc();
+    if (o) ns_opts_from_kg(&o->o, k->m);
     return (PyObject *)o;
 }
 

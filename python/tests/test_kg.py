@@ -40,6 +40,10 @@ def test_learns_the_planted_relations(triples):
     assert e["both"]["mrr"] > 0.8, e["both"]
     h, r, t = triples[0]
     assert kg.predict(head=h, relation=r, k=1, filter_train=False)[0][0] == t
+    # with the training triples filtered the known answer is left out, call after call
+    for _ in range(2):
+        filtered = kg.predict(head=h, relation=r, k=5)
+        assert t not in [e for e, _ in filtered] and len(filtered) == 5
     assert kg.score(h, r, t) > kg.score(h, r, h)
 
 
