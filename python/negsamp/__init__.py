@@ -522,23 +522,13 @@ class Pairs(_Embedding):
     def evaluate(self, test: Any, filters: Any = None, ks: Sequence[int] = (1, 10, 100)) -> Dict[str, Any]:
         """Every right item ranked for the left item of each held-out pair (a path or tuples):
         Recall@K and MRR of the true right item, filtered by the other right items of the same
-        left item in ``test`` and in ``filters`` (paths or lists of tuples, e.g. the training
-        pairs), as ``negsamp pairs-eval`` ranks them."""
+        left item in ``test`` and in ``filters``: a path, or a list whose entries are each a path
+        or a list of pair tuples (e.g. the training pairs), as ``negsamp pairs-eval`` ranks them."""
         m = self._fitted()
+        sets = [] if filters is None else [filters] if _is_path(filters) else list(filters)
         with tempfile.TemporaryDirectory(prefix="negsamp-") as tmp:
-            t = self._pairs(test, tmp, "test.txt")
-            if filters is None:
-                fs = []
-            elif _is_path(filters):
-                fs = [self._pairs(filters, tmp, "filter0.txt")]
-            else:
-                fl = list(filters)
-                if fl and not _is_path(fl[0]) and not isinstance(fl[0], (list, tuple)):
-                    raise TypeError("filters: paths or lists of pairs")
-                if fl and isinstance(fl[0], tuple):
-                    fl = [fl]  # one list of pair tuples
-                fs = [self._pairs(f, tmp, f"filter{i}.txt") for i, f in enumerate(fl)]
-            return m.eval_pairs(t, fs, list(ks))
+            fs = [self._pairs(f, tmp, f"filter{i}.txt") for i, f in enumerate(sets)]
+            return m.eval_pairs(self._pairs(test, tmp, "test.txt"), fs, list(ks))
 
     def __repr__(self) -> str:
         if self._model is None:

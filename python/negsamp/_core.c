@@ -736,7 +736,7 @@ static PyObject *wordmodel_nearest(WordModelObject *w, PyObject *args) {
         if (cap >= 0) PyErr_NoMemory();
         goto done;
     }
-    if ((nex = ints_of(exclude, ex, cap, "exclude: a sequence of ids")) < 0 ||
+    if ((nex = ints_of(exclude, ex, cap, "exclude (ids)")) < 0 ||
         !(hits = hits_for(k, ns_vocab_size(ns_model_vocab(w->m)), &kk)) || !(e = emb_now(w)))
         goto done;
     ns_error err;
@@ -1036,7 +1036,7 @@ static PyObject *wordmodel_eval_pairs(WordModelObject *w, PyObject *args) {
             filters[nf++] = ((PairDataObject *)f)->p;
         }
     }
-    if (ks_obj && ks_obj != Py_None && (nk = ints_of(ks_obj, ks, NS_RANK_MAX_K, "ks: cut-offs")) < 0) goto done;
+    if (ks_obj && ks_obj != Py_None && (nk = ints_of(ks_obj, ks, NS_RANK_MAX_K, "ks (cut-offs)")) < 0) goto done;
     ns_rank_report r;
     ns_error err;
     ns_status s;
@@ -1256,7 +1256,7 @@ static PyObject *rec_evaluate(RecObject *r, PyObject *args) {
         PyErr_SetString(PyExc_TypeError, "options: an Options object");
         goto done;
     }
-    if (ks_obj && ks_obj != Py_None && (nk = ints_of(ks_obj, ks, NS_REC_MAX_K, "ks: cut-offs")) < 0) goto done;
+    if (ks_obj && ks_obj != Py_None && (nk = ints_of(ks_obj, ks, NS_REC_MAX_K, "ks (cut-offs)")) < 0) goto done;
     if (!test && !ns_rec_test_data(r->r)) {
         PyErr_SetString(PyExc_ValueError, "no test data: give a file, or train with split=True");
         goto done;

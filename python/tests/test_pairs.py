@@ -41,3 +41,12 @@ def test_learns_the_groups(tmp_path):
     with pytest.raises(negsamp.InvalidError, match="not a word model"):
         negsamp.Words.load(tmp_path / "p.model")
 
+
+
+def test_filters_as_paths_or_rows(tmp_path):
+    rows = planted_pairs()
+    p = negsamp.Pairs(dim=8, epochs=5, threads=1, seed=1).fit(rows, progress=False)
+    path = write_rows(tmp_path / "train.tsv", rows, "\t")
+    test = [("q0", "a0x3"), ("q7", "a1x2")]
+    by_path, by_rows = p.evaluate(test, filters=path), p.evaluate(test, filters=[rows])
+    assert by_path == by_rows and by_path["mrr"] > p.evaluate(test)["mrr"]
