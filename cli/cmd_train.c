@@ -22,7 +22,7 @@ static int words_parse(words_cmd *w, int argc, char **argv, cmd_spec *spec, opt 
     const opt own[] = {
         {"input|train", OPT_STRING, &t->input, "FILE", "training text, UTF-8, '-' = stdin, .gz ok (required)"},
         {"output", OPT_STRING, &t->output, "PREFIX", "writes PREFIX.model and PREFIX.vec (required)"},
-        {"init", OPT_STRING, &w->init, "MODEL", "continue training MODEL (.model) on this text, a new run: its words keep their ids and vectors, new words are appended; its dim and -bias setting are kept, other options come from this command"},
+        {"init", OPT_STRING, &w->init, "MODEL", "continue training MODEL (.model) on this text, a new run: its words keep their ids and vectors, new words are appended; its dim, -bias setting and subwords (-minn, -maxn, -bucket) are kept, other options come from this command"},
         {"noise-file", OPT_STRING, &w->noise_file, "FILE", "draw negatives by the weights of 'token weight' lines instead of count^A; unlisted words get 0 (give it again with -resume)"},
         {"valid", OPT_STRING, &w->valid, "FILE", "analogy questions (questions-words.txt): 3CosAdd accuracy within the 30,000 most frequent words before training and every -valid-every epochs; PREFIX.model is the best validated model"},
         {"bin|binary", OPT_FLAG, &w->bin, "", "also write PREFIX.bin (word2vec binary)"},
@@ -53,8 +53,8 @@ static int words_parse(words_cmd *w, int argc, char **argv, cmd_spec *spec, opt 
     return train_require(spec, t, 0);
 }
 
-/* The options: the defaults, or the resumed model's; for -init its dim and
- * bias; then the ones given. *m: the -init or -resume model. */
+/* The options: the defaults, or the resumed model's; for -init its dim,
+ * bias and subwords; then the ones given. *m: the -init or -resume model. */
 static int words_options(words_cmd *w, const cmd_spec *spec, ns_model **m) {
     const char *from = w->init ? w->init : w->t.resume;
     ns_error err;
@@ -74,6 +74,9 @@ static int words_options(words_cmd *w, const cmd_spec *spec, ns_model **m) {
         return EXIT_USAGE;
     }
     if (mo && w->t.resume) ns_opts_from_model(&w->o, *m);
+    /* -init: the model's subwords, unless others are given (then the
+     * library refuses the difference). */
+    if (mo && w->init) w->o.train.minn = mo->minn, w->o.train.maxn = mo->maxn, w->o.train.bucket = mo->bucket;
     int code = apply_opts(spec, &w->t.given, &w->o);
     if (!code) code = valid_require(spec, &w->t, &w->o, w->valid);
     if (code || !w->init) return code;

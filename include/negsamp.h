@@ -320,6 +320,13 @@ typedef struct ns_train_opts {
                              state (1; 0 = none) */
     int32_t patience;     /* validations without a better one before
                              training stops (0 = never stop) */
+    /* Skip-gram and CBOW, fastText's subword information: a word's input
+     * vector is the mean of its own row and the rows of its character
+     * n-grams of minn..maxn characters (of "<" word ">"), hashed into
+     * `bucket` rows with fastText's hash. maxn 0 = words only. */
+    int32_t minn;         /* (3) */
+    int32_t maxn;         /* (0; ns_opts: 6 when minn is given) */
+    int32_t bucket;       /* n-gram rows (2,000,000) */
 } ns_train_opts;
 
 void ns_train_opts_default(ns_train_opts *o, ns_task task);
@@ -967,7 +974,6 @@ typedef struct ns_opts {
     int64_t checkpoint_every;   /* checkpoints every this many epochs
                                    (knowledge graphs: steps), 0: none */
     double checkpoint_seconds;  /* ... or seconds, 0: none */
-    int32_t minn, maxn;         /* fastText's subword sizes: 0 only */
     unsigned char given[96];    /* which options were set (ns_opts_given) */
 } ns_opts;
 

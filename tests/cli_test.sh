@@ -40,7 +40,18 @@ expect 0 "" "$ns" skipgram -input "$toy" -output "$dir/sv" -dim 8 -epochs 1 -qui
 expect 0 "" "$ns" cbow -train "$toy" -output "$dir/ft" -dim 16 -ws 3 -neg 3 -epoch 2 -minCount 2 -thread 2 -lr 0.05 -t 1e-3 -quiet
 head -1 "$dir/ft.vec" | grep -q '^[0-9]* 16$' && ok || bad "ft.vec header"
 expect 0 "" "$ns" skipgram -input "$toy" -output "$dir/ft2" -dim 8 -epoch 1 -loss ns -minn 0 -maxn 0 -verbose 0
-expect 2 "not supported" "$ns" skipgram -input "$toy" -output "$dir/x" -minn 3 -maxn 6
+expect 2 "minn must be in 1..maxn (3) with subwords on, got 4" "$ns" skipgram -input "$toy" -output "$dir/x" -minn 4 -maxn 3
+expect 2 "bucket must be >= 1 with subwords on" "$ns" cbow -input "$toy" -output "$dir/x" -maxn 6 -bucket 0
+expect 2 "minn, maxn and bucket must be >= 0" "$ns" cbow -input "$toy" -output "$dir/x" -bucket -5
+expect 2 "unknown option" "$ns" pairs-train -input "$toy" -output "$dir/x" -maxn 6
+# subwords: trained, continued with -init (the model's n-gram options kept),
+# other n-gram options than the model's refused
+expect 0 "" "$ns" skipgram -input "$toy" -output "$dir/sw" -dim 8 -epoch 1 -minn 2 -maxn 4 -bucket 1000 -verbose 0
+[ "$(head -1 "$dir/sw.vec")" = "97 8" ] && ok "subword .vec: the vocabulary's words" || bad "subword .vec header: $(head -1 "$dir/sw.vec")"
+expect 0 "" "$ns" skipgram -input "$toy" -output "$dir/sw2" -init "$dir/sw.model" -epoch 1 -verbose 0
+expect 2 "subwords (minn 2 maxn 5 bucket 1000) differ from the model's (minn 2 maxn 4 bucket 1000)" \
+  "$ns" skipgram -input "$toy" -output "$dir/sw2" -init "$dir/sw.model" -maxn 5 -verbose 0
+expect 2 "subwords (off, maxn 0) differ" "$ns" cbow -input "$toy" -output "$dir/sw2" -init "$dir/sw.model" -maxn 0 -verbose 0
 expect 2 "not supported" "$ns" skipgram -input "$toy" -output "$dir/x" -loss hs
 expect 0 "epoch 1/1 done: mean loss" "$ns" skipgram -input "$toy" -output "$dir/p" -epochs 1 -dim 8
 ls "$dir" | grep -q '\.tmp\.' && bad "temporary files left behind" || ok

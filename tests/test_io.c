@@ -120,6 +120,14 @@ static void write_rehashed(const char *p, unsigned char *b, long n) {
     fclose(f);
 }
 
+/* A version-6 file as version v (4 or 5): without the subword options
+ * (12 bytes at 152), the bytes it had before. */
+static long downgrade(unsigned char *b, long n, uint32_t v) {
+    memcpy(b + 8, &v, 4);
+    memmove(b + 152, b + 164, (size_t)(n - 164));
+    return n - 12;
+}
+
 /* Version 5's best validated state (flags bit 3) round-trips; a file
  * without it written as version 4 still loads, and a version-4 file with
  * that flag, or one cut in the best state, is refused. */
@@ -145,9 +153,7 @@ static void best_state_file(void) {
     ns_model_free(l);
     long n;
     unsigned char *b = slurp(p, &n);
-    uint32_t v4 = 4;
-    memcpy(b + 8, &v4, 4);
-    write_rehashed(bad, b, n);
+    write_rehashed(bad, b, downgrade(b, n, 4));
     CHECK_EQ(ns_model_load(&l, bad, &err), NS_EFORMAT);
     CHECK_CONTAINS(err.msg, "unknown flags");
     free(b);
@@ -157,16 +163,24 @@ static void best_state_file(void) {
     ns__model_best_drop(m);
     CHECK_EQ(ns_model_save(m, p, &err), NS_OK);
     b = slurp(p, &n);
-    memcpy(b + 8, &v4, 4);
-    write_rehashed(bad, b, n);
+    unsigned char *b5 = malloc((size_t)n);
+    memcpy(b5, b, (size_t)n);
+    long n5 = downgrade(b5, n, 5);
+    write_rehashed(bad, b5, n5);
     CHECK_EQ(ns_model_load(&l, bad, &err), NS_OK);
     CHECK(l && !l->best && memcmp(ns_model_row(l, 0, 2), ns_model_row(m, 0, 2), 10 * sizeof(float)) == 0);
     ns_model_free(l);
-    uint32_t v6 = 6;
-    memcpy(b + 8, &v6, 4);
+    memcpy(b5 + 8, &(uint32_t){4}, 4);
+    write_rehashed(bad, b5, n5);
+    CHECK_EQ(ns_model_load(&l, bad, &err), NS_OK);
+    CHECK(l && !l->best && memcmp(ns_model_row(l, 0, 2), ns_model_row(m, 0, 2), 10 * sizeof(float)) == 0);
+    ns_model_free(l);
+    free(b5);
+    uint32_t v7 = 7;
+    memcpy(b + 8, &v7, 4);
     write_rehashed(bad, b, n);
     CHECK_EQ(ns_model_load(&l, bad, &err), NS_EFORMAT);
-    CHECK_CONTAINS(err.msg, "version 6, this build reads 3 to 5");
+    CHECK_CONTAINS(err.msg, "version 7, this build reads 3 to 6");
     free(b);
     ns_model_free(m);
 }

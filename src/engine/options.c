@@ -44,6 +44,9 @@ void ns_train_opts_default(ns_train_opts *o, ns_task task) {
     o->max_trials = 100;
     o->valid_every = 1;
     o->patience = 0;
+    o->minn = 3;
+    o->maxn = 0;
+    o->bucket = 2000000;
 }
 
 static const char *loss_names[] = {"sgns", "nce", "softmax-sampled", "softmax", "infonce", "bpr", "warp"};
@@ -105,6 +108,20 @@ ns_status ns_train_opts_check(const ns_train_opts *o, ns_error *err) {
     if (o->valid_every < 0 || o->patience < 0)
         return ns__fail(err, NS_EINVAL, "valid-every and patience must be >= 0, got %d and %d", o->valid_every,
                         o->patience);
+    if (o->minn < 0 || o->maxn < 0 || o->bucket < 0)
+        return ns__fail(err, NS_EINVAL, "minn, maxn and bucket must be >= 0, got %d, %d and %d", o->minn, o->maxn,
+                        o->bucket);
+    if (o->maxn != 0) {
+        if (o->task != NS_TASK_SKIPGRAM && o->task != NS_TASK_CBOW)
+            return ns__fail(err, NS_EINVAL, "subwords (maxn %d) are for skip-gram and CBOW", o->maxn);
+        if (o->maxn < 1 || o->maxn > 100)
+            return ns__fail(err, NS_EINVAL, "maxn must be in 1..100 (0: no subwords), got %d", o->maxn);
+        if (o->minn < 1 || o->minn > o->maxn)
+            return ns__fail(err, NS_EINVAL, "minn must be in 1..maxn (%d) with subwords on, got %d", o->maxn, o->minn);
+        if (o->bucket < 1)
+            return ns__fail(err, NS_EINVAL, "bucket must be >= 1 with subwords on (maxn %d), got %d", o->maxn,
+                            o->bucket);
+    }
     return NS_OK;
 }
 
@@ -294,9 +311,12 @@ static const row rows[] = {
      F_I32, AT(corpus.max_sentence), NULL, NULL, NULL},
     {OPT("no-lines", "", NS_OPT_FLAG, "", "line breaks do not end sentences (one stream)"), WORDS, F_NOFLAG,
      AT(corpus.lines_are_sentences), NULL, NULL, NULL},
-    {OPT("minn", "", NS_OPT_INT, "0", "fastText compatibility: subword n-grams are not supported yet, 0 only"), WORDS,
-     F_I32, AT(minn), NULL, NULL, NULL},
-    {OPT("maxn", "", NS_OPT_INT, "0", "fastText compatibility: 0 only"), WORDS, F_I32, AT(maxn), NULL, NULL, NULL},
+    {OPT("minn", "", NS_OPT_INT, "N", "subwords: shortest character n-gram (of <word>) in a word's input vector"),
+     WORDS, F_I32, AT(train.minn), NULL, NULL, NULL},
+    {OPT("maxn", "", NS_OPT_INT, "N", "subwords: longest character n-gram, 0 = words only (fastText's subword information off) [6 when -minn is given, else 0]"),
+     WORDS, F_I32, AT(train.maxn), NULL, NULL, NULL},
+    {OPT("bucket", "", NS_OPT_INT, "B", "subwords: n-grams are hashed (fastText's hash) into B rows of the input table"),
+     WORDS, F_I32, AT(train.bucket), NULL, NULL, NULL},
     /* pairs */
     {OPT("shared-vocab", "", NS_OPT_FLAG, "", "left and right items are one kind (word/word, node/node); default: two vocabularies"),
      PA, F_FLAG, AT(pairs.shared_vocab), NULL, NULL, NULL},
@@ -574,8 +594,8 @@ ns_status ns_opts_check(ns_opts *o, ns_error *err) {
                             ns_loss_name(o->train.loss));
         if (o->train.bias) return ns__fail(err, NS_EINVAL, "-bias is for -model mf");
     }
-    if ((o->task == NS_TASK_SKIPGRAM || o->task == NS_TASK_CBOW) && (o->minn != 0 || o->maxn != 0))
-        return ns__fail(err, NS_EINVAL, "-minn/-maxn other than 0 are not supported (no subword n-grams)");
+    /* -minn alone turns subwords on with fastText's longest n-gram. */
+    if (GIVEN("minn") && !GIVEN("maxn") && o->train.minn > 0) o->train.maxn = o->train.minn > 6 ? o->train.minn : 6;
     if (o->task == NS_TASK_PAIRS && o->train.reject_anchor && !o->pairs.shared_vocab)
         return ns__fail(err, NS_EINVAL, "-reject-anchor needs -shared-vocab (left items are never right items otherwise)");
     if (o->task == NS_TASK_PAIRS && o->pairs.min_count < 1) return ns__fail(err, NS_EINVAL, "-min-count must be >= 1");

@@ -14,10 +14,12 @@
  *   i64 min_count, i32 max_vocab, max_sentence, lines_are_sentences
  *                                  how the training text was read (words)
  *   i32 shared_vocab, i64 min_count  how the pairs were read (pairs)
+ *   i32 minn, maxn, bucket         subwords (maxn 0: none)
  *   i32 V                          vocabulary size
  *   V x (u32 len, len bytes, i64 count)
  *   [i32 Vo, Vo x (u32 len, ...)]  output vocabulary, if flags bit 1 (else Vo = V)
- *   V x dim f32                    input table
+ *   (V + B) x dim f32              input table: the words' rows, then with
+ *                                  subwords the B = bucket n-gram rows
  *   Vo x dim f32                   output table
  *   Vo f32                         output biases, if flags bit 0
  *   run state                      how far training has come: the work done,
@@ -31,8 +33,8 @@
  *                                  (tasks/rec/file.c; ns_model_load refuses it)
  *   u64 FNV-1a of all bytes above
  *
- * Versions 3 and 4 are read, not written: 4 lacks the best state (flags
- * bit 3), 3 also the dns ... shared_vocab block and the run state. Loading checks the magic, version, byte order, every size
+ * Versions 3 to 5 are read, not written: 5 lacks the subword options, 4
+ * also the best state (flags bit 3), 3 also the dns ... shared_vocab block and the run state. Loading checks the magic, version, byte order, every size
  * against what remains of the file, the option ranges and the checksum.
  */
 #include "io.h"
@@ -78,16 +80,18 @@ static void put_model(ns_hashed *x, const ns_model *m, int32_t more) {
     ns__hput(x, co, sizeof co);
     ns__hput(x, &m->pairs.shared_vocab, 4);
     ns__hput(x, &m->pairs.min_count, 8);
+    int32_t sub[3] = {o->minn, o->maxn, o->bucket};
+    ns__hput(x, sub, sizeof sub);
     ns__hput_vocab(x, m->vocab);
     if (m->vocab_out) ns__hput_vocab(x, m->vocab_out);
-    put_table(x, m, m->in, m->rows);
+    put_table(x, m, m->in, ns__in_rows(m));
     put_table(x, m, m->out, m->rows_out);
     if (m->bias) ns__hput(x, m->bias, (size_t)m->rows_out * sizeof(float));
     ns__hput_run(x, &m->run);
     if (has_best(m)) {
-        const float *b = m->best, *b_out = b + (size_t)m->rows * (size_t)m->stride;
+        const float *b = m->best, *b_out = b + (size_t)ns__in_rows(m) * (size_t)m->stride;
         ns__hput_run(x, &m->best_run);
-        put_table(x, m, b, m->rows);
+        put_table(x, m, b, ns__in_rows(m));
         put_table(x, m, b_out, m->rows_out);
         if (m->bias) ns__hput(x, b_out + (size_t)m->rows_out * (size_t)m->stride, (size_t)m->rows_out * sizeof(float));
     }
@@ -120,7 +124,7 @@ ns_status ns_model_save(const ns_model *m, const char *path, ns_error *err) {
 static ns_status get_best(ns_hashed *x, const char *path, ns_model *m, ns_error *err) {
     ns_status s = ns__hget_run(x, path, &m->best_run, err);
     if (s != NS_OK) return s;
-    int64_t need = ((int64_t)m->rows + m->rows_out) * m->dim * 4 + (m->bias ? (int64_t)m->rows_out * 4 : 0);
+    int64_t need = ((int64_t)ns__in_rows(m) + m->rows_out) * m->dim * 4 + (m->bias ? (int64_t)m->rows_out * 4 : 0);
     if (m->best_run.done == 0 || need > x->left)
         return ns__fail(err, NS_EFORMAT, "%s: %s model file (while reading the best state)", path,
                         m->best_run.done == 0 ? "corrupt" : "truncated");
@@ -128,7 +132,7 @@ static ns_status get_best(ns_hashed *x, const char *path, ns_model *m, ns_error 
         return NS_ENOMEM;
     float *b = m->best;
     int ok = 1;
-    for (int32_t r = 0; r < m->rows + m->rows_out; r++, b += m->stride) ok = ok && ns__hget(x, b, (size_t)m->dim * 4);
+    for (int32_t r = 0; r < ns__in_rows(m) + m->rows_out; r++, b += m->stride) ok = ok && ns__hget(x, b, (size_t)m->dim * 4);
     if (ok && m->bias) ok = ns__hget(x, b, (size_t)m->rows_out * 4);
     return ok ? NS_OK : ns__fail(err, NS_EFORMAT, "%s: truncated model file (while reading the best state)", path);
 }
@@ -189,6 +193,13 @@ ns_status ns__model_load_with(ns_model **out, const ns__model_section *sec, cons
             goto fail;
         }
     }
+    if (u[0] >= 6) {
+        int32_t sub[3];
+        if (!ns__hget(&x, sub, sizeof sub)) TRUNC("the options");
+        o.minn = sub[0], o.maxn = sub[1], o.bucket = sub[2];
+    } else {
+        o.maxn = 0; /* no subwords before version 6 */
+    }
     if (flags & ~(3 | FLAG_SECTION | (u[0] >= 5 ? FLAG_BEST : 0))) {
         s = ns__fail(err, NS_EFORMAT, "%s: corrupt model header (unknown flags 0x%x)", path, (unsigned)flags);
         goto fail;
@@ -211,19 +222,20 @@ ns_status ns__model_load_with(ns_model **out, const ns__model_section *sec, cons
     if ((s = ns__hget_vocab(&x, path, &v, err)) != NS_OK) goto fail;
     if ((flags & 2) && (s = ns__hget_vocab(&x, path, &vo, err)) != NS_OK) goto fail;
     int32_t V = ns_vocab_size(v), Vo = vo ? ns_vocab_size(vo) : V;
-    int64_t need = ((int64_t)V + Vo) * o.dim * 4 + (o.bias ? (int64_t)Vo * 4 : 0);
+    int64_t B = o.maxn > 0 ? o.bucket : 0; /* the options' check allows subwords for words only */
+    int64_t need = ((int64_t)V + B + Vo) * o.dim * 4 + (o.bias ? (int64_t)Vo * 4 : 0);
     if (sec || v4 ? need > x.left : need != x.left) {
         s = ns__fail(err, NS_EFORMAT,
-                     "%s: %s model file: %lld bytes left for tables of %d + %d rows of %d floats (%lld bytes)",
-                     path, need > x.left ? "truncated" : "oversized", (long long)x.left, V, Vo, o.dim,
+                     "%s: %s model file: %lld bytes left for tables of %lld + %d rows of %d floats (%lld bytes)",
+                     path, need > x.left ? "truncated" : "oversized", (long long)x.left, (long long)(V + B), Vo, o.dim,
                      (long long)need);
         goto fail;
     }
-    if ((s = ns__model_alloc(&m, v, vo, o.dim, err)) != NS_OK) goto fail;
+    if ((s = ns__model_alloc(&m, v, vo, &o, err)) != NS_OK) goto fail;
     v = vo = NULL;
-    m->opts = o, m->corpus = co, m->pairs = po;
+    m->corpus = co, m->pairs = po;
     for (int t = 0; t < 2; t++)
-        for (int32_t r = 0; r < (t ? Vo : V); r++)
+        for (int32_t r = 0; r < (t ? Vo : ns__in_rows(m)); r++)
             if (!ns__hget(&x, (t ? m->out : m->in) + (size_t)r * (size_t)m->stride, (size_t)o.dim * 4))
                 TRUNC("the tables");
     if (o.bias && (s = ns__model_bias_resize(m, 0, Vo, err)) != NS_OK) goto fail;

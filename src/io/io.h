@@ -64,6 +64,6 @@ ns_status ns__model_load_with(ns_model **out, const ns__model_section *sec, cons
 
 #define NS_MODEL_MAGIC "NSMODEL1"
 #define NS_KG_MAGIC "NSKGMOD1" /* kgfile.c */
-#define NS_MODEL_VERSION 5u
+#define NS_MODEL_VERSION 6u
 
 #endif

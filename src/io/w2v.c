@@ -61,13 +61,16 @@ static int format_g7(char *out, float v) {
     return (int)(p - out);
 }
 
-/* Writes the input table (out = 0) or the output table (out = 1). */
+/* Writes the words' input vectors (out = 0; with subwords the means of
+ * their bags) or the output table (out = 1). */
 static ns_status export_rows(const ns_model *m, int out_side, const char *path, int binary, ns_error *err) {
     ns_outfile out;
     ns_status s = ns__out_open(&out, path, err);
     if (s != NS_OK) return s;
-    char *line = binary ? NULL : ns__malloc((size_t)m->dim * 40 + 2, 1, "a line of the .vec file", err);
-    if (!binary && !line) {
+    char *line = ns__malloc((size_t)m->dim * 40 + 2, 1, "a line of the .vec file", err);
+    float *buf = line ? ns__aligned((size_t)m->klen, sizeof(float), "a vector", err) : NULL;
+    if (!buf) {
+        free(line);
         ns__out_finish(&out, 0, err);
         return NS_ENOMEM;
     }
@@ -75,7 +78,7 @@ static ns_status export_rows(const ns_model *m, int out_side, const char *path, 
     int32_t rows = out_side ? m->rows_out : m->rows;
     fprintf(out.f, "%d %d\n", rows, m->dim);
     for (int32_t r = 0; r < rows; r++) {
-        const float *row = out_side ? ns__out_row(m, r) : ns__in_row(m, r);
+        const float *row = out_side ? ns__out_row(m, r) : ns__in_vector(m, r, buf);
         fputs(ns_vocab_word(v, r), out.f);
         if (binary) {
             fputc(' ', out.f);
@@ -92,6 +95,7 @@ static ns_status export_rows(const ns_model *m, int out_side, const char *path, 
         }
     }
     free(line);
+    ns__free_aligned(buf);
     return ns__out_finish(&out, 1, err);
 }
 

@@ -7,6 +7,7 @@
 #include "core/core.h"
 #include "data/vocab.h"
 #include "loss/loss.h"
+#include "tasks/words/subword.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -14,28 +15,74 @@
 
 static int32_t round_up(int32_t x, int32_t m) { return (x + m - 1) / m * m; }
 
-ns_status ns__model_alloc(ns_model **out, ns_vocab *vocab, ns_vocab *vocab_out, int32_t dim, ns_error *err) {
+/* fastText gives its end-of-sentence token no n-grams; so do we, so that a
+ * model means the same in both tools. */
+static int has_ngrams(const char *w) { return strcmp(w, "</s>") != 0; }
+
+/* The bags of the words (model.h), from the vocabulary and the options. */
+static ns_status bags_build(ns_model *m, ns_error *err) {
+    free(m->bag_off), free(m->bag);
+    m->bag_off = NULL, m->bag = NULL;
+    if (!m->buckets) return NS_OK;
+    const ns_train_opts *o = &m->opts;
+    int64_t total = 0;
+    for (int32_t w = 0; w < m->rows; w++) {
+        const char *word = ns_vocab_word(m->vocab, w);
+        total += 1 + (has_ngrams(word) ? ns__ngram_buckets(word, strlen(word), o->minn, o->maxn, 1, NULL, 0) : 0);
+    }
+    m->bag_off = ns__malloc((size_t)m->rows + 1, sizeof *m->bag_off, "the words' n-gram lists", err);
+    m->bag = m->bag_off ? ns__malloc((size_t)total, sizeof *m->bag, "the words' n-gram lists", err) : NULL;
+    if (!m->bag) return NS_ENOMEM;
+    int64_t at = 0;
+    for (int32_t w = 0; w < m->rows; w++) {
+        const char *word = ns_vocab_word(m->vocab, w);
+        m->bag_off[w] = at;
+        m->bag[at++] = w;
+        if (!has_ngrams(word)) continue;
+        uint32_t *b = (uint32_t *)(m->bag + at);
+        int n = ns__ngram_buckets(word, strlen(word), o->minn, o->maxn, (uint32_t)m->buckets, b, (int)(total - at));
+        for (int i = 0; i < n; i++) m->bag[at + i] = m->rows + (int32_t)b[i];
+        at += n;
+    }
+    m->bag_off[m->rows] = at;
+    return NS_OK;
+}
+
+ns_status ns__model_alloc(ns_model **out, ns_vocab *vocab, ns_vocab *vocab_out, const ns_train_opts *o,
+                          ns_error *err) {
     ns_model *m = ns__calloc(1, sizeof *m, "a model", err);
     if (!m) return NS_ENOMEM;
     m->vocab = vocab;
     m->vocab_out = vocab_out;
+    m->opts = *o;
+    m->opts.noise_weights = NULL; /* borrowed by the caller, not kept */
     ns_corpus_opts_default(&m->corpus);
     ns_pairs_opts_default(&m->pairs);
-    m->dim = dim;
-    m->klen = round_up(dim, 8);
-    m->stride = round_up(dim, 16);
+    m->dim = o->dim;
+    m->klen = round_up(o->dim, 8);
+    m->stride = round_up(o->dim, 16);
     m->rows = ns_vocab_size(vocab);
     m->rows_out = ns_vocab_size(ns__out_vocab(m));
+    int sub = o->maxn > 0 && (o->task == NS_TASK_SKIPGRAM || o->task == NS_TASK_CBOW);
+    if (sub && o->bucket > INT32_MAX - m->rows) {
+        m->vocab = m->vocab_out = NULL;
+        ns_model_free(m);
+        return ns__fail(err, NS_EINVAL, "%d words and %d n-gram buckets: more than %d input rows", ns_vocab_size(vocab),
+                        o->bucket, INT32_MAX);
+    }
+    m->buckets = sub ? o->bucket : 0;
     int ok, ok2;
-    size_t cells = ns__mul_size((size_t)m->rows, (size_t)m->stride, &ok);
+    size_t cells = ns__mul_size((size_t)ns__in_rows(m), (size_t)m->stride, &ok);
     size_t cells_out = ns__mul_size((size_t)m->rows_out, (size_t)m->stride, &ok2);
-    if (!ok || !ok2) ns__nomem(err, "the tables", ((double)m->rows + m->rows_out) * m->stride * sizeof(float));
-    else if ((m->in = ns__aligned(cells, sizeof(float), "the input table", err)))
-        m->out = ns__aligned(cells_out, sizeof(float), "the output table", err);
-    if (!m->in || !m->out) {
+    ns_status s = NS_ENOMEM;
+    if (!ok || !ok2) ns__nomem(err, "the tables", ((double)ns__in_rows(m) + m->rows_out) * m->stride * sizeof(float));
+    else if ((m->in = ns__aligned(cells, sizeof(float), "the input table", err)) &&
+             (m->out = ns__aligned(cells_out, sizeof(float), "the output table", err)))
+        s = bags_build(m, err);
+    if (s != NS_OK) {
         m->vocab = m->vocab_out = NULL; /* the caller still owns them on failure */
         ns_model_free(m);
-        return NS_ENOMEM;
+        return s;
     }
     *out = m;
     return NS_OK;
@@ -74,17 +121,15 @@ ns_status ns_model_create_pairs(ns_model **out, const ns_vocab *left, const ns_v
         return s;
     }
     ns_model *m;
-    if ((s = ns__model_alloc(&m, v, vo, o->dim, err)) != NS_OK) {
+    if ((s = ns__model_alloc(&m, v, vo, o, err)) != NS_OK) {
         ns_vocab_free(v), ns_vocab_free(vo);
         return s;
     }
-    m->opts = *o;
-    m->opts.noise_weights = NULL; /* borrowed by the caller, not kept */
     if (o->bias && (s = ns__model_bias_resize(m, 0, m->rows_out, err)) != NS_OK) {
         ns_model_free(m);
         return s;
     }
-    init_rows(m, 0, m->rows);
+    init_rows(m, 0, ns__in_rows(m));
     *out = m;
     return NS_OK;
 }
@@ -104,6 +149,7 @@ void ns_model_free(ns_model *m) {
     ns__free_aligned(m->in);
     ns__free_aligned(m->out);
     free(m->bias);
+    free(m->bag_off), free(m->bag);
     free(m);
 }
 
@@ -145,19 +191,36 @@ ns_status ns_model_extend(ns_model *m, const ns_vocab *vocab, ns_error *err) {
     if (s != NS_OK) return s;
     ns_vocab *v;
     if ((s = ns__vocab_clone(&v, vocab, err)) != NS_OK) return s;
-    int ok;
+    int ok, ok2;
     size_t cells = ns__mul_size((size_t)n, (size_t)m->stride, &ok);
+    size_t cells_in = ns__mul_size((size_t)n + (size_t)m->buckets, (size_t)m->stride, &ok2);
     float *in = NULL, *out = NULL;
-    if (!ok) ns__nomem(err, "the grown tables", 2.0 * n * m->stride * sizeof(float));
-    else if ((in = ns__aligned(cells, sizeof(float), "the grown input table", err)))
+    int64_t *bag_off = m->bag_off;
+    int32_t *bag = m->bag;
+    if (m->buckets && n > INT32_MAX - m->buckets)
+        s = ns__fail(err, NS_EINVAL, "%d words and %d n-gram buckets: more than %d input rows", n, m->buckets, INT32_MAX);
+    else if (!ok || !ok2)
+        s = ns__nomem(err, "the grown tables", (2.0 * n + m->buckets) * m->stride * sizeof(float));
+    else if ((in = ns__aligned(cells_in, sizeof(float), "the grown input table", err)))
         out = ns__aligned(cells, sizeof(float), "the grown output table", err);
-    if (!in || !out) {
-        ns__free_aligned(in), ns__free_aligned(out), ns_vocab_free(v);
-        return NS_ENOMEM;
+    if (s == NS_OK && in && out) {
+        /* The bags of the new vocabulary, the old ones kept until they are built. */
+        ns_vocab *old_v = m->vocab;
+        m->vocab = v, m->rows = n, m->bag_off = NULL, m->bag = NULL;
+        s = bags_build(m, err);
+        m->vocab = old_v, m->rows = old;
+        if (s != NS_OK) free(m->bag_off), free(m->bag);
     }
-    size_t old_bytes = (size_t)old * (size_t)m->stride * sizeof(float);
-    memcpy(in, m->in, old_bytes);
-    memcpy(out, m->out, old_bytes);
+    if (s != NS_OK || !in || !out) {
+        m->bag_off = bag_off, m->bag = bag;
+        ns__free_aligned(in), ns__free_aligned(out), ns_vocab_free(v);
+        return s != NS_OK ? s : NS_ENOMEM;
+    }
+    free(bag_off), free(bag);
+    size_t row_bytes = (size_t)m->stride * sizeof(float);
+    memcpy(in, m->in, (size_t)old * row_bytes);
+    memcpy(in + (size_t)n * (size_t)m->stride, m->in + (size_t)old * (size_t)m->stride, (size_t)m->buckets * row_bytes);
+    memcpy(out, m->out, (size_t)old * row_bytes);
     ns__free_aligned(m->in), ns__free_aligned(m->out), ns_vocab_free(m->vocab);
     m->in = in, m->out = out, m->vocab = v, m->rows = m->rows_out = n;
     init_rows(m, old, n);
@@ -167,14 +230,14 @@ ns_status ns_model_extend(ns_model *m, const ns_vocab *vocab, ns_error *err) {
 }
 
 size_t ns__model_state_floats(const ns_model *m) {
-    return ((size_t)m->rows + (size_t)m->rows_out) * (size_t)m->stride + (m->bias ? (size_t)m->rows_out : 0);
+    return ((size_t)ns__in_rows(m) + (size_t)m->rows_out) * (size_t)m->stride + (m->bias ? (size_t)m->rows_out : 0);
 }
 
 ns_status ns__model_snapshot(ns_model *m, int restore, ns_error *err) {
     if (!m->best && (restore || !(m->best = ns__aligned(ns__model_state_floats(m), sizeof(float),
                                                           "the best state's tables", err))))
         return restore ? ns__fail(err, NS_EINVAL, "no best state to restore") : NS_ENOMEM;
-    size_t len[3] = {(size_t)m->rows * (size_t)m->stride, (size_t)m->rows_out * (size_t)m->stride,
+    size_t len[3] = {(size_t)ns__in_rows(m) * (size_t)m->stride, (size_t)m->rows_out * (size_t)m->stride,
                      m->bias ? (size_t)m->rows_out : 0};
     float *t[3] = {m->in, m->out, m->bias}, *b = m->best;
     for (int k = 0; k < 3; b += len[k], k++)
@@ -252,4 +315,49 @@ NS_HOGWILD double ns__block_update(const ns_kernels *k, const ns_block *b, float
     }
     k->gemm_acc(B, nb, (const float *const *)A, na, G, 1, nb, klen);
     return l;
+}
+
+static void row_add(float *acc, const float *row, int klen) {
+    for (int t = 0; t < klen; t++) acc[t] += row[t];
+}
+
+static void row_scale(float *acc, float s, int klen) {
+    for (int t = 0; t < klen; t++) acc[t] *= s;
+}
+
+const float *ns__in_vector(const ns_model *m, int32_t id, float *buf) {
+    if (!m->buckets) return ns__in_row(m, id);
+    memset(buf, 0, (size_t)m->klen * sizeof(float));
+    int64_t from = m->bag_off[id], to = m->bag_off[id + 1];
+    for (int64_t i = from; i < to; i++) row_add(buf, ns__in_row(m, m->bag[i]), m->klen);
+    row_scale(buf, 1.0f / (float)(to - from), m->klen);
+    return buf;
+}
+
+typedef struct ngram_sum {
+    const ns_model *m;
+    const char *word;
+    size_t len;
+    float *acc;
+} ngram_sum;
+
+static void add_ngram(size_t start, size_t end, void *user) {
+    ngram_sum *g = user;
+    uint32_t b = ns__ft_hash_wrapped(g->word, g->len, start, end) % (uint32_t)g->m->buckets;
+    row_add(g->acc, ns__in_row(g->m, g->m->rows + (int32_t)b), g->m->klen);
+}
+
+int ns__word_vector(const ns_model *m, const char *word, size_t len, float *buf) {
+    int32_t id = ns_vocab_find(m->vocab, word, len);
+    if (id >= 0) {
+        const float *v = ns__in_vector(m, id, buf);
+        if (v != buf) memcpy(buf, v, (size_t)m->klen * sizeof(float));
+        return m->buckets ? (int)(m->bag_off[id + 1] - m->bag_off[id]) : 1;
+    }
+    memset(buf, 0, (size_t)m->klen * sizeof(float));
+    if (!m->buckets || len == 0) return 0;
+    ngram_sum g = {m, word, len, buf};
+    int n = ns__ngrams_each(word, len, m->opts.minn, m->opts.maxn, add_ngram, &g);
+    if (n > 0) row_scale(buf, 1.0f / (float)n, m->klen);
+    return n;
 }

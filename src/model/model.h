@@ -26,6 +26,14 @@ struct ns_model {
     ns_pairs_opts pairs;   /* pairs: how the pairs were read */
     int32_t dim, klen, stride;
     int32_t rows, rows_out;
+    /* Subwords (opts.maxn > 0): the input table has `buckets` n-gram rows
+     * after the `rows` word rows, and word w's input vector is the mean of
+     * the input rows bag[bag_off[w] .. bag_off[w + 1]): its own row w, then
+     * rows + the bucket of each of its n-grams (fastText's order, repeats
+     * kept). Built from the vocabulary and the options, never stored. */
+    int32_t buckets;
+    int64_t *bag_off;
+    int32_t *bag;
     float *in, *out;
     float *bias; /* per output row, or NULL (opts.bias off) */
     ns__run_state run; /* how far its training has come */
@@ -46,6 +54,17 @@ static inline float *ns__in_row(const ns_model *m, int32_t id) {
 static inline float *ns__out_row(const ns_model *m, int32_t id) {
     return m->out + (size_t)id * (size_t)m->stride;
 }
+/* Rows of the input table: the words' and the n-gram buckets'. */
+static inline int32_t ns__in_rows(const ns_model *m) { return m->rows + m->buckets; }
+
+/* Word id's input vector: its row, or with subwords the mean of its bag's
+ * rows written to buf (klen floats). */
+const float *ns__in_vector(const ns_model *m, int32_t id, float *buf);
+
+/* The input vector of any word (len bytes): a vocabulary word's as above;
+ * another one's, with subwords, the mean of its n-gram rows. Returns the
+ * number of rows averaged, 0 (buf zeroed) when the word has none. */
+int ns__word_vector(const ns_model *m, const char *word, size_t len, float *buf);
 
 /* Resizes the bias table to `rows` output entries, setting those from `from` on to
  * -ln k (k = opts.neg). On failure the old table is untouched. */
@@ -70,8 +89,11 @@ void ns__model_best_done(ns_model *m, ns_status s);
 ns_status ns__model_check_corpus(const ns_model *m, const ns_corpus *c, ns_error *err);
 
 /* An empty model of zero rows for `vocab` and `vocab_out` (NULL = shared),
- * both taken over (not copied) on success. */
-ns_status ns__model_alloc(ns_model **out, ns_vocab *vocab, ns_vocab *vocab_out, int32_t dim, ns_error *err);
+ * both taken over (not copied) on success; with o->maxn > 0 (skip-gram,
+ * CBOW) o->bucket n-gram rows and the bags. o is copied into m->opts
+ * (without its noise weights). */
+ns_status ns__model_alloc(ns_model **out, ns_vocab *vocab, ns_vocab *vocab_out, const ns_train_opts *o,
+                          ns_error *err);
 
 /* Losses that draw negatives from the noise distribution. */
 static inline int ns__loss_samples(ns_loss l) {

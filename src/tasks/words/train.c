@@ -11,6 +11,13 @@
  *              negatives, as in HogBatch);
  *   CBOW:      A = [mean of the context input rows], same B; the input
  *              gradient is added to every context row (word2vec).
+ * With subwords a word's input vector is the mean of its bag of rows (its
+ * own and its n-grams', model.h). A position's mean is computed once, when
+ * it enters the reach of the windows, into a ring of the 2 window + 1
+ * positions within reach; the block updates use and update it like a row
+ * and sum its gradients, which are added to every row of the bag (undivided,
+ * as fastText does) once no later window reaches it. Block shapes, shared
+ * negatives and losses stay those of the words.
  * The engine (engine/engine.c) runs the threads: a worker's run() walks its
  * sentences 10,000 tokens at a time, after which the engine publishes the
  * count (the learning rate decays linearly with the tokens of all threads)
@@ -25,6 +32,7 @@
 #include "tasks/words/corpus.h"
 #include "sample/sample.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,13 +72,19 @@ typedef struct scratch {
      * than the cache). Slot p % (LOOK + 1) holds position p. */
     int32_t win[LOOK + 1], nneg[LOOK + 1];
     int32_t *negs;    /* (LOOK + 1) x neg ids */
+    /* Subwords: per ring slot (position % ring), the bag mean, its summed
+     * gradient and its bag size; per block row, its slot's gradient. */
+    int32_t ring;
+    float *hq, *gq;
+    int32_t *nq;
+    float **gA;
 } scratch;
 
 static void scratch_free(void *p) {
     scratch *x = p;
     free(x->sen), free(x->A), free(x->B), free(x->dA), free(x->y), free(x->w), free(x->pos);
-    free(x->ids), free(x->ex), free(x->shift), free(x->bias), free(x->negs);
-    ns__free_aligned(x->buf);
+    free(x->ids), free(x->ex), free(x->shift), free(x->bias), free(x->negs), free(x->nq), free(x->gA);
+    ns__free_aligned(x->buf), ns__free_aligned(x->hq);
 }
 
 /* The full softmax scores every output row: B is the whole table, once. */
@@ -94,8 +108,16 @@ static int scratch_init(scratch *x, ns_model *m, const ns_train_opts *o, int64_t
     x->buf = ns__alloc_aligned(max_in * st + st + 2 * max_in * max_out, sizeof(float));
     x->negs = malloc((LOOK + 1) * (size_t)o->neg * sizeof *x->negs);
     *bytes += (LOOK + 1) * 4.0 * o->neg;
+    if (m->buckets) {
+        x->ring = 2 * o->window + 1;
+        x->hq = ns__alloc_aligned(2 * (size_t)x->ring * st, sizeof(float));
+        x->gq = x->hq ? x->hq + (size_t)x->ring * st : NULL;
+        x->nq = malloc((size_t)x->ring * sizeof *x->nq);
+        x->gA = malloc(max_in * sizeof *x->gA);
+        *bytes += (double)x->ring * (8.0 * st + 4) + 8.0 * max_in;
+    }
     if (!x->sen || !x->A || !x->B || !x->dA || !x->y || !x->w || !x->pos || !x->ids || !x->ex ||
-        !x->shift || !x->bias || !x->buf || !x->negs) {
+        !x->shift || !x->bias || !x->buf || !x->negs || (m->buckets && (!x->hq || !x->nq || !x->gA))) {
         scratch_free(x);
         return 0;
     }
@@ -109,29 +131,36 @@ static int scratch_init(scratch *x, ns_model *m, const ns_train_opts *o, int64_t
     return 1;
 }
 
-/* One centre word: x->A[0..na) hold its context rows, x->B[0..nb) (ids in
- * x->ids) its output row and negatives. Returns the loss; *pairs counts
+/* One centre word: x->A[0..na) hold its context rows (with subwords: their
+ * bag means, x->gA their gradient sums, x->w their bag sizes), x->B[0..nb)
+ * (ids in x->ids) its output row and negatives. Returns the loss; *pairs counts
  * positive pairs. */
 static double train_centre(const words_task *wt, scratch *x, int na, int nb, float lr, int64_t *pairs) {
     const ns_kernels *k = wt->k;
     const ns_model *m = wt->m;
     int klen = m->klen;
     ns_block b = ns__block_for(m, wt->o, &wt->noise, lr, x->ids, nb, x->y, x->pos, x->shift, x->bias);
+    float one = 1.0f;
     if (wt->o->task == NS_TASK_SKIPGRAM) {
         double l = ns__block_update(k, &b, x->A, na, x->B, nb, klen, x->S, x->G, x->dA);
-        float one = 1.0f;
         for (int i = 0; i < na; i++) k->gemm_acc(&x->A[i], 1, (const float *const *)&x->dA[i], 1, &one, 0, 0, klen);
+        for (int i = 0; i < na && m->buckets; i++)
+            k->gemm_acc(&x->gA[i], 1, (const float *const *)&x->dA[i], 1, &one, 0, 0, klen);
         *pairs += na;
         return l;
     }
-    /* CBOW: the mean of the context rows predicts the centre; its gradient
-     * is added to every context row, undivided (word2vec). */
-    for (int i = 0; i < na; i++) x->w[i] = 1.0f / (float)na;
+    /* CBOW: the mean of the context rows (with subwords: of all the rows
+     * of their bags) predicts the centre; its gradient is added to every
+     * one of those rows, undivided (word2vec, fastText). */
+    float total = 0;
+    for (int i = 0; i < na; i++) total += x->w[i]; /* the bag sizes (run()) */
+    for (int i = 0; i < na; i++) x->w[i] /= total;
     memset(x->h, 0, sizeof(float) * (size_t)klen);
     k->gemm_acc(&x->h, 1, (const float *const *)x->A, na, x->w, 0, 1, klen);
     double l = ns__block_update(k, &b, &x->h, 1, x->B, nb, klen, x->S, x->G, x->dA);
     for (int i = 0; i < na; i++) x->w[i] = 1.0f;
     k->gemm_acc(x->A, na, (const float *const *)x->dA, 1, x->w, 1, 0, klen);
+    if (m->buckets) k->gemm_acc(x->gA, na, (const float *const *)x->dA, 1, x->w, 1, 0, klen);
     *pairs += 1;
     return l;
 }
@@ -179,7 +208,36 @@ static void look_ahead(const words_task *wt, scratch *x, ns_rng *rng, int64_t p,
     x->nneg[slot] = ns__noise_draw(&wt->noise, rng, o->neg, ex, nex, negs);
     prefetch_row(ns__out_row(m, x->sen[p]), m->klen);
     for (int j = 0; j < x->nneg[slot]; j++) prefetch_row(ns__out_row(m, negs[j]), m->klen);
-    if (p + b < n) prefetch_row(ns__in_row(m, x->sen[p + b]), m->klen);
+    if (m->buckets) {
+        /* the bag of the position that enters the windows' reach at p */
+        if (p + o->window < n) {
+            int32_t w = x->sen[p + o->window];
+            for (int64_t i = m->bag_off[w]; i < m->bag_off[w + 1]; i++) prefetch_row(ns__in_row(m, m->bag[i]), m->klen);
+        }
+    } else if (p + b < n) {
+        prefetch_row(ns__in_row(m, x->sen[p + b]), m->klen);
+    }
+}
+
+/* Subwords: position q (word w) enters the ring: its bag mean, a zero
+ * gradient sum. */
+static void bag_enter(const ns_model *m, scratch *x, int64_t q, int32_t w) {
+    size_t slot = (size_t)(q % x->ring), st = (size_t)m->stride;
+    float *h = x->hq + slot * st;
+    ns__in_vector(m, w, h);
+    memset(x->gq + slot * st, 0, st * sizeof(float));
+    x->nq[slot] = (int32_t)(m->bag_off[w + 1] - m->bag_off[w]);
+}
+
+/* ... and leaves it: its gradient sum goes to every row of its bag. */
+static void bag_leave(const words_task *wt, scratch *x, int64_t q, int32_t w) {
+    const ns_model *m = wt->m;
+    const float *g = x->gq + (size_t)(q % x->ring) * (size_t)m->stride;
+    float one = 1.0f;
+    for (int64_t i = m->bag_off[w]; i < m->bag_off[w + 1]; i++) {
+        float *row = ns__in_row(m, m->bag[i]);
+        wt->k->gemm_acc(&row, 1, &g, 1, &one, 0, 0, m->klen);
+    }
 }
 
 /* Sentences from w->pos on, until PUBLISH_EVERY tokens are done or the
@@ -196,25 +254,39 @@ static ns_status run(void *data, ns__worker *w, float lr, ns__tally *tl) {
         for (int64_t t = 0; t < len; t++)
             if (ns__keep_draw(rng, wt->keep[ids[t]])) x->sen[n++] = ids[t];
         for (int64_t p = 0; p < LOOK && p < n; p++) look_ahead(wt, x, rng, p, n);
+        int64_t entered = 0, window = o->window;
         for (int64_t pos = 0; pos < n; pos++) {
             if (pos + LOOK < n) look_ahead(wt, x, rng, pos + LOOK, n);
+            for (; m->buckets && entered < n && entered <= pos + window; entered++)
+                bag_enter(m, x, entered, x->sen[entered]);
             int slot = (int)(pos % (LOOK + 1));
             int b = x->win[slot], na = 0;
-            for (int64_t q = pos - b; q <= pos + b; q++)
-                if (q >= 0 && q < n && q != pos) x->A[na++] = ns__in_row(m, x->sen[q]);
-            if (na == 0) continue;
-            int nb = m->rows;
-            if (o->loss == NS_LOSS_SOFTMAX) {
-                for (int i = 0; i < na; i++) x->pos[i] = x->sen[pos];
-            } else {
-                const int32_t *negs = x->negs + (size_t)slot * (size_t)o->neg;
-                x->ids[0] = x->sen[pos];
-                nb = 1 + x->nneg[slot];
-                for (int j = 1; j < nb; j++) x->ids[j] = negs[j - 1];
-                for (int j = 0; j < nb; j++) x->B[j] = ns__out_row(m, x->ids[j]);
+            for (int64_t q = pos - b; q <= pos + b; q++) {
+                if (q < 0 || q >= n || q == pos) continue;
+                if (m->buckets) {
+                    size_t r = (size_t)(q % x->ring) * (size_t)m->stride;
+                    x->A[na] = x->hq + r, x->gA[na] = x->gq + r, x->w[na] = (float)x->nq[q % x->ring];
+                } else {
+                    x->A[na] = ns__in_row(m, x->sen[q]), x->w[na] = 1.0f;
+                }
+                na++;
             }
-            tl->loss += train_centre(wt, x, na, nb, lr, &tl->pairs);
+            if (na > 0) {
+                int nb = m->rows;
+                if (o->loss == NS_LOSS_SOFTMAX) {
+                    for (int i = 0; i < na; i++) x->pos[i] = x->sen[pos];
+                } else {
+                    const int32_t *negs = x->negs + (size_t)slot * (size_t)o->neg;
+                    x->ids[0] = x->sen[pos];
+                    nb = 1 + x->nneg[slot];
+                    for (int j = 1; j < nb; j++) x->ids[j] = negs[j - 1];
+                    for (int j = 0; j < nb; j++) x->B[j] = ns__out_row(m, x->ids[j]);
+                }
+                tl->loss += train_centre(wt, x, na, nb, lr, &tl->pairs);
+            }
+            if (m->buckets && pos >= window) bag_leave(wt, x, pos - window, x->sen[pos - window]);
         }
+        for (int64_t q = n - window > 0 ? n - window : 0; m->buckets && q < n; q++) bag_leave(wt, x, q, x->sen[q]);
         tl->units += len;
     }
     return NS_OK;
@@ -282,6 +354,13 @@ ns_status ns_train_words(ns_model *m, const ns_corpus *c, const char *valid, con
     return s == NS_OK ? ns__train_words(m, c, o, h, &cl, err) : s;
 }
 
+/* "minn 3 maxn 6 bucket 2000000" or "off (maxn 0)", into buf (64 bytes). */
+static const char *subword_text(const ns_train_opts *o, char *buf) {
+    if (o->maxn > 0) snprintf(buf, 64, "(minn %d maxn %d bucket %d)", o->minn, o->maxn, o->bucket);
+    else snprintf(buf, 64, "(off, maxn 0)");
+    return buf;
+}
+
 ns_status ns__train_words(ns_model *m, const ns_corpus *c, const ns_train_opts *o, const ns_train_hooks *h,
                           const ns__words_client *client, ns_error *err) {
     ns_status s = ns_train_opts_check(o, err);
@@ -293,6 +372,10 @@ ns_status ns__train_words(ns_model *m, const ns_corpus *c, const ns_train_opts *
                         o->bias ? "on" : "off", m->bias ? "with" : "without");
     if (o->task != NS_TASK_SKIPGRAM && o->task != NS_TASK_CBOW)
         return ns__fail(err, NS_EINVAL, "options are for the %s task", o->task == NS_TASK_PAIRS ? "pairs" : "recommendation");
+    const ns_train_opts *mo = &m->opts;
+    if (o->maxn != mo->maxn || (o->maxn > 0 && (o->minn != mo->minn || o->bucket != mo->bucket)))
+        return ns__fail(err, NS_EINVAL, "subwords %s differ from the model's %s", subword_text(o, (char[64]){0}),
+                        subword_text(mo, (char[64]){0}));
     if ((s = ns__model_check_corpus(m, c, err)) != NS_OK) return s;
     if (h && h->checkpoint && (s = ns_output_check(h->checkpoint, err)) != NS_OK) return s;
     const ns_vocab *v = m->vocab;
