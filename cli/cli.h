@@ -151,6 +151,7 @@ int cmd_nn(int argc, char **argv);
 int cmd_analogy(int argc, char **argv);
 int cmd_eval_analogy(int argc, char **argv);
 int cmd_eval_similarity(int argc, char **argv);
+int cmd_vectors(int argc, char **argv);
 int cmd_eval_ll(int argc, char **argv);
 int cmd_pmi(int argc, char **argv);
 int cmd_false_negatives(int argc, char **argv);

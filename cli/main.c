@@ -20,6 +20,7 @@ static void usage(FILE *f) {
             "  analogy          a : b :: c : ?\n"
             "  eval-analogy     accuracy on a questions-words file (3CosAdd, 3CosMul)\n"
             "  eval-similarity  Spearman correlation with human similarity scores\n"
+            "  vectors          the vector of every word read from stdin (subwords: any word)\n"
             "  eval-ll          held-out log-likelihood of a word model (.model)\n"
             "  pairs-eval       Recall@K and MRR of a pair model on held-out pairs\n"
             "  rec-eval         Recall, NDCG, HR@K and MRR of a recommender, full ranking\n"
@@ -44,6 +45,7 @@ static const struct {
     {"skipgram", cmd_skipgram},          {"cbow", cmd_cbow},
     {"nn", cmd_nn},                      {"analogy", cmd_analogy},
     {"eval-analogy", cmd_eval_analogy},  {"eval-similarity", cmd_eval_similarity},
+    {"vectors", cmd_vectors},
     {"eval-ll", cmd_eval_ll},            {"pairs-train", cmd_pairs_train},
     {"pairs-eval", cmd_pairs_eval},      {"pmi", cmd_pmi},
     {"false-negatives", cmd_false_negatives}, {"rec-train", cmd_rec_train},

@@ -363,6 +363,12 @@ const ns_train_opts *ns_model_opts(const ns_model *m);
 /* Borrowed pointer to row `id` of the input (which = 0) or output (1) table;
  * dim floats. */
 float *ns_model_row(ns_model *m, int which, int32_t id);
+/* The input vector of any word (len bytes) into out (dim floats, not
+ * normalised): a vocabulary word's row, with subwords the mean of its row
+ * and its n-grams' rows; another word's, with subwords, the mean of its
+ * n-grams' rows (fastText's print-word-vectors). Returns the number of rows
+ * averaged; 0 (out zeroed) when the word has none. */
+int ns_model_word_vector(const ns_model *m, const char *word, size_t len, float *out);
 
 /* Grows the model to cover `vocab`, whose first ns_vocab_size(model vocab)
  * words must be the model's words in the same order (as ns_corpus_load with
@@ -490,7 +496,8 @@ ns_status ns_model_export_out_vec(const ns_model *m, const char *path, ns_error 
 typedef struct ns_emb ns_emb;
 
 ns_status ns_emb_load(ns_emb **out, const char *path, ns_error *err);
-/* Wraps a model's input vectors (copied and normalised). */
+/* Wraps a model's input vectors (copied and normalised; with subwords the
+ * words' bag means, and the n-gram rows for words outside the vocabulary). */
 ns_status ns_emb_from_model(ns_emb **out, const ns_model *m, ns_error *err);
 void ns_emb_free(ns_emb *e);
 int32_t ns_emb_size(const ns_emb *e);
@@ -499,6 +506,17 @@ const char *ns_emb_word(const ns_emb *e, int32_t id);
 int32_t ns_emb_find(const ns_emb *e, const char *word);
 /* Normalised row (borrowed). */
 const float *ns_emb_row(const ns_emb *e, int32_t id);
+/* Whether the vectors came with subword n-grams (a subword .model or a
+ * fastText .bin): then any word has a vector. */
+int ns_emb_subwords(const ns_emb *e);
+/* The unit vector of `word` into out (dim floats): 1 when it is a word of
+ * the table (its row), 2 when it is not but has n-grams (their mean,
+ * normalised), 0 when it has no vector (out untouched). */
+int ns_emb_vector(const ns_emb *e, const char *word, float *out);
+/* Evaluations (ns_eval_similarity, ns_eval_analogy) answer words outside
+ * the table from their n-grams (1, the default) or leave them out (0);
+ * no effect without subwords. */
+void ns_emb_set_oov(ns_emb *e, int ngrams);
 
 typedef struct ns_hit {
     int32_t id;
@@ -520,13 +538,22 @@ typedef enum ns_analogy_method {
  * excluded: at most k (>= 1) hits, best first, *n their number. */
 ns_status ns_emb_analogy(const ns_emb *e, int32_t a, int32_t b, int32_t c, ns_analogy_method method,
                          int32_t restrict_n, int32_t k, ns_hit *hits, int32_t *n, ns_error *err);
+/* The same for unit vectors a, b, c (from ns_emb_vector), the ids in
+ * exclude[0..n_exclude) left out. */
+ns_status ns_emb_analogy_vectors(const ns_emb *e, const float *a, const float *b, const float *c,
+                                 const int32_t *exclude, int32_t n_exclude, ns_analogy_method method,
+                                 int32_t restrict_n, int32_t k, ns_hit *hits, int32_t *n, ns_error *err);
 
 typedef struct ns_analogy_section {
     char name[64];
     int64_t questions;  /* in the file */
-    int64_t covered;    /* all four words in the restricted vocabulary */
+    int64_t covered;    /* all four words in the restricted vocabulary; with
+                           n-grams answering (ns_emb_set_oov) every question
+                           whose answer is there */
     int64_t correct_add;
     int64_t correct_mul;
+    int64_t oov;        /* covered questions with a word answered from its
+                           n-grams (not in the table, or past restrict_n) */
 } ns_analogy_section;
 
 typedef struct ns_analogy_report {
@@ -543,9 +570,10 @@ void ns_analogy_report_free(ns_analogy_report *r);
 
 typedef struct ns_similarity_report {
     int64_t pairs;     /* pairs read */
-    int64_t covered;   /* both words known */
+    int64_t covered;   /* both words known (or answered from n-grams) */
     double spearman;   /* over covered pairs; NAN if fewer than 2 */
     double pearson;
+    int64_t oov;       /* covered pairs with a word answered from n-grams */
 } ns_similarity_report;
 
 /* Evaluates "word1 word2 score" lines (comma, tab or space separated; a

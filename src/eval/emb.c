@@ -20,6 +20,7 @@
 #include "io/io.h"
 #include "data/vocab.h"
 #include "model/model.h"
+#include "tasks/words/subword.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -36,6 +37,7 @@ static ns_status emb_alloc(ns_emb **out, int32_t cap, int32_t dim, ns_error *err
     e->dim = dim;
     e->klen = (dim + 7) / 8 * 8;
     e->k = ns__kernels_pick(NULL);
+    e->oov_ngrams = 1;
     e->cap = cap > 0 ? cap : 1;
     ns_status s = ns_vocab_create(&e->vocab, err);
     if (s == NS_OK && !(e->rows = ns__aligned((size_t)e->cap, (size_t)e->klen * sizeof(float), "the vectors", err)))
@@ -75,20 +77,30 @@ void ns_emb_free(ns_emb *e) {
     if (!e) return;
     ns_vocab_free(e->vocab);
     ns__free_aligned(e->rows);
+    ns__free_aligned(e->ngram_mem);
     free(e);
 }
 
-ns_status ns_emb_from_model(ns_emb **out, const ns_model *m, ns_error *err) {
-    ns__err_clear(err);
+ns_status ns__emb_from_model(ns_emb **out, const ns_model *m, int with_ngrams, ns_error *err) {
     ns_emb *e;
     ns_status s = emb_alloc(&e, m->rows, m->dim, err);
+    float *buf = s == NS_OK ? ns__aligned((size_t)m->klen, sizeof(float), "a vector", err) : NULL;
+    if (s == NS_OK && !buf) s = NS_ENOMEM;
     for (int32_t r = 0; s == NS_OK && r < m->rows; r++) {
         const char *w = ns_vocab_word(m->vocab, r);
         if ((s = ns_vocab_add(e->vocab, w, strlen(w), 0, NULL, err)) != NS_OK) break;
         float *row = e->rows + (size_t)r * (size_t)e->klen;
-        memcpy(row, ns__in_row(m, r), (size_t)m->dim * sizeof(float));
+        memcpy(row, ns__in_vector(m, r, buf), (size_t)m->dim * sizeof(float));
         normalise(row, m->dim);
         e->n++;
+    }
+    ns__free_aligned(buf);
+    if (s == NS_OK && with_ngrams && m->buckets) {
+        size_t cells = (size_t)m->buckets * (size_t)m->stride;
+        if (!(e->ngram_mem = ns__aligned(cells, sizeof(float), "the n-gram vectors", err))) s = NS_ENOMEM;
+        else memcpy(e->ngram_mem, ns__in_row(m, m->rows), cells * sizeof(float));
+        e->ngram = e->ngram_mem;
+        e->minn = m->opts.minn, e->maxn = m->opts.maxn, e->buckets = m->buckets, e->ngram_stride = m->stride;
     }
     if (s != NS_OK) {
         ns_emb_free(e);
@@ -96,6 +108,11 @@ ns_status ns_emb_from_model(ns_emb **out, const ns_model *m, ns_error *err) {
     }
     *out = e;
     return NS_OK;
+}
+
+ns_status ns_emb_from_model(ns_emb **out, const ns_model *m, ns_error *err) {
+    ns__err_clear(err);
+    return ns__emb_from_model(out, m, 1, err);
 }
 
 /* The word of a row as a message shows it: at most 60 bytes. */
@@ -224,7 +241,14 @@ static ns_status load_model(ns_emb **out, const char *path, ns_error *err) {
     ns_model *m;
     ns_status s = ns_model_load(&m, path, err);
     if (s != NS_OK) return s;
-    s = ns_emb_from_model(out, m, err);
+    s = ns__emb_from_model(out, m, 0, err);
+    if (s == NS_OK && m->buckets) {
+        /* the n-gram rows: the model's own, taken over rather than copied */
+        ns_emb *e = *out;
+        e->ngram_mem = m->in, e->ngram = ns__in_row(m, m->rows);
+        e->minn = m->opts.minn, e->maxn = m->opts.maxn, e->buckets = m->buckets, e->ngram_stride = m->stride;
+        m->in = NULL;
+    }
     ns_model_free(m);
     return s;
 }
@@ -293,6 +317,44 @@ int32_t ns_emb_find(const ns_emb *e, const char *word) {
 }
 const float *ns_emb_row(const ns_emb *e, int32_t id) { return e->rows + (size_t)id * (size_t)e->klen; }
 
+int ns_emb_subwords(const ns_emb *e) { return e->buckets > 0; }
+
+void ns_emb_set_oov(ns_emb *e, int ngrams) { e->oov_ngrams = ngrams != 0; }
+
+typedef struct emb_ngrams {
+    const ns_emb *e;
+    const char *word;
+    size_t len;
+    float *acc;
+} emb_ngrams;
+
+static void add_emb_ngram(size_t start, size_t end, void *user) {
+    emb_ngrams *g = user;
+    uint32_t b = ns__ft_hash_wrapped(g->word, g->len, start, end) % (uint32_t)g->e->buckets;
+    const float *row = g->e->ngram + (size_t)b * (size_t)g->e->ngram_stride;
+    for (int32_t k = 0; k < g->e->dim; k++) g->acc[k] += row[k];
+}
+
+int ns_emb_vector(const ns_emb *e, const char *word, float *out) {
+    int32_t id = ns_emb_find(e, word);
+    if (id >= 0) {
+        memcpy(out, ns_emb_row(e, id), (size_t)e->dim * sizeof(float));
+        return 1;
+    }
+    size_t len = strlen(word);
+    if (!e->buckets || len == 0) return 0;
+    float *acc = calloc((size_t)e->dim, sizeof *acc);
+    if (!acc) return 0;
+    emb_ngrams g = {e, word, len, acc};
+    int n = ns__ngrams_each(word, len, e->minn, e->maxn, add_emb_ngram, &g);
+    if (n > 0) {
+        normalise(acc, e->dim);
+        memcpy(out, acc, (size_t)e->dim * sizeof(float));
+    }
+    free(acc);
+    return n > 0 ? 2 : 0;
+}
+
 void ns__emb_sims(const ns_emb *e, const float *q, int32_t n, float *out) {
     for (int32_t r = 0; r < n; r++) out[r] = e->k->dot(q, e->rows + (size_t)r * (size_t)e->klen, e->klen);
 }
@@ -331,25 +393,40 @@ ns_status ns_emb_nearest(const ns_emb *e, const float *query, int32_t k, const i
     return NS_OK;
 }
 
-ns_status ns_emb_analogy(const ns_emb *e, int32_t a, int32_t b, int32_t c, ns_analogy_method method,
-                         int32_t restrict_n, int32_t k, ns_hit *hits, int32_t *n, ns_error *err) {
+ns_status ns_emb_analogy_vectors(const ns_emb *e, const float *ra, const float *rb, const float *rc,
+                                 const int32_t *exclude, int32_t n_exclude, ns_analogy_method method,
+                                 int32_t restrict_n, int32_t k, ns_hit *hits, int32_t *n, ns_error *err) {
     ns__err_clear(err);
     *n = 0;
     if (k < 1) return ns__fail(err, NS_EINVAL, "analogy: k must be >= 1, got %d", k);
-    if (a < 0 || b < 0 || c < 0 || a >= e->n || b >= e->n || c >= e->n)
-        return ns__fail(err, NS_EINVAL, "analogy: word ids must be in 0..%d", e->n - 1);
     if ((unsigned)method > NS_ANALOGY_MUL) return ns__fail(err, NS_EINVAL, "analogy: unknown method %d", (int)method);
+    float *q = ns__aligned(3 * (size_t)e->klen, sizeof(float), "the query vectors", err);
+    if (!q) return NS_ENOMEM;
+    const float *in[3] = {ra, rb, rc};
+    for (int i = 0; i < 3; i++) memcpy(q + (size_t)i * (size_t)e->klen, in[i], (size_t)e->dim * sizeof(float));
+    const float *qa = q, *qb = q + e->klen, *qc = q + 2 * e->klen;
     int32_t size = restrict_n > 0 && restrict_n < e->n ? restrict_n : e->n;
-    const float *ra = ns_emb_row(e, a), *rb = ns_emb_row(e, b), *rc = ns_emb_row(e, c);
     for (int32_t d = 0; d < size; d++) {
-        if (d == a || d == b || d == c) continue;
+        if (excluded(d, exclude, n_exclude)) continue;
         const float *rd = ns_emb_row(e, d);
-        float ca = e->k->dot(rd, ra, e->klen), cb = e->k->dot(rd, rb, e->klen);
-        float cc = e->k->dot(rd, rc, e->klen);
+        float ca = e->k->dot(rd, qa, e->klen), cb = e->k->dot(rd, qb, e->klen);
+        float cc = e->k->dot(rd, qc, e->klen);
         float score = method == NS_ANALOGY_ADD
                           ? cb - ca + cc
                           : ((cb + 1) / 2) * ((cc + 1) / 2) / ((ca + 1) / 2 + 1e-3f);
         offer(hits, n, k, d, score);
     }
+    ns__free_aligned(q);
     return NS_OK;
+}
+
+ns_status ns_emb_analogy(const ns_emb *e, int32_t a, int32_t b, int32_t c, ns_analogy_method method,
+                         int32_t restrict_n, int32_t k, ns_hit *hits, int32_t *n, ns_error *err) {
+    ns__err_clear(err);
+    *n = 0;
+    if (a < 0 || b < 0 || c < 0 || a >= e->n || b >= e->n || c >= e->n)
+        return ns__fail(err, NS_EINVAL, "analogy: word ids must be in 0..%d", e->n - 1);
+    int32_t ex[3] = {a, b, c};
+    return ns_emb_analogy_vectors(e, ns_emb_row(e, a), ns_emb_row(e, b), ns_emb_row(e, c), ex, 3, method, restrict_n,
+                                  k, hits, n, err);
 }

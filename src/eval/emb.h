@@ -13,7 +13,17 @@ struct ns_emb {
     int32_t cap;         /* rows allocated */
     float *rows;         /* cap x klen: n rows L2-normalised, zero padding */
     const ns_kernels *k;
+    /* From a subword model: its n-gram rows (raw, stride floats apart) in
+     * ngram_mem, which the emb owns; minn..maxn, buckets (0: none). */
+    int32_t minn, maxn, buckets, ngram_stride;
+    float *ngram_mem;
+    const float *ngram;
+    int oov_ngrams; /* evaluations answer words outside the table (1) */
 };
+
+/* ns_emb_from_model, with the n-gram rows (with_ngrams) or without (a
+ * validation's queries need only the words). */
+ns_status ns__emb_from_model(ns_emb **out, const ns_model *m, int with_ngrams, ns_error *err);
 
 /* Cosines of row `id`'s vector with rows [0, n): out[0..n). */
 void ns__emb_sims(const ns_emb *e, const float *unit_query, int32_t n, float *out);

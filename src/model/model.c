@@ -361,3 +361,15 @@ int ns__word_vector(const ns_model *m, const char *word, size_t len, float *buf)
     if (n > 0) row_scale(buf, 1.0f / (float)n, m->klen);
     return n;
 }
+
+int ns_model_word_vector(const ns_model *m, const char *word, size_t len, float *out) {
+    float *buf = ns__alloc_aligned((size_t)m->klen, sizeof(float));
+    if (!buf) {
+        memset(out, 0, (size_t)m->dim * sizeof(float));
+        return 0;
+    }
+    int n = ns__word_vector(m, word, len, buf);
+    memcpy(out, buf, (size_t)m->dim * sizeof(float));
+    ns__free_aligned(buf);
+    return n;
+}

@@ -5,7 +5,10 @@
  * most frequent, in a frequency-sorted file, as gensim's restrict_vocab);
  * the answer is searched among the same words, a, b and c excluded, by
  * 3CosAdd and 3CosMul (see emb.c). Sections whose name starts with "gram"
- * are syntactic, the others semantic.
+ * are syntactic, the others semantic. With subword vectors (ns_emb_set_oov)
+ * a, b and c outside those words get vectors (their row, or their n-grams'
+ * when the table lacks them), kept as extra rows R, R + 1, ...; a question
+ * is then covered when its answer d is among the first restrict_n words.
  *
  * The cosines of every distinct question word with every candidate are
  * computed once (about 900 distinct words x restrict_n), so each question
@@ -34,7 +37,35 @@ typedef struct qset {
     int64_t n, cap;
     ns_analogy_section *sec;
     int32_t nsec, capsec;
+    /* words answered outside the first R: their vectors (klen apart) */
+    ns_vocab *extra;
+    float *xv;
+    int64_t xcap;
 } qset;
+
+/* Question word `tok`'s id: < R for a candidate word, R + j for the j-th
+ * word with a vector outside them, -1 for none. */
+static ns_status word_id(const ns_emb *e, qset *qs, const char *tok, int32_t R, int answer, int32_t *id,
+                         ns_error *err) {
+    int32_t t = ns_emb_find(e, tok);
+    *id = t >= 0 && t < R ? t : -1;
+    if (*id >= 0 || answer || !e->oov_ngrams || !e->buckets) return NS_OK;
+    size_t len = strlen(tok);
+    int32_t j = ns_vocab_find(qs->extra, tok, len);
+    if (j >= 0) {
+        *id = R + j;
+        return NS_OK;
+    }
+    int32_t n = ns_vocab_size(qs->extra);
+    if (!ns__grow((void **)&qs->xv, &qs->xcap, ((int64_t)n + 1) * e->klen, sizeof(float)))
+        return ns__nomem(err, "the question vectors", ((double)n + 1) * e->klen * 8);
+    float *v = qs->xv + (size_t)n * (size_t)e->klen;
+    memset(v, 0, (size_t)e->klen * sizeof(float));
+    if (ns_emb_vector(e, tok, v) == 0) return NS_OK;
+    ns_status s = ns_vocab_add(qs->extra, tok, len, 0, NULL, err);
+    if (s == NS_OK) *id = R + n;
+    return s;
+}
 
 static ns_status add_section(qset *qs, const char *name, ns_error *err) {
     if (qs->nsec == qs->capsec) {
@@ -83,11 +114,10 @@ static ns_status read_questions(const ns_emb *e, const char *path, int32_t R, in
         }
         question *q = &qs->q[qs->n++];
         q->section = qs->nsec - 1;
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < 4 && s == NS_OK; i++) {
             if (!case_sensitive)
                 for (char *c = tok[i]; *c; c++) *c = (char)tolower((unsigned char)*c);
-            int32_t id = ns_emb_find(e, tok[i]);
-            q->w[i] = id >= 0 && id < R ? id : -1;
+            s = word_id(e, qs, tok[i], R, i == 3, &q->w[i], err);
         }
     }
     if (s == NS_OK && got < 0) s = got == -1 ? NS_EIO : ns__nomem(err, "a line", (double)lr.line_cap * 2);
@@ -101,6 +131,7 @@ static void add_counts(ns_analogy_section *to, const ns_analogy_section *from) {
     to->covered += from->covered;
     to->correct_add += from->correct_add;
     to->correct_mul += from->correct_mul;
+    to->oov += from->oov;
 }
 
 /* Answers one question from the cached similarity rows; returns 3CosAdd and
@@ -127,14 +158,16 @@ ns_status ns__eval_analogy(const ns_emb *e, const char *path, int32_t restrict_n
     qset qs = {0};
     int32_t *slot = NULL;
     float *cache = NULL;
-    ns_status s = read_questions(e, path, R, case_sensitive, &qs, err);
+    ns_status s = ns_vocab_create(&qs.extra, err);
+    if (s == NS_OK) s = read_questions(e, path, R, case_sensitive, &qs, err);
     if (s != NS_OK) goto done;
     /* Give each distinct word of a covered question a cache row. */
-    if (!(slot = ns__malloc((size_t)R, sizeof *slot, "the analogy word slots", err))) {
+    int32_t ids = R + ns_vocab_size(qs.extra);
+    if (!(slot = ns__malloc((size_t)ids, sizeof *slot, "the analogy word slots", err))) {
         s = NS_ENOMEM;
         goto done;
     }
-    memset(slot, 0xff, (size_t)R * sizeof *slot);
+    memset(slot, 0xff, (size_t)ids * sizeof *slot);
     int32_t distinct = 0;
     for (int64_t i = 0; i < qs.n; i++) {
         question *q = &qs.q[i];
@@ -150,19 +183,21 @@ ns_status ns__eval_analogy(const ns_emb *e, const char *path, int32_t restrict_n
         s = NS_ENOMEM;
         goto done;
     }
-    for (int32_t w = 0; cached && w < R; w++)
-        if (slot[w] >= 0) ns__emb_sims(e, ns_emb_row(e, w), R, cache + (size_t)slot[w] * (size_t)R);
+#define VEC(w) ((w) < R ? ns_emb_row(e, w) : qs.xv + (size_t)((w) - R) * (size_t)e->klen)
+    for (int32_t w = 0; cached && w < ids; w++)
+        if (slot[w] >= 0) ns__emb_sims(e, VEC(w), R, cache + (size_t)slot[w] * (size_t)R);
     for (int64_t i = 0; i < qs.n; i++) {
         question *q = &qs.q[i];
         if (q->w[0] < 0 || q->w[1] < 0 || q->w[2] < 0 || q->w[3] < 0) continue;
         float *sim[3];
         for (int j = 0; j < 3; j++) {
             sim[j] = cache + (size_t)(cached ? slot[q->w[j]] : j) * (size_t)R;
-            if (!cached) ns__emb_sims(e, ns_emb_row(e, q->w[j]), R, sim[j]);
+            if (!cached) ns__emb_sims(e, VEC(q->w[j]), R, sim[j]);
         }
         int ok = answer(q, sim, R);
         ns_analogy_section *sec = &qs.sec[q->section];
         sec->covered++;
+        sec->oov += q->w[0] >= R || q->w[1] >= R || q->w[2] >= R;
         sec->correct_add += ok & 1;
         sec->correct_mul += ok >> 1;
     }
@@ -176,9 +211,12 @@ ns_status ns__eval_analogy(const ns_emb *e, const char *path, int32_t restrict_n
     out->sections = qs.sec;
     out->n_sections = qs.nsec;
     qs.sec = NULL;
+#undef VEC
 done:
     free(qs.q);
     free(qs.sec);
+    free(qs.xv);
+    ns_vocab_free(qs.extra);
     free(slot);
     ns__free_aligned(cache);
     return s;

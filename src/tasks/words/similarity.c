@@ -1,7 +1,8 @@
 /*
  * similarity.c - word-similarity evaluation (WordSim-353 and the like):
  * Spearman's rho between human scores and cosines, with average ranks for
- * ties; pairs with an unknown word are counted and left out. The file goes
+ * ties; pairs with an unknown word are counted and left out, unless the
+ * vectors have subwords and the word n-grams (ns_emb_set_oov). The file goes
  * through the line reader (.gz and stdin work; '#' and blank lines are
  * skipped).
  */
@@ -90,6 +91,12 @@ ns_status ns_eval_similarity(const ns_emb *e, const char *path, int case_sensiti
     int got, first = 1; /* the first data line may be a header */
     int64_t m = 0, hcap = 0, mcap = 0;
     double *human = NULL, *model = NULL;
+    float *qa = ns__aligned(2 * (size_t)e->klen, sizeof(float), "the query vectors", err);
+    if (!qa) {
+        ns__lines_close(&lr);
+        return NS_ENOMEM;
+    }
+    float *qb = qa + e->klen;
     while (s == NS_OK && (got = ns__lines_next_data(&lr, &line, &len, err)) > 0) {
         /* Comma, tab or space separated: commas become spaces. */
         for (char *c = line; *c; c++)
@@ -110,14 +117,21 @@ ns_status ns_eval_similarity(const ns_emb *e, const char *path, int case_sensiti
             for (int i = 0; i < 2; i++)
                 for (char *c = fld[i]; *c; c++) *c = (char)tolower((unsigned char)*c);
         int32_t a = ns_emb_find(e, fld[0]), b = ns_emb_find(e, fld[1]);
-        if (a < 0 || b < 0) continue;
+        const float *va = a >= 0 ? ns_emb_row(e, a) : NULL, *vb = b >= 0 ? ns_emb_row(e, b) : NULL;
+        if ((!va || !vb) && e->oov_ngrams && e->buckets) {
+            /* words outside the table: their n-grams' vectors */
+            if (!va && ns_emb_vector(e, fld[0], qa) == 2) va = qa;
+            if (!vb && ns_emb_vector(e, fld[1], qb) == 2) vb = qb;
+            out->oov += va && vb;
+        }
+        if (!va || !vb) continue;
         if (!ns__grow((void **)&human, &hcap, m + 1, sizeof *human) ||
             !ns__grow((void **)&model, &mcap, m + 1, sizeof *model)) {
             s = ns__nomem(err, "the similarity scores", (double)(m + 1) * 16);
             break;
         }
         human[m] = score;
-        model[m] = e->k->dot(ns_emb_row(e, a), ns_emb_row(e, b), e->klen);
+        model[m] = e->k->dot(va, vb, e->klen);
         m++;
     }
     if (s == NS_OK && got < 0) s = got == -1 ? NS_EIO : ns__nomem(err, "a line", (double)lr.line_cap * 2);
@@ -130,5 +144,6 @@ ns_status ns_eval_similarity(const ns_emb *e, const char *path, int case_sensiti
     ns__lines_close(&lr);
     free(human);
     free(model);
+    ns__free_aligned(qa);
     return s;
 }

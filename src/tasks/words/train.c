@@ -29,6 +29,7 @@
 #include "data/vocab.h"
 #include "model/model.h"
 #include "engine/engine.h"
+#include "eval/emb.h"
 #include "tasks/words/corpus.h"
 #include "sample/sample.h"
 
@@ -327,7 +328,7 @@ static ns_status validate_analogies(void *data, double *metric, ns_error *err) {
     const analogy_client *a = data;
     ns_emb *e = NULL;
     ns_analogy_report rep = {0};
-    ns_status s = ns_emb_from_model(&e, a->m, err);
+    ns_status s = ns__emb_from_model(&e, a->m, 0, err);
     if (s == NS_OK) s = ns_eval_analogy(e, a->path, NS_VALID_ANALOGY_WORDS, 0, &rep, err);
     if (s == NS_OK && rep.total.covered == 0)
         s = ns__fail(err, NS_EEMPTY, "%s: no question has its four words among the %d most frequent", a->path,
