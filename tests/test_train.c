@@ -233,8 +233,190 @@ static void words_validation(const ns_corpus *c, const char *questions) {
     ns_model_free(m);
 }
 
+
+/* ---- subwords ------------------------------------------------------------ */
+
+/* The loss of the two block updates the sentence "abcd wxyz" makes (window
+ * 1, one negative: with two words it is the other one): each word's bag
+ * mean predicts the other word, against itself. */
+static double two_word_loss(const ns_model *m) {
+    float h[2][16];
+    double l = 0;
+    for (int w = 0; w < 2; w++) ns__word_vector(m, ns_vocab_word(m->vocab, w), 4, h[w]);
+    for (int ctx = 0; ctx < 2; ctx++) {
+        double pos = 0, neg = 0;
+        for (int k = 0; k < m->dim; k++)
+            pos += (double)h[ctx][k] * ns__out_row(m, 1 - ctx)[k], neg += (double)h[ctx][k] * ns__out_row(m, ctx)[k];
+        l += log1p(exp(-pos)) + log1p(exp(neg));
+    }
+    return l;
+}
+
+/* One pass over "abcd wxyz" at a small constant lr moves every parameter
+ * by -lr times its gradient, a bag row's by the gradient of the bag mean
+ * (fastText adds it to every row of the bag, undivided: n times the row's
+ * own gradient), against central differences of the loss at the start. */
+static void bag_gradient(void) {
+    const char *path = tmp_path("bag.txt");
+    FILE *f = fopen(path, "w");
+    fprintf(f, "abcd wxyz\n");
+    fclose(f);
+    ns_corpus_opts co;
+    ns_corpus_opts_default(&co);
+    co.min_count = 1;
+    ns_corpus *c = NULL;
+    ns_error err;
+    CHECK_EQ(ns_corpus_load(&c, path, &co, NULL, &err), NS_OK);
+    if (!c) return;
+    ns_train_opts o;
+    ns_train_opts_default(&o, NS_TASK_SKIPGRAM);
+    o.dim = 5, o.window = 1, o.neg = 1, o.sample = 0, o.epochs = 1, o.threads = 1, o.lr = 1e-3, o.min_lr_frac = 1;
+    o.minn = 2, o.maxn = 3, o.bucket = 100000;
+    ns_model *m = NULL;
+    CHECK_EQ(ns_model_create(&m, ns_corpus_vocab(c), &o, &err), NS_OK);
+    if (!m) {
+        ns_corpus_free(c);
+        return;
+    }
+    /* "<abcd>", "<wxyz>": 5 bigrams and 4 trigrams each, all in distinct
+     * buckets (no row in two bags or twice in one) */
+    CHECK_EQ(m->bag_off[1] - m->bag_off[0], 10);
+    CHECK_EQ(m->bag_off[2] - m->bag_off[1], 10);
+    for (int64_t i = 0; i < m->bag_off[2]; i++)
+        for (int64_t j = 0; j < i; j++) CHECK(m->bag[i] != m->bag[j]);
+    ns_rng rng;
+    ns__rng_seed(&rng, 7, 0);
+    for (int w = 0; w < 2; w++)
+        for (int k = 0; k < o.dim; k++) ns__out_row(m, w)[k] = ns__rng_float(&rng) - 0.5f;
+    for (int32_t r = 0; r < ns__in_rows(m); r++)
+        for (int k = 0; k < o.dim; k++) ns__in_row(m, r)[k] = ns__rng_float(&rng) - 0.5f;
+    /* parameters: the 20 bag rows, then the 2 output rows, dim floats each */
+    enum { NP = 22 * 5 };
+    float *at[NP], start[NP];
+    double want[NP];
+    for (int p = 0; p < NP; p++) {
+        int i = p / 5, k = p % 5;
+        at[p] = (i < 20 ? ns__in_row(m, m->bag[i]) : ns__out_row(m, i - 20)) + k;
+        float x0 = start[p] = *at[p];
+        *at[p] = x0 + 1e-3f;
+        double lp = two_word_loss(m);
+        *at[p] = x0 - 1e-3f;
+        double lm = two_word_loss(m);
+        *at[p] = x0;
+        want[p] = -o.lr * (lp - lm) / 2e-3 * (i < 20 ? 10 : 1);
+    }
+    CHECK_EQ(ns_train_words(m, c, NULL, &o, NULL, &err), NS_OK);
+    double worst = 0, largest = 0;
+    for (int p = 0; p < NP; p++) {
+        double got = (double)*at[p] - start[p];
+        if (fabs(got - want[p]) > worst) worst = fabs(got - want[p]);
+        if (fabs(want[p]) > largest) largest = fabs(want[p]);
+    }
+    printf("subwords: bag update vs finite differences: largest step %.3g, worst difference %.3g\n", largest, worst);
+    CHECK(largest > 1e-4);
+    CHECK(worst < 0.02 * largest);
+    ns_model_free(m);
+    ns_corpus_free(c);
+}
+
+/* Words held out of the toy text (one role word of each of five nations)
+ * get vectors from their n-grams that sit with the words they share a
+ * morpheme with (their four nearest are of their nation or their role; by
+ * chance one in five is) and answer analogies in their role ("X-ish : held-out X-coin :: Y-ish : ?" is Y-coin). */
+static void subwords_held_out(const char *corpus, ns_task task) {
+    ns_corpus *full = load(corpus, 1, NULL);
+    CHECK(full != NULL);
+    if (!full) return;
+    static const char *const suffix[5] = {"land", "ville", "ish", "coin", "folk"};
+    const ns_vocab *fv = ns_corpus_vocab(full);
+    char stems[16][32];
+    int nstems = 0;
+    for (int32_t i = 0; i < ns_vocab_size(fv) && nstems < 16; i++) {
+        const char *w = ns_vocab_word(fv, i);
+        size_t n = strlen(w);
+        if (n > 4 && n < 30 && strcmp(w + n - 4, "land") == 0) snprintf(stems[nstems++], 32, "%.*s", (int)(n - 4), w);
+    }
+    ns_corpus_free(full);
+    CHECK(nstems >= 10);
+    if (nstems < 10) return;
+    /* nation i < 5 loses its role-i word */
+    char held[5][64];
+    for (int i = 0; i < 5; i++) snprintf(held[i], sizeof held[i], "%s%s", stems[i], suffix[i]);
+    const char *text = tmp_path(task == NS_TASK_CBOW ? "toy-held-cbow.txt" : "toy-held.txt");
+    FILE *in = fopen(corpus, "r"), *out = fopen(text, "w");
+    char word[256];
+    int c, n = 0;
+    while ((c = fgetc(in)) != EOF) {
+        if (c != ' ' && c != '\n' && n < 255) {
+            word[n++] = (char)c;
+            continue;
+        }
+        word[n] = '\0';
+        int drop = 0;
+        for (int i = 0; i < 5; i++) drop |= strcmp(word, held[i]) == 0;
+        if (n && !drop) fprintf(out, "%s ", word);
+        if (c == '\n') fputc('\n', out);
+        n = 0;
+    }
+    fclose(in), fclose(out);
+    ns_corpus *ct = load(text, 1, NULL);
+    CHECK(ct != NULL);
+    if (!ct) return;
+    ns_train_opts o;
+    ns_train_opts_default(&o, task);
+    o.dim = 30, o.window = 4, o.sample = 1e-3, o.threads = 1, o.epochs = 5;
+    o.minn = 3, o.maxn = 6, o.bucket = 20000;
+    ns_model *m = NULL;
+    ns_error err;
+    CHECK_EQ(ns_model_create(&m, ns_corpus_vocab(ct), &o, &err), NS_OK);
+    if (m) CHECK_EQ(ns_train_words(m, ct, NULL, &o, NULL, &err), NS_OK);
+    ns_emb *e = NULL;
+    if (m) CHECK_EQ(ns_emb_from_model(&e, m, &err), NS_OK);
+    int near_ok = 0, analogies = 0, right = 0;
+    for (int i = 0; e && i < 5; i++) {
+        float v[30], a[30], cc[30];
+        CHECK_EQ(ns_emb_find(e, held[i]), -1);
+        CHECK_EQ(ns_emb_vector(e, held[i], v), 2);
+        ns_hit hits[4];
+        int32_t nh;
+        CHECK_EQ(ns_emb_nearest(e, v, 4, NULL, 0, hits, &nh, &err), NS_OK);
+        int shared = 0; /* neighbours of its nation or its role */
+        for (int j = 0; j < nh; j++) {
+            const char *w = ns_emb_word(e, hits[j].id);
+            size_t wl = strlen(w), sl = strlen(suffix[i]);
+            shared += strncmp(w, stems[i], strlen(stems[i])) == 0 || (wl > sl && strcmp(w + wl - sl, suffix[i]) == 0);
+        }
+        near_ok += shared == 4;
+
+        /* stems[i] + suffix[r] : held[i] :: stems[y] + suffix[r] : stems[y] + suffix[i] */
+        for (int y = 5; y < nstems; y++) {
+            int r = (i + 1) % 5;
+            char wa[40], wc[40], wd[40];
+            snprintf(wa, sizeof wa, "%s%s", stems[i], suffix[r]);
+            snprintf(wc, sizeof wc, "%s%s", stems[y], suffix[r]);
+            snprintf(wd, sizeof wd, "%s%s", stems[y], suffix[i]);
+            int32_t ia = ns_emb_find(e, wa), ic = ns_emb_find(e, wc), id = ns_emb_find(e, wd);
+            if (ia < 0 || ic < 0 || id < 0) continue;
+            ns_emb_vector(e, wa, a), ns_emb_vector(e, wc, cc);
+            int32_t ex[2] = {ia, ic};
+            ns_hit h1;
+            CHECK_EQ(ns_emb_analogy_vectors(e, a, v, cc, ex, 2, NS_ANALOGY_ADD, 0, 1, &h1, &nh, &err), NS_OK);
+            analogies++;
+            right += nh == 1 && h1.id == id;
+        }
+    }
+    printf("subwords (%s): held-out words whose 4 nearest share a morpheme %d of 5, their analogies %d of %d\n",
+           task == NS_TASK_CBOW ? "cbow" : "skip-gram", near_ok, right, analogies);
+    CHECK(near_ok >= 4);
+    CHECK(analogies >= 20 && right >= 0.8 * analogies);
+    ns_emb_free(e);
+    ns_model_free(m);
+    ns_corpus_free(ct);
+}
+
 int main(void) {
     auto_sample();
+    bag_gradient();
     const char *gen = getenv("NS_TOYCORPUS");
     char cmd[16384];
     const char *dir = tmp_path("");
@@ -289,6 +471,8 @@ int main(void) {
     CHECK(acc >= 0.8);
     ns_model_free(cb);
     words_validation(c, questions);
+    subwords_held_out(corpus, NS_TASK_SKIPGRAM);
+    subwords_held_out(corpus, NS_TASK_CBOW);
 
     /* Held-out text of the same language: same world seed, other sentences. */
     char heldout_dir[4096], heldout[4200];
