@@ -13,7 +13,7 @@ typedef struct words_cmd {
     ns_task task;
     train_cli t;
     const char *init, *save_vocab, *noise_file, *valid;
-    int bin, verbose;
+    int bin, fasttext_bin, verbose;
     ns_opts o;
 } words_cmd;
 
@@ -22,10 +22,11 @@ static int words_parse(words_cmd *w, int argc, char **argv, cmd_spec *spec, opt 
     const opt own[] = {
         {"input|train", OPT_STRING, &t->input, "FILE", "training text, UTF-8, '-' = stdin, .gz ok (required)"},
         {"output", OPT_STRING, &t->output, "PREFIX", "writes PREFIX.model and PREFIX.vec (required)"},
-        {"init", OPT_STRING, &w->init, "MODEL", "continue training MODEL (.model) on this text, a new run: its words keep their ids and vectors, new words are appended; its dim, -bias setting and subwords (-minn, -maxn, -bucket) are kept, other options come from this command"},
+        {"init", OPT_STRING, &w->init, "MODEL", "continue training MODEL (.model, or a fastText skip-gram/CBOW .bin) on this text, a new run: its words keep their ids and vectors, new words are appended; its dim, -bias setting and subwords (-minn, -maxn, -bucket) are kept, other options come from this command"},
         {"noise-file", OPT_STRING, &w->noise_file, "FILE", "draw negatives by the weights of 'token weight' lines instead of count^A; unlisted words get 0 (give it again with -resume)"},
         {"valid", OPT_STRING, &w->valid, "FILE", "analogy questions (questions-words.txt): 3CosAdd accuracy within the 30,000 most frequent words before training and every -valid-every epochs; PREFIX.model is the best validated model"},
         {"bin|binary", OPT_FLAG, &w->bin, "", "also write PREFIX.bin (word2vec binary)"},
+        {"save-fasttext-bin", OPT_FLAG, &w->fasttext_bin, "", "also write PREFIX.fasttext.bin, a fastText model (fasttext print-word-vectors, nn, ... load it)"},
         {"save-vocab", OPT_STRING, &w->save_vocab, "FILE", "also write the vocabulary as 'word count' lines, most frequent first"},
         TRAIN_CLI_OPTS(t),
         {"verbose", OPT_INT, &w->verbose, "N", "fastText compatibility: 0 = like -quiet [2]"},
@@ -108,9 +109,13 @@ static int words_corpus(const words_cmd *w, const ns_model *m, ns_corpus **c) {
 }
 
 static int words_run(words_cmd *w, ns_model *m) {
-    const char *exts[3] = {".model", ".vec", ".bin"};
-    const model_writer fns[3] = {ns_model_save, ns_model_export_vec, ns_model_export_bin};
-    int code = check_outputs(w->t.output, exts, w->bin ? 3 : 2);
+    /* .model and .vec, then those asked for */
+    const char *exts[4] = {".model", ".vec"};
+    model_writer fns[4] = {ns_model_save, ns_model_export_vec};
+    int nout = 2;
+    if (w->bin) exts[nout] = ".bin", fns[nout++] = ns_model_export_bin;
+    if (w->fasttext_bin) exts[nout] = ".fasttext.bin", fns[nout++] = ns_model_export_fasttext;
+    int code = check_outputs(w->t.output, exts, nout);
     if (!code && w->save_vocab) code = check_outputs(w->save_vocab, (const char *const[]){""}, 1);
     ns_corpus *c = NULL;
     double *noise = NULL;
@@ -133,7 +138,7 @@ static int words_run(words_cmd *w, ns_model *m) {
     if (!code && s != NS_OK) code = report_error(s, &err);
     if (!code && w->save_vocab && (s = ns_vocab_save(ns_model_vocab(m), w->save_vocab, &err)) != NS_OK)
         code = report_error(s, &err);
-    if (!code) code = write_model_files(m, w->t.output, exts, fns, w->bin ? 3 : 2, w->t.quiet);
+    if (!code) code = write_model_files(m, w->t.output, exts, fns, nout, w->t.quiet);
     free(noise);
     ns_corpus_free(c);
     ns_model_free(m);
@@ -142,10 +147,10 @@ static int words_run(words_cmd *w, ns_model *m) {
 
 int cmd_train(ns_task task, int argc, char **argv) {
     words_cmd w = {.task = task, .verbose = 2};
-    opt opts[16];
+    opt opts[24];
     cmd_spec spec;
     ns_model *m = NULL;
-    int code = words_parse(&w, argc, argv, &spec, opts, 16);
+    int code = words_parse(&w, argc, argv, &spec, opts, 24);
     if (code) return code < 0 ? 0 : code;
     if ((code = words_options(&w, &spec, &m)) != 0) {
         ns_model_free(m);

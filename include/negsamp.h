@@ -488,6 +488,11 @@ ns_status ns_model_export_vec(const ns_model *m, const char *path, ns_error *err
 ns_status ns_model_export_bin(const ns_model *m, const char *path, ns_error *err);
 /* The output vectors (with the output vocabulary) as .vec. */
 ns_status ns_model_export_out_vec(const ns_model *m, const char *path, ns_error *err);
+/* A word model as fastText's .bin (version 12: its dictionary, input table
+ * with the n-gram buckets, output table), which `fasttext` loads
+ * (print-word-vectors, nn, ...). ns_model_load reads such files back, and
+ * the skip-gram and CBOW models fastText writes. */
+ns_status ns_model_export_fasttext(const ns_model *m, const char *path, ns_error *err);
 
 /* ---- query and evaluation --------------------------------------------- */
 

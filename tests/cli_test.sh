@@ -52,6 +52,16 @@ expect 0 "" "$ns" skipgram -input "$toy" -output "$dir/sw2" -init "$dir/sw.model
 expect 2 "subwords (minn 2 maxn 5 bucket 1000) differ from the model's (minn 2 maxn 4 bucket 1000)" \
   "$ns" skipgram -input "$toy" -output "$dir/sw2" -init "$dir/sw.model" -maxn 5 -verbose 0
 expect 2 "subwords (off, maxn 0) differ" "$ns" cbow -input "$toy" -output "$dir/sw2" -init "$dir/sw.model" -maxn 0 -verbose 0
+# any word's vector: n-grams for a word the text never had; fastText's .bin
+# written, read by the queries and by -init, the same vectors as the .model
+expect 0 "" "$ns" skipgram -input "$toy" -output "$dir/sw" -dim 8 -epoch 1 -minn 2 -maxn 4 -bucket 1000 -verbose 0 -save-fasttext-bin
+expect 0 "is not in the vocabulary: its vector is its n-grams'" "$ns" nn "$dir/sw.model" qqqland -k 2
+expect 0 "is not in the vocabulary: its vector is its n-grams'" "$ns" analogy "$dir/sw.fasttext.bin" the qqqland of -k 2
+expect 2 "-oov is skip or ngrams, not 'maybe'" "$ns" eval-similarity "$dir/sw.model" "$dir/toy-sim.txt" -oov maybe
+a=$(printf 'the qqqland\n' | "$ns" vectors "$dir/sw.model") b=$(printf 'the qqqland\n' | "$ns" vectors "$dir/sw.fasttext.bin")
+[ -n "$a" ] && [ "$a" = "$b" ] && [ "$(echo "$a" | wc -l)" = 2 ] && ok "vectors: .model and .fasttext.bin agree" || bad "vectors: '$a' vs '$b'"
+expect 0 "" "$ns" cbow -input "$toy" -output "$dir/sw3" -init "$dir/sw.fasttext.bin" -epoch 1 -verbose 0
+expect 0 "1 word had no vector (printed as zeros)" sh -c "echo qqqland | '$ns' vectors '$dir/ft2.model'"
 expect 2 "not supported" "$ns" skipgram -input "$toy" -output "$dir/x" -loss hs
 expect 0 "epoch 1/1 done: mean loss" "$ns" skipgram -input "$toy" -output "$dir/p" -epochs 1 -dim 8
 ls "$dir" | grep -q '\.tmp\.' && bad "temporary files left behind" || ok

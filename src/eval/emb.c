@@ -236,7 +236,7 @@ static int looks_binary(ns_lines *lr, long long D, ns_error *err) {
     }
 }
 
-/* A .model file holds the vectors as its input table. */
+/* A .model file (or a fastText .bin) holds the vectors as its input table. */
 static ns_status load_model(ns_emb **out, const char *path, ns_error *err) {
     ns_model *m;
     ns_status s = ns_model_load(&m, path, err);
@@ -260,7 +260,7 @@ ns_status ns_emb_load(ns_emb **out, const char *path, ns_error *err) {
     if (s != NS_OK) return s;
     const char *p;
     long n = ns__lines_peek(&lr, 8, &p, err);
-    if (n == 8 && (memcmp(p, NS_MODEL_MAGIC, 8) == 0 || memcmp(p, NS_KG_MAGIC, 8) == 0)) {
+    if (n == 8 && (memcmp(p, NS_MODEL_MAGIC, 8) == 0 || memcmp(p, NS_KG_MAGIC, 8) == 0 || ns__is_fasttext(p, 8))) {
         ns__lines_close(&lr);
         if (strcmp(path, "-") == 0) return ns__fail(err, NS_EINVAL, "<stdin>: a .model file must be read from a file");
         return load_model(out, path, err);

@@ -155,7 +155,13 @@ ns_status ns__model_load_with(ns_model **out, const ns__model_section *sec, cons
     double d[4];
     ns_train_opts o;
     ns_train_opts_default(&o, NS_TASK_SKIPGRAM); /* fields the file does not hold */
-    int has_magic = x.left >= 8 && ns__hget(&x, magic, 8);
+    int64_t head = x.left + 8 < 8 ? x.left + 8 : 8; /* the file's first bytes, at most 8 */
+    int has_magic = head == 8 && ns__hget(&x, magic, 8);
+    if (!has_magic && head >= 4 && fread(magic, 1, 4, f) != 4) head = 0;
+    if (!sec && head >= 4 && ns__is_fasttext(magic, 4)) {
+        fclose(f);
+        return ns__model_load_fasttext(out, path, err);
+    }
     if (!has_magic || memcmp(magic, NS_MODEL_MAGIC, 8) != 0) {
         s = has_magic && memcmp(magic, NS_KG_MAGIC, 8) == 0
                 ? ns__fail(err, NS_EFORMAT, "%s: a knowledge-graph model (kg-train): use kg-eval or kg-predict", path)

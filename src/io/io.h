@@ -62,6 +62,11 @@ typedef struct ns__model_section {
 ns_status ns__model_save_with(const ns_model *m, const ns__model_section *sec, const char *path, ns_error *err);
 ns_status ns__model_load_with(ns_model **out, const ns__model_section *sec, const char *path, ns_error *err);
 
+/* fastText's .bin files (fasttext.c): whether the first n bytes are its
+ * magic; a skip-gram or CBOW model read into a word model. */
+int ns__is_fasttext(const void *head, size_t n);
+ns_status ns__model_load_fasttext(ns_model **out, const char *path, ns_error *err);
+
 #define NS_MODEL_MAGIC "NSMODEL1"
 #define NS_KG_MAGIC "NSKGMOD1" /* kgfile.c */
 #define NS_MODEL_VERSION 6u
