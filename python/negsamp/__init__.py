@@ -292,8 +292,13 @@ class _Embedding(_Trainer):
 
     @property
     def vectors(self) -> np.ndarray:
-        """The input vectors, (words, dim) float32, sharing memory with the model."""
-        return np.asarray(self._fitted().table(0))
+        """The input vectors, (words, dim) float32, sharing memory with the model; with
+        subwords (``minn``/``maxn``) the words' vectors, means of their own and their
+        n-grams' rows: a read-only copy."""
+        m = self._fitted()
+        if getattr(m, "subwords", False):
+            return np.frombuffer(m.word_vectors(), dtype=np.float32).reshape(-1, m.dim)
+        return np.asarray(m.table(0))
 
     @property
     def output_vectors(self) -> np.ndarray:
@@ -325,6 +330,13 @@ class _Embedding(_Trainer):
         return word in self.index
 
     def __getitem__(self, word: str) -> np.ndarray:
+        """A word's vector; with subwords any word's (an unseen one: its n-grams' mean)."""
+        m = self._fitted()
+        if getattr(m, "subwords", False):
+            v, rows = m.word_vector(word)
+            if rows == 0:
+                raise KeyError(f"{word!r} is not in the vocabulary and has no n-gram")
+            return np.frombuffer(v, dtype=np.float32)
         return self.vectors[self._id(word)]
 
     def _id(self, word: str, index: Optional[Dict[str, int]] = None) -> int:
@@ -339,8 +351,8 @@ class _Embedding(_Trainer):
         """The ``topn`` words closest by cosine to a word (itself left out) or a vector."""
         m, index, words = self._fitted(), self.index, self.words
         if isinstance(word, str):
-            i = self._id(word, index)
-            query, exclude = np.array(self.vectors[i], dtype=np.float32), [i]
+            i = index.get(word)
+            query, exclude = np.array(self[word], dtype=np.float32), [] if i is None else [i]
         else:
             query, exclude = np.ascontiguousarray(word, dtype=np.float32), []
         return [(words[i], s) for i, s in m.nearest(query.tobytes(), topn, exclude)]
@@ -355,17 +367,22 @@ class _Embedding(_Trainer):
         return [(words[i], s) for i, s in hits]
 
     def evaluate_analogy(self, path: PathLike, restrict: int = 30000,
-                         case_sensitive: bool = False) -> Dict[str, Any]:
-        """A questions-words file, as ``negsamp analogy`` scores it: per section and in total
-        (questions, covered, correct_add, correct_mul), plus ``accuracy`` (3CosAdd over covered)."""
-        r = self._fitted().eval_analogy(path, restrict, case_sensitive)
+                         case_sensitive: bool = False, oov: bool = True) -> Dict[str, Any]:
+        """A questions-words file, as ``negsamp eval-analogy`` scores it: per section and in total
+        (questions, covered, correct_add, correct_mul, oov), plus ``accuracy`` (3CosAdd over
+        covered). With subwords and ``oov``, question words outside the first ``restrict``
+        get their vectors (n-grams' for unseen ones; counted in ``oov``)."""
+        r = self._fitted().eval_analogy(path, restrict, case_sensitive, oov)
         t = r["total"]
         r["accuracy"] = t["correct_add"] / t["covered"] if t["covered"] else float("nan")
         return r
 
-    def evaluate_similarity(self, path: PathLike, case_sensitive: bool = False) -> Dict[str, Any]:
-        """A word-similarity file (WordSim-353 and the like): Spearman and Pearson over covered pairs."""
-        return self._fitted().eval_similarity(path, case_sensitive)
+    def evaluate_similarity(self, path: PathLike, case_sensitive: bool = False,
+                            oov: bool = True) -> Dict[str, Any]:
+        """A word-similarity file (WordSim-353 and the like): Spearman and Pearson over covered
+        pairs; with subwords and ``oov`` unseen words get their n-grams' vectors (``oov``
+        counts those pairs)."""
+        return self._fitted().eval_similarity(path, case_sensitive, oov)
 
     def to_gensim(self):
         """The vectors as a gensim ``KeyedVectors`` (needs gensim)."""
@@ -437,9 +454,14 @@ class Words(_Embedding):
 
     # -- files --
 
+    def save_fasttext(self, path: PathLike) -> None:
+        """The model as fastText's ``.bin`` (``fasttext print-word-vectors`` and the like load it)."""
+        self._fitted().export_fasttext(path)
+
     @classmethod
     def load(cls, path: PathLike) -> "Words":
-        """A ``.model`` file written by ``negsamp skipgram``/``cbow`` or ``save``."""
+        """A ``.model`` file written by ``negsamp skipgram``/``cbow`` or ``save``, or a fastText
+        skip-gram/CBOW ``.bin``."""
         m = _core.WordModel.load(path)
         if m.task not in ("skipgram", "cbow"):
             raise InvalidError(f"{os.fspath(path)}: a {m.task} model, not a word model")

@@ -18,6 +18,7 @@
 #include "tasks/kg/kg.h" /* the layout of the tables, for views */
 #include "loss/loss.h"     /* the losses, as building blocks */
 #include "sample/sample.h" /* the alias sampler */
+#include "eval/emb.h"      /* queries without the n-gram rows */
 
 #include <stdlib.h>
 #include <string.h>
@@ -651,6 +652,7 @@ static ns_status save_model(void *m, const char *p, ns_error *e) { return ns_mod
 static ns_status export_vec(void *m, const char *p, ns_error *e) { return ns_model_export_vec(m, p, e); }
 static ns_status export_bin(void *m, const char *p, ns_error *e) { return ns_model_export_bin(m, p, e); }
 static ns_status export_out_vec(void *m, const char *p, ns_error *e) { return ns_model_export_out_vec(m, p, e); }
+static ns_status export_fasttext(void *m, const char *p, ns_error *e) { return ns_model_export_fasttext(m, p, e); }
 
 static PyObject *none_or_null(int rc) {
     if (rc < 0) return NULL;
@@ -666,6 +668,40 @@ static PyObject *wordmodel_export_bin(WordModelObject *w, PyObject *a) {
 }
 static PyObject *wordmodel_export_out_vec(WordModelObject *w, PyObject *a) {
     return none_or_null(with_path(a, export_out_vec, w->m));
+}
+
+static PyObject *wordmodel_export_fasttext(WordModelObject *w, PyObject *a) {
+    return none_or_null(with_path(a, export_fasttext, w->m));
+}
+
+/* word_vector(word) -> (bytes of dim float32, rows averaged): any word's
+ * input vector (ns_model_word_vector; 0 rows: zeros, no vector). */
+static PyObject *wordmodel_word_vector(WordModelObject *w, PyObject *args) {
+    const char *word;
+    Py_ssize_t len;
+    if (!PyArg_ParseTuple(args, "s#", &word, &len)) return NULL;
+    PyObject *b = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)ns_model_dim(w->m) * (Py_ssize_t)sizeof(float));
+    if (!b) return NULL;
+    int n = ns_model_word_vector(w->m, word, (size_t)len, (float *)PyBytes_AS_STRING(b));
+    return Py_BuildValue("(Ni)", b, n);
+}
+
+/* word_vectors() -> bytes of words x dim float32: every word's vector
+ * (with subwords the mean of its bag), in id order. */
+static PyObject *wordmodel_word_vectors(WordModelObject *w, PyObject *u) {
+    (void)u;
+    const ns_vocab *v = ns_model_vocab(w->m);
+    int32_t n = ns_vocab_size(v), dim = ns_model_dim(w->m);
+    PyObject *b = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)n * dim * (Py_ssize_t)sizeof(float));
+    if (!b) return NULL;
+    float *out = (float *)PyBytes_AS_STRING(b);
+    Py_BEGIN_ALLOW_THREADS
+    for (int32_t i = 0; i < n; i++) {
+        const char *word = ns_vocab_word(v, i);
+        ns_model_word_vector(w->m, word, strlen(word), out + (size_t)i * (size_t)dim);
+    }
+    Py_END_ALLOW_THREADS
+    return b;
 }
 
 /* table(which): the input (0) or output (1) rows. */
@@ -702,13 +738,14 @@ static PyObject *wordmodel_options(WordModelObject *w, PyObject *unused) {
 }
 
 /* The model's input vectors for queries (copied and normalised; a query
- * sees the table as it is now, whatever was written into it). */
-static ns_emb *emb_now(WordModelObject *w) {
+ * sees the table as it is now, whatever was written into it), with the
+ * n-gram rows (ngrams: evaluations answering unseen words) or without. */
+static ns_emb *emb_now(WordModelObject *w, int ngrams) {
     ns_emb *e = NULL;
     ns_error err;
     ns_status s;
     Py_BEGIN_ALLOW_THREADS
-    s = ns_emb_from_model(&e, w->m, &err);
+    s = ns__emb_from_model(&e, w->m, ngrams, &err);
     Py_END_ALLOW_THREADS
     if (s != NS_OK) raise_ns(s, &err);
     return e;
@@ -737,7 +774,7 @@ static PyObject *wordmodel_nearest(WordModelObject *w, PyObject *args) {
         goto done;
     }
     if ((nex = ints_of(exclude, ex, cap, "exclude (ids)")) < 0 ||
-        !(hits = hits_for(k, ns_vocab_size(ns_model_vocab(w->m)), &kk)) || !(e = emb_now(w)))
+        !(hits = hits_for(k, ns_vocab_size(ns_model_vocab(w->m)), &kk)) || !(e = emb_now(w, 0)))
         goto done;
     ns_error err;
     ns_status s = kk ? ns_emb_nearest(e, q.buf, kk, ex, nex, hits, &n, &err) : NS_OK;
@@ -756,7 +793,7 @@ static PyObject *wordmodel_analogy(WordModelObject *w, PyObject *args) {
     if (!PyArg_ParseTuple(args, "iiii|pi", &a, &b, &c, &k, &mul, &restrict_n)) return NULL;
     int32_t kk, n = 0;
     ns_hit *hits = hits_for(k, ns_vocab_size(ns_model_vocab(w->m)), &kk);
-    ns_emb *e = hits ? emb_now(w) : NULL;
+    ns_emb *e = hits ? emb_now(w, 0) : NULL;
     PyObject *result = NULL;
     ns_error err;
     if (e) {
@@ -771,17 +808,17 @@ static PyObject *wordmodel_analogy(WordModelObject *w, PyObject *args) {
 }
 
 static PyObject *section_dict(const ns_analogy_section *s) {
-    return Py_BuildValue("{s:s,s:L,s:L,s:L,s:L}", "name", s->name, "questions", (long long)s->questions, "covered",
-                         (long long)s->covered, "correct_add", (long long)s->correct_add, "correct_mul",
-                         (long long)s->correct_mul);
+    return Py_BuildValue("{s:s,s:L,s:L,s:L,s:L,s:L}", "name", s->name, "questions", (long long)s->questions,
+                         "covered", (long long)s->covered, "correct_add", (long long)s->correct_add, "correct_mul",
+                         (long long)s->correct_mul, "oov", (long long)s->oov);
 }
 
-/* eval_analogy(path, restrict=30000, case_sensitive=False) -> dict. */
+/* eval_analogy(path, restrict=30000, case_sensitive=False, oov=True) -> dict. */
 static PyObject *wordmodel_eval_analogy(WordModelObject *w, PyObject *args) {
     PyObject *path;
-    int restrict_n = 30000, cs = 0;
-    if (!PyArg_ParseTuple(args, "O&|ip", PyUnicode_FSConverter, &path, &restrict_n, &cs)) return NULL;
-    ns_emb *e = emb_now(w);
+    int restrict_n = 30000, cs = 0, oov = 1;
+    if (!PyArg_ParseTuple(args, "O&|ipp", PyUnicode_FSConverter, &path, &restrict_n, &cs, &oov)) return NULL;
+    ns_emb *e = emb_now(w, oov);
     PyObject *result = NULL;
     if (e) {
         ns_analogy_report r;
@@ -814,12 +851,12 @@ static PyObject *wordmodel_eval_analogy(WordModelObject *w, PyObject *args) {
     return result;
 }
 
-/* eval_similarity(path, case_sensitive=False) -> dict. */
+/* eval_similarity(path, case_sensitive=False, oov=True) -> dict. */
 static PyObject *wordmodel_eval_similarity(WordModelObject *w, PyObject *args) {
     PyObject *path;
-    int cs = 0;
-    if (!PyArg_ParseTuple(args, "O&|p", PyUnicode_FSConverter, &path, &cs)) return NULL;
-    ns_emb *e = emb_now(w);
+    int cs = 0, oov = 1;
+    if (!PyArg_ParseTuple(args, "O&|pp", PyUnicode_FSConverter, &path, &cs, &oov)) return NULL;
+    ns_emb *e = emb_now(w, oov);
     PyObject *result = NULL;
     if (e) {
         ns_similarity_report r;
@@ -829,8 +866,9 @@ static PyObject *wordmodel_eval_similarity(WordModelObject *w, PyObject *args) {
         s = ns_eval_similarity(e, PyBytes_AS_STRING(path), cs, &r, &err);
         Py_END_ALLOW_THREADS
         if (s != NS_OK) raise_ns(s, &err);
-        else result = Py_BuildValue("{s:L,s:L,s:d,s:d}", "pairs", (long long)r.pairs, "covered", (long long)r.covered,
-                                    "spearman", r.spearman, "pearson", r.pearson);
+        else result = Py_BuildValue("{s:L,s:L,s:d,s:d,s:L}", "pairs", (long long)r.pairs, "covered",
+                                    (long long)r.covered, "spearman", r.spearman, "pearson", r.pearson, "oov",
+                                    (long long)r.oov);
         ns_emb_free(e);
     }
     Py_DECREF(path);
@@ -866,6 +904,10 @@ static PyMethodDef wordmodel_methods[] = {
     {"export_vec", (PyCFunction)wordmodel_export_vec, METH_VARARGS, "export_vec(path): word2vec text"},
     {"export_bin", (PyCFunction)wordmodel_export_bin, METH_VARARGS, "export_bin(path): word2vec binary"},
     {"export_out_vec", (PyCFunction)wordmodel_export_out_vec, METH_VARARGS, "export_out_vec(path): output vectors"},
+    {"export_fasttext", (PyCFunction)wordmodel_export_fasttext, METH_VARARGS, "export_fasttext(path): fastText .bin"},
+    {"word_vector", (PyCFunction)wordmodel_word_vector, METH_VARARGS,
+     "word_vector(word) -> (bytes, rows): any word's input vector, n-grams for unseen words"},
+    {"word_vectors", (PyCFunction)wordmodel_word_vectors, METH_NOARGS, "word_vectors() -> bytes: the words' vectors"},
     {"table", (PyCFunction)wordmodel_table, METH_VARARGS, "table(which): 0 input, 1 output rows"},
     {"words", (PyCFunction)wordmodel_words, METH_VARARGS, "words(which=0): the vocabulary by id"},
     {"counts", (PyCFunction)wordmodel_counts, METH_VARARGS, "counts(which=0): counts by id"},
@@ -873,12 +915,18 @@ static PyMethodDef wordmodel_methods[] = {
     {"nearest", (PyCFunction)wordmodel_nearest, METH_VARARGS, "nearest(query, k, exclude=()) -> [(id, score)]"},
     {"analogy", (PyCFunction)wordmodel_analogy, METH_VARARGS, "analogy(a, b, c, k, mul=False, restrict=0)"},
     {"eval_analogy", (PyCFunction)wordmodel_eval_analogy, METH_VARARGS,
-     "eval_analogy(path, restrict=30000, case_sensitive=False) -> dict"},
+     "eval_analogy(path, restrict=30000, case_sensitive=False, oov=True) -> dict"},
     {"eval_similarity", (PyCFunction)wordmodel_eval_similarity, METH_VARARGS,
-     "eval_similarity(path, case_sensitive=False) -> dict"},
+     "eval_similarity(path, case_sensitive=False, oov=True) -> dict"},
     {NULL, NULL, 0, NULL}};
 
+static PyObject *wordmodel_subwords(WordModelObject *w, void *u) {
+    (void)u;
+    return PyBool_FromLong(ns_model_opts(w->m)->maxn > 0);
+}
+
 static PyGetSetDef wordmodel_getset[] = {{"dim", (getter)wordmodel_dim, NULL, "vector length", NULL},
+                                         {"subwords", (getter)wordmodel_subwords, NULL, "whether it has n-grams", NULL},
                                          {"task", (getter)wordmodel_task, NULL, "the task it was trained for", NULL},
                                          {NULL, NULL, NULL, NULL, NULL}};
 

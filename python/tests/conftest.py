@@ -17,8 +17,8 @@ def cli():
     if not os.access(path, os.X_OK):
         pytest.skip(f"no negsamp program at {path} (build it, or set NEGSAMP_CLI)")
 
-    def run(*args, check=True):
-        r = subprocess.run([path, *map(str, args)], capture_output=True, text=True)
+    def run(*args, check=True, input=None):
+        r = subprocess.run([path, *map(str, args)], capture_output=True, text=True, input=input)
         if check and r.returncode != 0:
             raise AssertionError(f"negsamp {' '.join(map(str, args))}: exit {r.returncode}\n{r.stderr}")
         return r

@@ -242,3 +242,31 @@ def test_validation_reports_and_keeps_the_best(tmp_path, sentences):
     assert all(0 <= p["valid"] <= 1 for p in pauses)
     with pytest.raises(negsamp.InvalidError, match="valid"):
         negsamp.Words(patience=2, min_count=1).fit(sentences, progress=False)
+
+
+def test_subwords_any_word_and_fasttext_files(cli, tmp_path, sentences):
+    w = negsamp.Words(minn=2, maxn=4, bucket=5000, **OPTS).fit(sentences, progress=False)
+    assert w.options["maxn"] == "4" and w.options["bucket"] == "5000"
+    v = w.vectors  # the words' vectors: means of their bags, not the raw rows
+    assert v.shape == (len(w), 20) and not np.array_equal(v, np.asarray(w._model.table(0)))
+    assert np.allclose(w["g1w1"], v[w.index["g1w1"]])
+    unseen = w["g1w1zz"]  # never in the text: its n-grams' mean
+    assert unseen.shape == (20,) and "g1w1zz" not in w
+    assert w.most_similar("g1w1zz", topn=1)[0][0].startswith("g1")
+    # fastText's .bin: written, read back, the same vectors as the CLI prints
+    w.save_fasttext(tmp_path / "w.bin")
+    f = negsamp.Words.load(tmp_path / "w.bin")
+    assert f.words == w.words and np.allclose(f["g1w1zz"], unseen)
+    out = cli("vectors", tmp_path / "w.bin", input="g1w1zz\n").stdout.split()
+    assert out[0] == "g1w1zz" and np.allclose([float(x) for x in out[1:]], unseen, atol=1e-5)
+    r = w.evaluate_similarity(_sim_file(tmp_path, ["g1w1 g1w1zz 9", "g1w1 g2w1 1", "g1w2 qqq 2"]))
+    assert r["covered"] == 3 and r["oov"] == 2
+    assert w.evaluate_similarity(tmp_path / "sim.txt", oov=False)["covered"] == 1
+    with pytest.raises(negsamp.InvalidError, match="subwords"):
+        negsamp.Words(minn=2, maxn=1, **OPTS).fit(sentences, progress=False)
+
+
+def _sim_file(tmp_path, lines):
+    p = tmp_path / "sim.txt"
+    p.write_text("\n".join(lines) + "\n")
+    return p
