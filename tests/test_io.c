@@ -8,6 +8,7 @@
 #include "model/model.h"
 
 #include <dirent.h>
+#include <sys/stat.h>
 
 static ns_model *small_model(void) {
     ns_vocab *v;
@@ -69,6 +70,13 @@ static void model_round_trip(ns_model *m) {
     struct dirent *e;
     while (d && (e = readdir(d))) CHECK(strstr(e->d_name, "io.model.tmp.") == NULL);
     if (d) closedir(d);
+    /* A new file gets the mode of any new file: 0666 less the umask. */
+    mode_t mask = umask(022);
+    remove(p);
+    CHECK_EQ(ns_model_save(m, p, &err), NS_OK);
+    struct stat st;
+    CHECK(stat(p, &st) == 0 && (st.st_mode & 0777) == 0644);
+    umask(mask);
 
     /* Truncated at every region, and one flipped byte in the tables (the
      * run state, 40 bytes, and the checksum, 8, follow them). */

@@ -8,6 +8,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -17,11 +20,18 @@ ns_status ns__out_open(ns_outfile *o, const char *path, ns_error *err) {
     struct stat st;
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) return ns__fail(err, NS_EIO, "%s: is a directory", path);
     size_t n = strlen(path);
-    o->tmp = ns__malloc(n + 16, 1, "a file name", err);
+    o->tmp = ns__malloc(n + 64, 1, "a file name", err);
     if (!o->tmp) return NS_ENOMEM;
-    memcpy(o->tmp, path, n);
-    memcpy(o->tmp + n, ".tmp.XXXXXX", 12);
-    int fd = mkstemp(o->tmp);
+    /* A new name beside the target, created with the mode a plain new file
+     * gets (0666 less the umask; mkstemp's would be 0600). */
+    int fd = -1;
+    uint64_t salt = (uint64_t)(uintptr_t)o ^ (uint64_t)(ns__now() * 1e9);
+    for (int tries = 0; fd < 0 && tries < 100; tries++) {
+        salt = salt * 6364136223846793005ULL + 1442695040888963407ULL;
+        snprintf(o->tmp, n + 64, "%s.tmp.%ld.%08llx", path, (long)getpid(), (unsigned long long)(salt >> 32));
+        fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd < 0 && errno != EEXIST) break;
+    }
     if (fd < 0) {
         ns_status s = ns__fail(err, NS_EIO, "%s: cannot create: %s", path, strerror(errno));
         free(o->tmp);
