@@ -2,12 +2,14 @@
  * core.c - status names, error formatting, checked aligned allocation and
  * the monotonic clock.
  */
+#define _DEFAULT_SOURCE /* madvise */
 #include "core.h"
 #include "progress.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 const char *ns_status_str(ns_status s) {
@@ -83,14 +85,26 @@ int ns__grow(void **a, int64_t *cap, int64_t need, size_t size) {
     return 1;
 }
 
+/* Tables of this size or more are asked to sit on 2 MiB pages: their rows
+ * are read at random, and with 4 KiB pages nearly every row of a table of
+ * hundreds of MB (the n-gram buckets) costs a TLB miss. */
+#define HUGE_FROM ((size_t)8 << 20)
+#define HUGE_PAGE ((size_t)2 << 20)
+
 void *ns__alloc_aligned(size_t n, size_t size) {
     int ok;
     size_t bytes = ns__mul_size(n, size, &ok);
     if (!ok) return NULL;
     if (bytes == 0) bytes = 64;
-    bytes = (bytes + 63) & ~(size_t)63;
+    int huge = bytes >= HUGE_FROM;
+    size_t align = huge ? HUGE_PAGE : 64;
+    if (bytes > SIZE_MAX - align) return NULL;
+    bytes = (bytes + align - 1) & ~(align - 1);
     void *p = NULL;
-    if (posix_memalign(&p, 64, bytes) != 0) return NULL;
+    if (posix_memalign(&p, align, bytes) != 0) return NULL;
+#ifdef MADV_HUGEPAGE
+    if (huge) madvise(p, bytes, MADV_HUGEPAGE); /* advice only: 4 KiB pages if refused */
+#endif
     memset(p, 0, bytes);
     return p;
 }

@@ -34,6 +34,7 @@ static ns_status bags_build(ns_model *m, ns_error *err) {
     m->bag = m->bag_off ? ns__malloc((size_t)total, sizeof *m->bag, "the words' n-gram lists", err) : NULL;
     if (!m->bag) return NS_ENOMEM;
     int64_t at = 0;
+    m->bag_max = 1;
     for (int32_t w = 0; w < m->rows; w++) {
         const char *word = ns_vocab_word(m->vocab, w);
         m->bag_off[w] = at;
@@ -43,6 +44,7 @@ static ns_status bags_build(ns_model *m, ns_error *err) {
         int n = ns__ngram_buckets(word, strlen(word), o->minn, o->maxn, (uint32_t)m->buckets, b, (int)(total - at));
         for (int i = 0; i < n; i++) m->bag[at + i] = m->rows + (int32_t)b[i];
         at += n;
+        if (n + 1 > m->bag_max) m->bag_max = n + 1;
     }
     m->bag_off[m->rows] = at;
     return NS_OK;

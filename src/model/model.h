@@ -34,6 +34,7 @@ struct ns_model {
     int32_t buckets;
     int64_t *bag_off;
     int32_t *bag;
+    int32_t bag_max; /* the largest bag */
     float *in, *out;
     float *bias; /* per output row, or NULL (opts.bias off) */
     ns__run_state run; /* how far its training has come */

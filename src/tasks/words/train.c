@@ -79,12 +79,13 @@ typedef struct scratch {
     float *hq, *gq;
     int32_t *nq;
     float **gA;
+    float **bagp; /* the rows of one bag */
 } scratch;
 
 static void scratch_free(void *p) {
     scratch *x = p;
     free(x->sen), free(x->A), free(x->B), free(x->dA), free(x->y), free(x->w), free(x->pos);
-    free(x->ids), free(x->ex), free(x->shift), free(x->bias), free(x->negs), free(x->nq), free(x->gA);
+    free(x->ids), free(x->ex), free(x->shift), free(x->bias), free(x->negs), free(x->nq), free(x->gA), free(x->bagp);
     ns__free_aligned(x->buf), ns__free_aligned(x->hq);
 }
 
@@ -115,10 +116,11 @@ static int scratch_init(scratch *x, ns_model *m, const ns_train_opts *o, int64_t
         x->gq = x->hq ? x->hq + (size_t)x->ring * st : NULL;
         x->nq = malloc((size_t)x->ring * sizeof *x->nq);
         x->gA = malloc(max_in * sizeof *x->gA);
-        *bytes += (double)x->ring * (8.0 * st + 4) + 8.0 * max_in;
+        x->bagp = malloc((size_t)m->bag_max * sizeof *x->bagp);
+        *bytes += (double)x->ring * (8.0 * st + 4) + 8.0 * max_in + 8.0 * m->bag_max;
     }
     if (!x->sen || !x->A || !x->B || !x->dA || !x->y || !x->w || !x->pos || !x->ids || !x->ex ||
-        !x->shift || !x->bias || !x->buf || !x->negs || (m->buckets && (!x->hq || !x->nq || !x->gA))) {
+        !x->shift || !x->bias || !x->buf || !x->negs || (m->buckets && (!x->hq || !x->nq || !x->gA || !x->bagp))) {
         scratch_free(x);
         return 0;
     }
@@ -220,14 +222,24 @@ static void look_ahead(const words_task *wt, scratch *x, ns_rng *rng, int64_t p,
     }
 }
 
-/* Subwords: position q (word w) enters the ring: its bag mean, a zero
- * gradient sum. */
-static void bag_enter(const ns_model *m, scratch *x, int64_t q, int32_t w) {
+/* Subwords: the rows of word w's bag into x->bagp; returns their number. */
+static int bag_rows(const ns_model *m, scratch *x, int32_t w) {
+    int n = 0;
+    for (int64_t i = m->bag_off[w]; i < m->bag_off[w + 1]; i++) x->bagp[n++] = ns__in_row(m, m->bag[i]);
+    return n;
+}
+
+/* Position q (word w) enters the ring: its bag mean, a zero gradient sum. */
+static void bag_enter(const words_task *wt, scratch *x, int64_t q, int32_t w) {
+    const ns_model *m = wt->m;
     size_t slot = (size_t)(q % x->ring), st = (size_t)m->stride;
     float *h = x->hq + slot * st;
-    ns__in_vector(m, w, h);
+    int n = bag_rows(m, x, w);
+    float inv = 1.0f / (float)n;
+    memset(h, 0, st * sizeof(float));
     memset(x->gq + slot * st, 0, st * sizeof(float));
-    x->nq[slot] = (int32_t)(m->bag_off[w + 1] - m->bag_off[w]);
+    wt->k->gemm_acc(&h, 1, (const float *const *)x->bagp, n, &inv, 0, 0, m->klen);
+    x->nq[slot] = n;
 }
 
 /* ... and leaves it: its gradient sum goes to every row of its bag. */
@@ -235,10 +247,7 @@ static void bag_leave(const words_task *wt, scratch *x, int64_t q, int32_t w) {
     const ns_model *m = wt->m;
     const float *g = x->gq + (size_t)(q % x->ring) * (size_t)m->stride;
     float one = 1.0f;
-    for (int64_t i = m->bag_off[w]; i < m->bag_off[w + 1]; i++) {
-        float *row = ns__in_row(m, m->bag[i]);
-        wt->k->gemm_acc(&row, 1, &g, 1, &one, 0, 0, m->klen);
-    }
+    wt->k->gemm_acc(x->bagp, bag_rows(m, x, w), &g, 1, &one, 0, 0, m->klen);
 }
 
 /* Sentences from w->pos on, until PUBLISH_EVERY tokens are done or the
@@ -259,7 +268,7 @@ static ns_status run(void *data, ns__worker *w, float lr, ns__tally *tl) {
         for (int64_t pos = 0; pos < n; pos++) {
             if (pos + LOOK < n) look_ahead(wt, x, rng, pos + LOOK, n);
             for (; m->buckets && entered < n && entered <= pos + window; entered++)
-                bag_enter(m, x, entered, x->sen[entered]);
+                bag_enter(wt, x, entered, x->sen[entered]);
             int slot = (int)(pos % (LOOK + 1));
             int b = x->win[slot], na = 0;
             for (int64_t q = pos - b; q <= pos + b; q++) {
