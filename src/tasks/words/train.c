@@ -364,7 +364,7 @@ ns_status ns_train_words(ns_model *m, const ns_corpus *c, const char *valid, con
     return s == NS_OK ? ns__train_words(m, c, o, h, &cl, err) : s;
 }
 
-/* "minn 3 maxn 6 bucket 2000000" or "off (maxn 0)", into buf (64 bytes). */
+/* "(minn 3 maxn 6 bucket 2000000)" or "(off, maxn 0)", into buf (64 bytes). */
 static const char *subword_text(const ns_train_opts *o, char *buf) {
     if (o->maxn > 0) snprintf(buf, 64, "(minn %d maxn %d bucket %d)", o->minn, o->maxn, o->bucket);
     else snprintf(buf, 64, "(off, maxn 0)");
