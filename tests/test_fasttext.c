@@ -148,8 +148,20 @@ static void damaged(void) {
     memcpy(c, b, (size_t)n), v = 100000000, memcpy(c + dict_at, &v, 4), memcpy(c + dict_at + 4, &v, 4);
     refused(c, n, "cannot fit in the");
     free(b), free(c);
-    /* only word models have a fastText form */
     ns_model_free(m);
+    /* only word models have a fastText form: a pair model is refused */
+    ns_vocab *left;
+    CHECK_EQ(ns_vocab_create(&left, &err), NS_OK);
+    ns_vocab_add(left, "u1", 2, 1, NULL, &err);
+    ns_train_opts o;
+    ns_train_opts_default(&o, NS_TASK_PAIRS);
+    o.dim = 4;
+    ns_model *pm = NULL;
+    CHECK_EQ(ns_model_create_pairs(&pm, left, left, &o, &err), NS_OK);
+    if (pm) CHECK_EQ(ns_model_export_fasttext(pm, tmp_path("ft.pairs.bin"), &err), NS_EINVAL);
+    if (pm) CHECK_CONTAINS(err.msg, "only word models (skip-gram, CBOW) have a fastText form");
+    ns_model_free(pm);
+    ns_vocab_free(left);
 }
 
 /* Runs `fasttext print-word-vectors MODEL` on the words; returns how many

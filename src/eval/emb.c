@@ -321,20 +321,6 @@ int ns_emb_subwords(const ns_emb *e) { return e->buckets > 0; }
 
 void ns_emb_set_oov(ns_emb *e, int ngrams) { e->oov_ngrams = ngrams != 0; }
 
-typedef struct emb_ngrams {
-    const ns_emb *e;
-    const char *word;
-    size_t len;
-    float *acc;
-} emb_ngrams;
-
-static void add_emb_ngram(size_t start, size_t end, void *user) {
-    emb_ngrams *g = user;
-    uint32_t b = ns__ft_hash_wrapped(g->word, g->len, start, end) % (uint32_t)g->e->buckets;
-    const float *row = g->e->ngram + (size_t)b * (size_t)g->e->ngram_stride;
-    for (int32_t k = 0; k < g->e->dim; k++) g->acc[k] += row[k];
-}
-
 int ns_emb_vector(const ns_emb *e, const char *word, float *out) {
     int32_t id = ns_emb_find(e, word);
     if (id >= 0) {
@@ -345,8 +331,8 @@ int ns_emb_vector(const ns_emb *e, const char *word, float *out) {
     if (!e->buckets || len == 0) return 0;
     float *acc = calloc((size_t)e->dim, sizeof *acc);
     if (!acc) return 0;
-    emb_ngrams g = {e, word, len, acc};
-    int n = ns__ngrams_each(word, len, e->minn, e->maxn, add_emb_ngram, &g);
+    int n = ns__ngram_rows_add(word, len, e->minn, e->maxn, (uint32_t)e->buckets, e->ngram, (size_t)e->ngram_stride,
+                               e->dim, acc);
     if (n > 0) {
         normalise(acc, e->dim);
         memcpy(out, acc, (size_t)e->dim * sizeof(float));

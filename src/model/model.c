@@ -336,19 +336,6 @@ const float *ns__in_vector(const ns_model *m, int32_t id, float *buf) {
     return buf;
 }
 
-typedef struct ngram_sum {
-    const ns_model *m;
-    const char *word;
-    size_t len;
-    float *acc;
-} ngram_sum;
-
-static void add_ngram(size_t start, size_t end, void *user) {
-    ngram_sum *g = user;
-    uint32_t b = ns__ft_hash_wrapped(g->word, g->len, start, end) % (uint32_t)g->m->buckets;
-    row_add(g->acc, ns__in_row(g->m, g->m->rows + (int32_t)b), g->m->klen);
-}
-
 int ns__word_vector(const ns_model *m, const char *word, size_t len, float *buf) {
     int32_t id = ns_vocab_find(m->vocab, word, len);
     if (id >= 0) {
@@ -358,8 +345,8 @@ int ns__word_vector(const ns_model *m, const char *word, size_t len, float *buf)
     }
     memset(buf, 0, (size_t)m->klen * sizeof(float));
     if (!m->buckets || len == 0) return 0;
-    ngram_sum g = {m, word, len, buf};
-    int n = ns__ngrams_each(word, len, m->opts.minn, m->opts.maxn, add_ngram, &g);
+    int n = ns__ngram_rows_add(word, len, m->opts.minn, m->opts.maxn, (uint32_t)m->buckets, ns__in_row(m, m->rows),
+                               (size_t)m->stride, m->klen, buf);
     if (n > 0) row_scale(buf, 1.0f / (float)n, m->klen);
     return n;
 }

@@ -66,3 +66,25 @@ int ns__ngram_buckets(const char *word, size_t len, int minn, int maxn, uint32_t
     ns__ngrams_each(word, len, minn, maxn, to_bucket, &s);
     return s.n;
 }
+
+typedef struct row_sink {
+    const char *word;
+    size_t len;
+    uint32_t bucket;
+    const float *rows;
+    size_t stride;
+    int n;
+    float *acc;
+} row_sink;
+
+static void add_row(size_t start, size_t end, void *user) {
+    row_sink *s = user;
+    const float *row = s->rows + (size_t)(ns__ft_hash_wrapped(s->word, s->len, start, end) % s->bucket) * s->stride;
+    for (int k = 0; k < s->n; k++) s->acc[k] += row[k];
+}
+
+int ns__ngram_rows_add(const char *word, size_t len, int minn, int maxn, uint32_t bucket, const float *rows,
+                       size_t stride, int n, float *acc) {
+    row_sink s = {word, len, bucket ? bucket : 1, rows, stride, n, acc};
+    return ns__ngrams_each(word, len, minn, maxn, add_row, &s);
+}

@@ -34,4 +34,9 @@ int ns__ngrams_each(const char *word, size_t len, int minn, int maxn, void (*fn)
  * written). */
 int ns__ngram_buckets(const char *word, size_t len, int minn, int maxn, uint32_t bucket, uint32_t *out, int cap);
 
+/* Adds the rows of the word's n-grams to acc[0..n): row b (the bucket of an
+ * n-gram) is rows + b * stride. Returns how many n-grams there were. */
+int ns__ngram_rows_add(const char *word, size_t len, int minn, int maxn, uint32_t bucket, const float *rows,
+                       size_t stride, int n, float *acc);
+
 #endif
