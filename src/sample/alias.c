@@ -15,6 +15,38 @@ static uint32_t to_threshold(double p) {
     return (uint32_t)(p * 4294967296.0);
 }
 
+void ns__alias_fill(ns_alias_cell *cells, const double *w, int32_t n, double sum, double *p, int32_t *small,
+                    int32_t *large) {
+    int32_t ns = 0, nl = 0;
+    for (int32_t i = 0; i < n; i++) {
+        p[i] = w[i] * n / sum; /* mean 1 */
+        if (p[i] < 1.0) small[ns++] = i;
+        else large[nl++] = i;
+    }
+    /* Pair each under-full cell with an over-full one; the over-full one
+     * gives away (1 - p_small) and is re-filed by what it has left. */
+    while (ns && nl) {
+        int32_t s = small[--ns], l = large[nl - 1];
+        cells[s] = (ns_alias_cell){to_threshold(p[s]), l};
+        p[l] -= 1.0 - p[s];
+        if (p[l] < 1.0) {
+            nl--;
+            small[ns++] = l;
+        }
+    }
+    /* What remains is full up to rounding. */
+    while (nl) {
+        int32_t l = large[--nl];
+        cells[l] = (ns_alias_cell){UINT32_MAX, l};
+    }
+    int32_t any = 0;
+    while (w[any] == 0) any++;
+    while (ns) {
+        int32_t s = small[--ns];
+        cells[s] = w[s] > 0 ? (ns_alias_cell){UINT32_MAX, s} : (ns_alias_cell){0, any};
+    }
+}
+
 ns_status ns__alias_init(ns_alias *a, const double *w, int32_t n, ns_error *err) {
     a->cells = NULL;
     a->n = 0;
@@ -33,34 +65,7 @@ ns_status ns__alias_init(ns_alias *a, const double *w, int32_t n, ns_error *err)
         a->cells = NULL;
         return ns__nomem(err, "an alias table", (double)n * (sizeof *p + 2 * sizeof *small + sizeof *a->cells));
     }
-    int32_t ns = 0, nl = 0;
-    for (int32_t i = 0; i < n; i++) {
-        p[i] = w[i] * n / sum; /* mean 1 */
-        if (p[i] < 1.0) small[ns++] = i;
-        else large[nl++] = i;
-    }
-    /* Pair each under-full cell with an over-full one; the over-full one
-     * gives away (1 - p_small) and is re-filed by what it has left. */
-    while (ns && nl) {
-        int32_t s = small[--ns], l = large[nl - 1];
-        a->cells[s] = (ns_alias_cell){to_threshold(p[s]), l};
-        p[l] -= 1.0 - p[s];
-        if (p[l] < 1.0) {
-            nl--;
-            small[ns++] = l;
-        }
-    }
-    /* What remains is full up to rounding. */
-    while (nl) {
-        int32_t l = large[--nl];
-        a->cells[l] = (ns_alias_cell){UINT32_MAX, l};
-    }
-    int32_t any = 0;
-    while (w[any] == 0) any++;
-    while (ns) {
-        int32_t s = small[--ns];
-        a->cells[s] = w[s] > 0 ? (ns_alias_cell){UINT32_MAX, s} : (ns_alias_cell){0, any};
-    }
+    ns__alias_fill(a->cells, w, n, sum, p, small, large);
     a->n = (uint32_t)n;
     free(p), free(small), free(large);
     return NS_OK;

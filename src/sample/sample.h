@@ -31,12 +31,21 @@ typedef struct ns_alias {
  * otherwise, with a message). */
 ns_status ns__alias_init(ns_alias *a, const double *w, int32_t n, ns_error *err);
 void ns__alias_destroy(ns_alias *a);
+/* The table of n weights (checked, sum > 0) into cells[0..n), with scratch
+ * p, small and large of n each: for tables the caller packs (a graph's
+ * per-node tables, indices local to the node). */
+void ns__alias_fill(ns_alias_cell *cells, const double *w, int32_t n, double sum, double *p, int32_t *small,
+                    int32_t *large);
+/* A draw from cells[0..n) (n >= 1). */
+static inline int32_t ns__alias_draw_cells(const ns_alias_cell *cells, uint32_t n, ns_rng *r) {
+    uint64_t x = ns__rng_next(r);
+    uint32_t cell = (uint32_t)(((x >> 32) * (uint64_t)n) >> 32);
+    return (uint32_t)x < cells[cell].threshold ? (int32_t)cell : cells[cell].alias;
+}
+
 
 static inline int32_t ns__alias_draw(const ns_alias *a, ns_rng *r) {
-    uint64_t x = ns__rng_next(r);
-    uint32_t cell = (uint32_t)(((x >> 32) * (uint64_t)a->n) >> 32);
-    const ns_alias_cell *c = &a->cells[cell];
-    return (uint32_t)x < c->threshold ? (int32_t)cell : c->alias;
+    return ns__alias_draw_cells(a->cells, a->n, r);
 }
 
 /* count^alpha (a count of 0 gives 0: an unseen word is never drawn). */

@@ -6,6 +6,8 @@
 
 #include "negsamp.h"
 
+#include "core/core.h"
+
 /* What a client of the word trainer brings (item2vec's recommender):
  * how a checkpoint is written (it saves itself, interactions included)
  * and, optionally, a validation every o->valid_every epochs (higher is
@@ -25,6 +27,25 @@ typedef struct ns__words_client {
 /* ns_train_words for a client (NULL: ns_model_save, no validation). */
 ns_status ns__train_words(ns_model *m, const ns_corpus *c, const ns_train_opts *o, const ns_train_hooks *h,
                           const ns__words_client *client, ns_error *err);
+
+/* Where the word trainer's sentences come from: a corpus, or sentences
+ * made as they are needed (a graph's walks). Sentence i of an epoch (i <
+ * n) is get(data, i, rng, buf, &len): a pointer to its ids, into the
+ * source's memory or into buf (room for max_len ids), made with the
+ * worker's random stream. `order` (may be NULL) is a permutation of
+ * 0..n-1 the engine reshuffles per worker every epoch: the worker's k-th
+ * sentence is order[k]. len(data, i) weighs the shards (NULL: all equal). */
+typedef struct ns__sentences {
+    int64_t n, tokens, max_len;
+    const int32_t *(*get)(const void *data, int64_t i, ns_rng *rng, int32_t *buf, int64_t *len);
+    int64_t (*len)(const void *data, int64_t i);
+    int64_t *order;
+    const void *data;
+} ns__sentences;
+
+/* ns__train_words over a source whose vocabulary is the model's. */
+ns_status ns__train_words_from(ns_model *m, const ns__sentences *src, const ns_train_opts *o, const ns_train_hooks *h,
+                               const ns__words_client *client, ns_error *err);
 
 /* How the corpus was read (ns__corpus_from_ids: the defaults). */
 void ns__corpus_opts_of(const ns_corpus *c, ns_corpus_opts *out);

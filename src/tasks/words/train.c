@@ -46,7 +46,7 @@ typedef struct words_task {
     ns_model *m;
     const ns_train_opts *o;
     const ns_kernels *k;
-    const ns_corpus *c;
+    const ns__sentences *src;
     uint32_t *keep;        /* per word: keep if rand32 < keep[w] */
     ns_noise noise;        /* negatives and the NCE / sampled-softmax shift */
     const ns__words_client *client; /* NULL: ns_model_save, no validation */
@@ -55,6 +55,7 @@ typedef struct words_task {
 /* A worker's buffers: row pointers for one block update and its scratch. */
 typedef struct scratch {
     int32_t *sen;     /* the current sentence after subsampling */
+    int32_t *made;    /* a sentence the source makes (ns__sentences.get) */
     float **A, **B;   /* input and output rows of the block */
     int32_t *ids;     /* word ids of the output rows */
     int32_t *ex;      /* ids negatives must avoid: the centre, then the context */
@@ -84,7 +85,7 @@ typedef struct scratch {
 
 static void scratch_free(void *p) {
     scratch *x = p;
-    free(x->sen), free(x->A), free(x->B), free(x->dA), free(x->y), free(x->w), free(x->pos);
+    free(x->sen), free(x->made), free(x->A), free(x->B), free(x->dA), free(x->y), free(x->w), free(x->pos);
     free(x->ids), free(x->ex), free(x->shift), free(x->bias), free(x->negs), free(x->nq), free(x->gA), free(x->bagp);
     ns__free_aligned(x->buf), ns__free_aligned(x->hq);
 }
@@ -97,6 +98,8 @@ static int scratch_init(scratch *x, ns_model *m, const ns_train_opts *o, int64_t
     *bytes = (double)max_len * 4 + (double)max_in * (8 + 8 + 4 + 4 + 4 + 4 * st) + (double)max_out * (8 + 4 + 4 + 4 + 4) +
              4.0 * (st + 2.0 * max_in * max_out);
     x->sen = malloc((size_t)(max_len ? max_len : 1) * sizeof *x->sen);
+    x->made = malloc((size_t)(max_len ? max_len : 1) * sizeof *x->made);
+    *bytes += (double)max_len * 4;
     x->A = malloc(max_in * sizeof *x->A);
     x->B = malloc(max_out * sizeof *x->B);
     x->dA = malloc(max_in * sizeof *x->dA);
@@ -119,7 +122,7 @@ static int scratch_init(scratch *x, ns_model *m, const ns_train_opts *o, int64_t
         x->bagp = malloc((size_t)m->bag_max * sizeof *x->bagp);
         *bytes += (double)x->ring * (8.0 * st + 4) + 8.0 * max_in + 8.0 * m->bag_max;
     }
-    if (!x->sen || !x->A || !x->B || !x->dA || !x->y || !x->w || !x->pos || !x->ids || !x->ex ||
+    if (!x->sen || !x->made || !x->A || !x->B || !x->dA || !x->y || !x->w || !x->pos || !x->ids || !x->ex ||
         !x->shift || !x->bias || !x->buf || !x->negs || (m->buckets && (!x->hq || !x->nq || !x->gA || !x->bagp))) {
         scratch_free(x);
         return 0;
@@ -170,12 +173,7 @@ static double train_centre(const words_task *wt, scratch *x, int na, int nb, flo
 
 static ns_status worker_init(void *data, ns__worker *w) {
     words_task *wt = data;
-    int64_t max_len = 0;
-    for (int64_t s = w->first; s < w->last; s++) {
-        int64_t len;
-        ns_corpus_sentence(wt->c, s, &len);
-        if (len > max_len) max_len = len;
-    }
+    int64_t max_len = wt->src->max_len;
     scratch *x = calloc(1, sizeof *x);
     double bytes = sizeof *x;
     if (!x || !scratch_init(x, wt->m, wt->o, max_len, &bytes)) {
@@ -259,8 +257,8 @@ static ns_status run(void *data, ns__worker *w, float lr, ns__tally *tl) {
     scratch *x = w->scratch;
     ns_rng *rng = &w->rng;
     while (w->pos < w->last && tl->units < PUBLISH_EVERY) {
-        int64_t len, n = 0;
-        const int32_t *ids = ns_corpus_sentence(wt->c, w->pos++, &len);
+        int64_t len, n = 0, i = w->pos++;
+        const int32_t *ids = wt->src->get(wt->src->data, wt->src->order ? wt->src->order[i] : i, rng, x->made, &len);
         for (int64_t t = 0; t < len; t++)
             if (ns__keep_draw(rng, wt->keep[ids[t]])) x->sen[n++] = ids[t];
         for (int64_t p = 0; p < LOOK && p < n; p++) look_ahead(wt, x, rng, p, n);
@@ -303,9 +301,8 @@ static ns_status run(void *data, ns__worker *w, float lr, ns__tally *tl) {
 }
 
 static int64_t sentence_len(const void *data, int64_t i) {
-    int64_t len;
-    ns_corpus_sentence(((const words_task *)data)->c, i, &len);
-    return len;
+    const ns__sentences *src = ((const words_task *)data)->src;
+    return src->len(src->data, src->order ? src->order[i] : i);
 }
 
 static ns_status save(void *data, const char *path, const ns__run_state *now, const ns__run_state *best,
@@ -371,8 +368,37 @@ static const char *subword_text(const ns_train_opts *o, char *buf) {
     return buf;
 }
 
+static const int32_t *corpus_get(const void *data, int64_t i, ns_rng *rng, int32_t *buf, int64_t *len) {
+    (void)rng, (void)buf;
+    return ns_corpus_sentence(data, i, len);
+}
+
+static int64_t corpus_len(const void *data, int64_t i) {
+    int64_t len;
+    ns_corpus_sentence(data, i, &len);
+    return len;
+}
+
 ns_status ns__train_words(ns_model *m, const ns_corpus *c, const ns_train_opts *o, const ns_train_hooks *h,
                           const ns__words_client *client, ns_error *err) {
+    ns_status s = ns_train_opts_check(o, err);
+    if (s != NS_OK) return s;
+    if ((s = ns__model_check_corpus(m, c, err)) != NS_OK) return s;
+    ns__sentences src = {ns_corpus_sentences(c), ns_corpus_tokens(c), 0, corpus_get, corpus_len, NULL, c};
+    for (int64_t i = 0; i < src.n; i++) {
+        int64_t len = corpus_len(c, i);
+        if (len > src.max_len) src.max_len = len;
+    }
+    /* The corpus's reading goes with the model (and its checkpoints). */
+    ns_corpus_opts before = m->corpus;
+    ns__corpus_opts_of(c, &m->corpus);
+    s = ns__train_words_from(m, &src, o, h, client, err);
+    if (s == NS_EINVAL) m->corpus = before; /* refused before training */
+    return s;
+}
+
+ns_status ns__train_words_from(ns_model *m, const ns__sentences *src, const ns_train_opts *o, const ns_train_hooks *h,
+                               const ns__words_client *client, ns_error *err) {
     ns_status s = ns_train_opts_check(o, err);
     if (s != NS_OK) return s;
     if (o->dim != m->dim)
@@ -386,22 +412,22 @@ ns_status ns__train_words(ns_model *m, const ns_corpus *c, const ns_train_opts *
     if (o->maxn != mo->maxn || (o->maxn > 0 && (o->minn != mo->minn || o->bucket != mo->bucket)))
         return ns__fail(err, NS_EINVAL, "subwords %s differ from the model's %s", subword_text(o, (char[64]){0}),
                         subword_text(mo, (char[64]){0}));
-    if ((s = ns__model_check_corpus(m, c, err)) != NS_OK) return s;
+    if (m->vocab_out || m->opts.task == NS_TASK_PAIRS || m->opts.task == NS_TASK_REC)
+        return ns__fail(err, NS_EINVAL, "not a word model (a pair model)");
     if (h && h->checkpoint && (s = ns_output_check(h->checkpoint, err)) != NS_OK) return s;
     const ns_vocab *v = m->vocab;
     int32_t n = ns_vocab_size(v);
-    words_task wt = {m, o, ns__kernels_pick(NULL), c, ns__malloc((size_t)n, sizeof *wt.keep, "the keep table", err),
+    words_task wt = {m, o, ns__kernels_pick(NULL), src, ns__malloc((size_t)n, sizeof *wt.keep, "the keep table", err),
                      {{0}, NULL}, client};
     if (!wt.keep) return NS_ENOMEM;
     double thr = ns__sample_threshold(o->sample, ns_vocab_total(v));
     for (int32_t i = 0; i < n; i++) wt.keep[i] = ns__keep_threshold(ns__keep_prob(ns_vocab_count(v, i), ns_vocab_total(v), thr));
-    /* The run's options (the threshold resolved) and the corpus's reading
-     * go with the model (and its checkpoints); a noise-file's weights are
-     * this run's only. */
+    /* The run's options (the threshold resolved) go with the model (and
+     * its checkpoints); a noise-file's weights are this run's only. */
     m->opts = *o, m->opts.noise_weights = NULL, m->opts.sample = thr;
-    ns__corpus_opts_of(c, &m->corpus);
     ns__task t = {.unit = "tokens", .mode = NS__SHARDS, .threads = o->threads, .seed = o->seed,
-                  .items = ns_corpus_sentences(c), .weight = sentence_len, .per_epoch = ns_corpus_tokens(c),
+                  .items = src->n, .weight = src->len ? sentence_len : NULL, .per_epoch = src->tokens,
+                  .order = src->order,
                   .epochs = o->epochs, .lr = o->lr, .min_lr_frac = o->min_lr_frac, .data = &wt,
                   .worker_init = worker_init, .scratch_free = scratch_free, .run = run, .save = save,
                   .snapshot = snapshot};
