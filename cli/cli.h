@@ -161,5 +161,8 @@ int cmd_recommend(int argc, char **argv);
 int cmd_kg_train(int argc, char **argv);
 int cmd_kg_eval(int argc, char **argv);
 int cmd_kg_predict(int argc, char **argv);
+int cmd_graph_train(int argc, char **argv);
+int cmd_graph_eval(int argc, char **argv);
+int cmd_graph_split(int argc, char **argv);
 
 #endif

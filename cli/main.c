@@ -15,6 +15,7 @@ static void usage(FILE *f) {
             "  pairs-train      left/right item vectors from 'left<TAB>right' pairs\n"
             "  rec-train        user/item vectors from 'user item [rating] [time]' lines\n"
             "  kg-train         entity/relation vectors from 'head<TAB>relation<TAB>tail'\n"
+            "  graph-train      node vectors from an edge list (DeepWalk, node2vec, LINE)\n"
             "query and evaluation (on .vec, .bin or .model files):\n"
             "  nn               nearest neighbours by cosine\n"
             "  analogy          a : b :: c : ?\n"
@@ -27,6 +28,8 @@ static void usage(FILE *f) {
             "  recommend        top items for users of a recommender\n"
             "  kg-eval          filtered MR, MRR, Hits@1/3/10 of a knowledge-graph model\n"
             "  kg-predict       top entities for (head, relation, ?) or (?, relation, tail)\n"
+            "  graph-eval       node classification (Micro/Macro-F1) and link prediction (AUC)\n"
+            "  graph-split      remove edges for link prediction, the residual graph connected\n"
             "theory checks:\n"
             "  pmi              learned scores against empirical PMI (offset -ln k)\n"
             "  false-negatives  how often sampled negatives share the positive's class\n"
@@ -51,7 +54,8 @@ static const struct {
     {"false-negatives", cmd_false_negatives}, {"rec-train", cmd_rec_train},
     {"rec-eval", cmd_rec_eval},          {"recommend", cmd_recommend},
     {"kg-train", cmd_kg_train},          {"kg-eval", cmd_kg_eval},
-    {"kg-predict", cmd_kg_predict},
+    {"kg-predict", cmd_kg_predict},      {"graph-train", cmd_graph_train},
+    {"graph-eval", cmd_graph_eval},      {"graph-split", cmd_graph_split},
 };
 
 static int find_command(const char *name) {

@@ -235,8 +235,10 @@ typedef enum ns_task {
     NS_TASK_PAIRS = 2,  /* left -> right pairs (ns_train_pairs) */
     NS_TASK_REC = 3,    /* users' positive items, matrix factorisation
                            (ns_rec_train) */
-    NS_TASK_KG = 4      /* knowledge graphs (ns_kg_train; options by name
+    NS_TASK_KG = 4,     /* knowledge graphs (ns_kg_train; options by name
                            only: ns_train_opts does not take it) */
+    NS_TASK_GRAPH = 5   /* graph node embeddings (ns_graph_train; options
+                           by name only: its ns_train_opts are skip-gram's) */
 } ns_task;
 
 /* The objective for a positive y with k negatives drawn from Pn:
@@ -970,6 +972,137 @@ ns_status ns_kg_train(ns_kg *m, const ns_triples *train, const ns_triples *valid
 ns_status ns_kg_save(const ns_kg *m, const char *path, ns_error *err);
 ns_status ns_kg_load(ns_kg **out, const char *path, ns_error *err);
 
+/* ---- graphs (node embeddings) ------------------------------------------ */
+
+/* A graph read from an edge list: "u v [weight]" lines, fields separated by
+ * tabs or spaces, string node ids, '#' comments, gzip read through. Nodes
+ * are the vocabulary (ids by degree, descending; a node's count is its
+ * degree: undirected the number of its neighbours, directed its in- plus
+ * out-degree). Self loops are dropped and repeated edges merged (the
+ * largest weight kept), both counted; with `undirected` each line is an
+ * edge both ways. Neighbour lists are sorted by id. */
+typedef struct ns_graph ns_graph;
+
+typedef struct ns_graph_stats {
+    int64_t lines;       /* edge lines read */
+    int64_t edges;       /* distinct edges kept (undirected: each once) */
+    int64_t arcs;        /* directed arcs (undirected: 2 x edges) */
+    int64_t self_loops;  /* lines with u = v, dropped */
+    int64_t duplicates;  /* lines repeating an edge kept, merged */
+    int32_t nodes;
+    int32_t sinks;       /* nodes without an out-arc: a walk stops there */
+    int weighted;        /* some weight differs from 1 */
+    int undirected;
+} ns_graph_stats;
+
+ns_status ns_graph_load(ns_graph **out, const char *path, int undirected, ns_error *err);
+void ns_graph_free(ns_graph *g);
+const ns_vocab *ns_graph_vocab(const ns_graph *g);
+const ns_graph_stats *ns_graph_info(const ns_graph *g);
+/* Node u's out-neighbours (sorted) and, when the graph is weighted, their
+ * weights (*w NULL otherwise); *n of them. */
+const int32_t *ns_graph_neighbors(const ns_graph *g, int32_t u, int64_t *n, const float **w);
+/* Whether the arc u -> v exists (binary search, O(log degree)). */
+int ns_graph_has_arc(const ns_graph *g, int32_t u, int32_t v);
+
+typedef enum ns_graph_method {
+    NS_GRAPH_DEEPWALK = 0, /* uniform (weighted: by weight) random walks -> skip-gram */
+    NS_GRAPH_NODE2VEC = 1, /* second-order walks biased by p and q -> skip-gram */
+    NS_GRAPH_LINE = 2      /* LINE: edges drawn by weight, first/second order */
+} ns_graph_method;
+
+typedef struct ns_graph_opts {
+    ns_graph_method method;  /* (NS_GRAPH_DEEPWALK) */
+    int32_t walks_per_node;  /* walks from every node each epoch (10) */
+    int32_t walk_length;     /* nodes a walk visits, the start included (80) */
+    double p, q;             /* node2vec: return and in-out parameters (1, 1):
+                                from v reached from t the next node x is drawn
+                                with weight w(v,x) / p if x = t, w(v,x) if x is
+                                a neighbour of t, w(v,x) / q otherwise */
+    int32_t order;           /* LINE: 1, 2 or 3 = both, each half of dim,
+                                L2-normalised and concatenated (2) */
+    int undirected;          /* how the edge list is read (ns_graph_load's
+                                argument; ns_opts keeps it here) (0) */
+} ns_graph_opts;
+
+void ns_graph_opts_default(ns_graph_opts *o);
+ns_status ns_graph_opts_check(const ns_graph_opts *o, ns_error *err);
+const char *ns_graph_method_name(ns_graph_method m);
+int ns_graph_method_parse(const char *name);
+
+/* Trains node vectors on the graph. DeepWalk and node2vec generate their
+ * walks on the fly, walks_per_node from every node each epoch (in a shuffled
+ * order, fresh walks every epoch), and feed them to the skip-gram (or CBOW)
+ * trainer of ns_train_words with every option of it (o->task SKIPGRAM or
+ * CBOW); *m is a model over ns_graph_vocab (ns_model_create), and a
+ * checkpoint of it resumes (given the same graph). node2vec draws each step
+ * by rejection (proposal: a first-order step by weight; accepted with the
+ * bias over its largest value max(1/p, 1, 1/q)), which needs no memory
+ * beyond the graph: a trial costs one O(log degree) look-up, and a step
+ * takes max(1/p,1,1/q) / E[bias] trials on average. LINE draws arcs by
+ * weight from an alias table, negatives by degree^o->ns_exponent; an epoch
+ * is as many draws as the graph has arcs. Orders 1 and 2 train *m (order 1
+ * scores in.in, order 2 in.out); order 3 trains two models of dim/2 and
+ * replaces *m by a model whose input rows are both, each L2-normalised,
+ * concatenated (its output table zero: a result, not a checkpoint). */
+ns_status ns_graph_train(ns_model **m, const ns_graph *g, const ns_graph_opts *go, const ns_train_opts *o,
+                         const ns_train_hooks *h, ns_error *err);
+
+/* Writes walks_per_node walks from every node (one epoch's, seed `seed`),
+ * one line of node names each, to path (temporary file + rename). */
+ns_status ns_graph_save_walks(const ns_graph *g, const ns_graph_opts *go, uint64_t seed, const char *path,
+                              ns_error *err);
+
+/* Node classification: one-vs-rest L2-regularised logistic regression
+ * (liblinear, C = 1, with a bias term, as DeepWalk's and node2vec's
+ * evaluations ran it through scikit-learn) on the vectors of the labelled
+ * nodes, trained on a random `ratio` of them and tested on the rest, each
+ * test node given as many labels as it truly has (its highest-scored ones).
+ * Micro-F1 over all (node, label) decisions; Macro-F1 the mean over every
+ * label of its F1 (0 for a label neither true nor predicted in a split, as
+ * scikit-learn counts it); means and standard deviations over `repeats`
+ * random splits. Labels file: "node label" lines, tabs or spaces (several
+ * lines for several labels). */
+typedef struct ns_nodeclass_report {
+    double ratio;
+    int32_t repeats;
+    double micro_f1, macro_f1;          /* means over the repeats */
+    double micro_sd, macro_sd;          /* their standard deviations */
+    int64_t train_nodes, test_nodes;    /* per split */
+    int32_t labels;                     /* distinct labels */
+    int64_t unknown;                    /* label lines naming a node the
+                                           embedding lacks, skipped */
+} ns_nodeclass_report;
+
+/* Whether node classification and link prediction are built in (liblinear
+ * found at build time). */
+int ns_have_classifier(void);
+
+ns_status ns_eval_nodeclass(const ns_emb *e, const char *labels_path, double ratio, int32_t repeats, uint64_t seed,
+                            ns_nodeclass_report *out, ns_error *err);
+
+/* Link prediction (node2vec's protocol): ns_graph_split removes `fraction`
+ * of the graph's edges at random but never one of a random spanning forest,
+ * so that the residual graph has the components of the original, and draws
+ * as many node pairs that are not edges; it writes PREFIX.train (the
+ * residual edges, an edge list), PREFIX.train.pairs (a sample of residual
+ * edges "u v 1" and as many other non-edges "u v 0", what the classifier
+ * learns from) and PREFIX.test.pairs (the removed edges "u v 1" and their
+ * non-edges "u v 0"). *removed: the edges removed (fewer than asked when
+ * the forest needs more). */
+ns_status ns_graph_split(const ns_graph *g, double fraction, uint64_t seed, const char *prefix, int64_t *removed,
+                         ns_error *err);
+
+typedef enum ns_edge_op { NS_EDGE_HADAMARD = 0, NS_EDGE_AVERAGE = 1, NS_EDGE_L1 = 2, NS_EDGE_L2 = 3 } ns_edge_op;
+const char *ns_edge_op_name(ns_edge_op op);
+
+/* AUC of logistic regression (as above) on edge features op(x_u, x_v),
+ * trained on train_pairs and tested on test_pairs ("u v label" lines,
+ * label 1 or 0); pairs with a node outside the embedding are counted in
+ * *skipped and left out. */
+ns_status ns_eval_links(const ns_emb *e, const char *train_pairs, const char *test_pairs, ns_edge_op op, double *auc,
+                        int64_t *skipped, ns_error *err);
+
 /* ---- options by name --------------------------------------------------- */
 
 /* Every training option of every task is defined once, in a table the
@@ -1004,10 +1137,11 @@ typedef struct ns_opts {
     ns_pairs_opts pairs;    /* pairs: how they are read */
     ns_inter_opts inter;    /* recommendation: how interactions are read */
     ns_kg_opts kg;          /* knowledge graphs */
+    ns_graph_opts graph;    /* graph node embeddings (train: skip-gram's) */
     int64_t checkpoint_every;   /* checkpoints every this many epochs
                                    (knowledge graphs: steps), 0: none */
     double checkpoint_seconds;  /* ... or seconds, 0: none */
-    unsigned char given[96];    /* which options were set (ns_opts_given) */
+    unsigned char given[128];   /* which options were set (ns_opts_given) */
 } ns_opts;
 
 /* The task's defaults (every option's, as `negsamp CMD --help` shows). */

@@ -128,7 +128,8 @@ ns_status ns_train_opts_check(const ns_train_opts *o, ns_error *err) {
 /* ---- options by name ----------------------------------------------------- */
 
 enum { SG = 1 << NS_TASK_SKIPGRAM, CB = 1 << NS_TASK_CBOW, PA = 1 << NS_TASK_PAIRS, RE = 1 << NS_TASK_REC,
-       KG = 1 << NS_TASK_KG, WORDS = SG | CB, DOTS = SG | CB | PA | RE, ALL = DOTS | KG };
+       KG = 1 << NS_TASK_KG, GR = 1 << NS_TASK_GRAPH, WORDS = SG | CB, DOTS = SG | CB | PA | RE,
+       ALL = DOTS | KG | GR };
 
 /* F_F64INF: a number, or -inf / inf (-min-rating's "every line");
  * F_I32AUTO, F_F64AUTO: a number, or auto (NS_AUTO: the trainer derives it). */
@@ -193,6 +194,28 @@ static ns_status set_kg_model(ns_opts *o, const row *r, const char *v, ns_error 
     return NS_OK;
 }
 static void get_kg_model(const ns_opts *o, char *buf, size_t n) { snprintf(buf, n, "%s", ns_kg_model_name(o->kg.model)); }
+
+/* graph-train's -method and LINE's -order (1, 2 or both). */
+static ns_status set_graph_method(ns_opts *o, const row *r, const char *v, ns_error *err) {
+    (void)r;
+    int m = ns_graph_method_parse(v);
+    if (m < 0) return ns__fail(err, NS_EINVAL, "-method %s is not supported; choose deepwalk, node2vec or line", v);
+    o->graph.method = (ns_graph_method)m;
+    return NS_OK;
+}
+static void get_graph_method(const ns_opts *o, char *buf, size_t n) {
+    snprintf(buf, n, "%s", ns_graph_method_name(o->graph.method));
+}
+static ns_status set_line_order(ns_opts *o, const row *r, const char *v, ns_error *err) {
+    (void)r;
+    if (strcmp(v, "1") && strcmp(v, "2") && strcmp(v, "both"))
+        return ns__fail(err, NS_EINVAL, "-order wants 1, 2 or both, got '%s'", v);
+    o->graph.order = v[0] == 'b' ? 3 : v[0] - '0';
+    return NS_OK;
+}
+static void get_line_order(const ns_opts *o, char *buf, size_t n) {
+    snprintf(buf, n, o->graph.order == 3 ? "both" : "%d", o->graph.order);
+}
 
 /* -columns U,I[,W[,T]]: 1-based, 0 = none. */
 static ns_status set_columns(ns_opts *o, const row *r, const char *v, ns_error *err) {
@@ -259,12 +282,12 @@ static void get_checkpoint_every(const ns_opts *o, char *buf, size_t n) {
 
 static const row rows[] = {
     /* skip-gram and CBOW */
-    {OPT("dim", "size", NS_OPT_INT, "N", "vector size"), DOTS, F_I32, AT(train.dim), NULL, NULL, NULL},
+    {OPT("dim", "size", NS_OPT_INT, "N", "vector size"), DOTS | GR, F_I32, AT(train.dim), NULL, NULL, NULL},
     {OPT("window", "ws", NS_OPT_INT, "N", "max distance of a context word; each centre uses 1..N"), WORDS, F_I32,
      AT(train.window), NULL, NULL, NULL},
     {OPT("window", "ws", NS_OPT_INT, "N", "item2vec: context items on each side; item2vec treats a user's items as a set, so wide"),
      RE, F_I32, AT(train.window), NULL, NULL, NULL},
-    {OPT("neg", "negative", NS_OPT_INT, "K", "negatives per positive"), WORDS, F_I32, AT(train.neg), NULL, NULL, NULL},
+    {OPT("neg", "negative", NS_OPT_INT, "K", "negatives per positive"), WORDS | GR, F_I32, AT(train.neg), NULL, NULL, NULL},
     {OPT("neg", "negative", NS_OPT_INT, "K", "sampled negatives per pair (not infonce, softmax)"), PA, F_I32,
      AT(train.neg), NULL, NULL, NULL},
     {OPT("neg", "negative", NS_OPT_INT, "K", "negatives per positive (not warp, softmax)"), RE, F_I32, AT(train.neg),
@@ -278,7 +301,7 @@ static const row rows[] = {
      RE, F_F64, AT(train.ns_exponent), NULL, NULL, NULL},
     {CHOICE("loss", "", "NAME", "sgns|nce|softmax-sampled|softmax",
             "sgns (= fastText's ns): word2vec's loss; nce: noise-contrastive, exp(score) ~ P(centre|context); softmax-sampled: softmax over the positive and its negatives, log(k Pn) subtracted; softmax: the exact softmax over all words, no sampling (small vocabularies: V dot products a pair)"),
-     WORDS, SPECIAL(loss)},
+     WORDS | GR, SPECIAL(loss)},
     {CHOICE("loss", "", "NAME", "sgns|nce|softmax-sampled|softmax|infonce",
             "sgns, nce, softmax-sampled (K sampled negatives), softmax (every right item), infonce (in-batch negatives)"),
      PA, SPECIAL(loss)},
@@ -286,7 +309,7 @@ static const row rows[] = {
             "mf: sgns, nce, softmax-sampled, softmax (every item), bpr or warp; item2vec: sgns, nce, softmax-sampled or softmax [bpr; sgns with -model item2vec]"),
      RE, SPECIAL(loss)},
     {OPT("l2", "", NS_OPT_REAL, "L", "L2 penalty L/2 |row|^2 on every updated row (MAP with a Gaussian prior)"),
-     WORDS | PA, F_F64, AT(train.l2), NULL, NULL, NULL},
+     WORDS | PA | GR, F_F64, AT(train.l2), NULL, NULL, NULL},
     {OPT("l2", "", NS_OPT_REAL, "L", "L2 penalty L/2 |row|^2 on every updated row [0.05; 0 with -model item2vec]"), RE,
      F_F64, AT(train.l2), NULL, NULL, NULL},
     {OPT("bias", "", NS_OPT_FLAG, "", "learn a bias per output word, started at -ln k: with k negatives per positive the base rate of a positive is 1/(1+k) = sigma(-ln k)"),
@@ -348,19 +371,42 @@ static const row rows[] = {
     /* every dot-product task */
     {OPT("epochs", "epoch|iter", NS_OPT_INT, "N", "passes over the data"), WORDS | RE, F_I32, AT(train.epochs), NULL,
      NULL, NULL},
+    {OPT("epochs", "epoch|iter", NS_OPT_INT, "N", "walks: rounds of -walks-per-node fresh walks from every node; line: draws of as many edges as the graph has arcs [auto: 1 for walks, 100 for line]"),
+     GR, F_I32AUTO, AT(train.epochs), NULL, NULL, NULL},
     {OPT("epochs", "epoch|iter", NS_OPT_INT, "N", "passes over the data; auto: max(5, 100,000 / pairs), so that a small set gets 100,000 updates"),
      PA, F_I32AUTO, AT(train.epochs), NULL, NULL, NULL},
-    {OPT("lr", "", NS_OPT_REAL, "LR", "start learning rate, decays linearly to ~0"), WORDS | PA, F_F64, AT(train.lr),
+    {OPT("lr", "", NS_OPT_REAL, "LR", "start learning rate, decays linearly to ~0"), WORDS | PA | GR, F_F64, AT(train.lr),
      NULL, NULL, NULL},
     {OPT("lr", "", NS_OPT_REAL, "LR", "start learning rate, decays linearly to ~0 [0.05; 0.025 with -model item2vec]"),
      RE, F_F64, AT(train.lr), NULL, NULL, NULL},
-    {OPT("threads", "thread", NS_OPT_INT, "N", "worker threads"), DOTS, F_I32, AT(train.threads), NULL, NULL, NULL},
-    {OPT("seed", "", NS_OPT_INT, "N", "random seed; 1 thread + same seed = same result"), DOTS, F_U64, AT(train.seed),
+    {OPT("threads", "thread", NS_OPT_INT, "N", "worker threads"), DOTS | GR, F_I32, AT(train.threads), NULL, NULL, NULL},
+    {OPT("seed", "", NS_OPT_INT, "N", "random seed; 1 thread + same seed = same result"), DOTS | GR, F_U64, AT(train.seed),
      NULL, NULL, NULL},
     {OPT("valid-every", "", NS_OPT_INT, "N", "epochs between validations on -valid (and one at the end); the model ends as the best validated state; 0 = none"),
      DOTS, F_I32, AT(train.valid_every), NULL, NULL, NULL},
     {OPT("patience", "", NS_OPT_INT, "N", "stop after N validations without a better one, 0 = never; the model keeps the best"),
      DOTS, F_I32, AT(train.patience), NULL, NULL, NULL},
+    /* graph node embeddings */
+    {CHOICE("method", "", "NAME", "deepwalk|node2vec|line", "deepwalk (walks by edge weight), node2vec (walks biased by -p, -q) or line (edges drawn by weight)"),
+     GR, SPECIAL(graph_method)},
+    {OPT("undirected", "", NS_OPT_FLAG, "", "each line is an edge both ways (default: u -> v only)"), GR, F_FLAG,
+     AT(graph.undirected), NULL, NULL, NULL},
+    {OPT("walks-per-node", "num-walks", NS_OPT_INT, "R", "walks from every node each epoch"), GR, F_I32,
+     AT(graph.walks_per_node), NULL, NULL, NULL},
+    {OPT("walk-length", "", NS_OPT_INT, "L", "nodes a walk visits, its start included"), GR, F_I32,
+     AT(graph.walk_length), NULL, NULL, NULL},
+    {OPT("p", "", NS_OPT_REAL, "P", "node2vec: return parameter; going back to the previous node has weight 1/P"), GR,
+     F_F64, AT(graph.p), NULL, NULL, NULL},
+    {OPT("q", "", NS_OPT_REAL, "Q", "node2vec: in-out parameter; a node not next to the previous one has weight 1/Q (Q < 1: outward, DFS-like)"),
+     GR, F_F64, AT(graph.q), NULL, NULL, NULL},
+    {OPT("window", "ws", NS_OPT_INT, "N", "walks: max distance of a context node; each centre uses 1..N"), GR, F_I32,
+     AT(train.window), NULL, NULL, NULL},
+    {OPT("ns-exponent", "noise-alpha", NS_OPT_REAL, "A", "negatives drawn by degree^A; 0 = uniform"), GR, F_F64,
+     AT(train.ns_exponent), NULL, NULL, NULL},
+    {OPT("sample", "t", NS_OPT_REAL, "T", "walks: subsampling threshold of frequent (high-degree) nodes, 0 = off"), GR,
+     F_F64, AT(train.sample), NULL, NULL, NULL},
+    {OPT("order", "", NS_OPT_TEXT, "1|2|both", "line: first order (u.v on one table), second (u against context vectors) or both (dim/2 each, normalised, concatenated)"),
+     GR, SPECIAL(line_order)},
     /* knowledge graphs */
     {CHOICE("model", "", "NAME", "transe-l1|transe-l2|distmult|complex|rotate", "transe (= transe-l1), transe-l2, distmult, complex or rotate"),
      KG, SPECIAL(kg_model)},
@@ -445,7 +491,7 @@ const ns_opt_info *ns_opts_info(ns_task task, int k) {
 }
 
 const ns_opt_info *ns_opts_find(ns_task task, const char *name) {
-    int i = (unsigned)task <= NS_TASK_KG ? find_row(task, name) : -1;
+    int i = (unsigned)task <= NS_TASK_GRAPH ? find_row(task, name) : -1;
     return i < 0 ? NULL : &rows[i].info;
 }
 
@@ -462,7 +508,7 @@ static int parse_flag(const char *v) {
 
 ns_status ns_opts_set(ns_opts *o, const char *name, const char *value, ns_error *err) {
     ns__err_clear(err);
-    int i = (unsigned)o->task <= NS_TASK_KG ? find_row(o->task, name) : -1;
+    int i = (unsigned)o->task <= NS_TASK_GRAPH ? find_row(o->task, name) : -1;
     if (i < 0) return ns__fail(err, NS_EINVAL, "unknown option '%s'", name);
     const row *r = &rows[i];
     if (!value && r->type != F_FLAG && r->type != F_NOFLAG)
@@ -533,7 +579,7 @@ static void shortest(double x, char *buf, size_t n) {
 
 ns_status ns_opts_get(const ns_opts *o, const char *name, char *buf, size_t n, ns_error *err) {
     ns__err_clear(err);
-    int i = (unsigned)o->task <= NS_TASK_KG ? find_row(o->task, name) : -1;
+    int i = (unsigned)o->task <= NS_TASK_GRAPH ? find_row(o->task, name) : -1;
     if (i < 0) return ns__fail(err, NS_EINVAL, "unknown option '%s'", name);
     const row *r = &rows[i];
     const void *at = (const char *)o + r->off;
@@ -562,11 +608,17 @@ ns_status ns_opts_get(const ns_opts *o, const char *name, char *buf, size_t n, n
 void ns_opts_default(ns_opts *o, ns_task task) {
     memset(o, 0, sizeof *o);
     o->task = task;
-    ns_train_opts_default(&o->train, task == NS_TASK_KG ? NS_TASK_SKIPGRAM : task);
+    ns_train_opts_default(&o->train, task == NS_TASK_KG || task == NS_TASK_GRAPH ? NS_TASK_SKIPGRAM : task);
     ns_corpus_opts_default(&o->corpus);
     ns_pairs_opts_default(&o->pairs);
     ns_inter_opts_default(&o->inter);
     ns_kg_opts_default(&o->kg);
+    ns_graph_opts_default(&o->graph);
+    if (task == NS_TASK_GRAPH) {
+        /* DeepWalk's and node2vec's settings: d 128, context 10, walks
+         * kept whole; auto epochs by method (ns_opts_check). */
+        o->train.dim = 128, o->train.window = 10, o->train.sample = 0, o->train.epochs = (int32_t)NS_AUTO;
+    }
     if (task == NS_TASK_REC) {
         /* BPR on user/item vectors of 64; popularity-blind negatives rank
          * best on MovieLens (docs/recommendation.md). */
@@ -579,11 +631,23 @@ void ns_opts_default(ns_opts *o, ns_task task) {
 
 ns_status ns_opts_check(ns_opts *o, ns_error *err) {
     ns__err_clear(err);
-    if ((unsigned)o->task > NS_TASK_KG) return ns__fail(err, NS_EINVAL, "unknown task %d", (int)o->task);
+    if ((unsigned)o->task > NS_TASK_GRAPH) return ns__fail(err, NS_EINVAL, "unknown task %d", (int)o->task);
     if (o->checkpoint_every < 0 || o->checkpoint_seconds < 0)
         return ns__fail(err, NS_EINVAL, "-checkpoint-every must be >= 0");
     if (o->task == NS_TASK_KG) {
         return ns_kg_opts_check(&o->kg, err);
+    }
+    if (o->task == NS_TASK_GRAPH) {
+        ns_status s = ns_graph_opts_check(&o->graph, err);
+        if (s != NS_OK) return s;
+        if (o->train.epochs == (int32_t)NS_AUTO) o->train.epochs = o->graph.method == NS_GRAPH_LINE ? 100 : 1;
+        if (o->graph.method == NS_GRAPH_LINE && GIVEN("window"))
+            return ns__fail(err, NS_EINVAL, "-window is for walks; LINE's context is the edge");
+        if (o->graph.method != NS_GRAPH_LINE && GIVEN("order"))
+            return ns__fail(err, NS_EINVAL, "-order is LINE's (-method line)");
+        if (o->graph.method != NS_GRAPH_NODE2VEC && (GIVEN("p") || GIVEN("q")))
+            return ns__fail(err, NS_EINVAL, "-p and -q are node2vec's (-method node2vec)");
+        return ns_train_opts_check(&o->train, err);
     }
     if (o->task == NS_TASK_REC && o->train.task != NS_TASK_REC) { /* item2vec */
         if (!GIVEN("loss")) o->train.loss = NS_LOSS_SGNS;

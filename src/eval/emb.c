@@ -42,6 +42,7 @@ static ns_status emb_alloc(ns_emb **out, int32_t cap, int32_t dim, ns_error *err
     ns_status s = ns_vocab_create(&e->vocab, err);
     if (s == NS_OK && !(e->rows = ns__aligned((size_t)e->cap, (size_t)e->klen * sizeof(float), "the vectors", err)))
         s = NS_ENOMEM;
+    if (s == NS_OK && !(e->norm = ns__malloc((size_t)e->cap, sizeof *e->norm, "the vectors' norms", err))) s = NS_ENOMEM;
     if (s != NS_OK) {
         ns_emb_free(e);
         return s;
@@ -58,25 +59,35 @@ static ns_status emb_room(ns_emb *e, ns_error *err) {
     int32_t cap = e->cap > INT32_MAX / 2 ? INT32_MAX : 2 * e->cap;
     float *rows = ns__aligned((size_t)cap, (size_t)e->klen * sizeof(float), "the vectors", err);
     if (!rows) return NS_ENOMEM;
+    float *norm = ns__malloc((size_t)cap, sizeof *norm, "the vectors' norms", err);
+    if (!norm) {
+        ns__free_aligned(rows);
+        return NS_ENOMEM;
+    }
     memcpy(rows, e->rows, (size_t)e->n * (size_t)e->klen * sizeof(float));
+    memcpy(norm, e->norm, (size_t)e->n * sizeof *norm);
     ns__free_aligned(e->rows);
-    e->rows = rows, e->cap = cap;
+    free(e->norm);
+    e->rows = rows, e->norm = norm, e->cap = cap;
     return NS_OK;
 }
 
-static void normalise(float *r, int32_t dim) {
+/* Scales r to unit length (a zero vector stays zero); returns its norm. */
+static float normalise(float *r, int32_t dim) {
     double s = 0;
     for (int32_t k = 0; k < dim; k++) s += (double)r[k] * r[k];
     if (s > 0) {
         float inv = (float)(1.0 / sqrt(s));
         for (int32_t k = 0; k < dim; k++) r[k] *= inv;
     }
+    return (float)sqrt(s);
 }
 
 void ns_emb_free(ns_emb *e) {
     if (!e) return;
     ns_vocab_free(e->vocab);
     ns__free_aligned(e->rows);
+    free(e->norm);
     ns__free_aligned(e->ngram_mem);
     free(e);
 }
@@ -91,7 +102,7 @@ ns_status ns__emb_from_model(ns_emb **out, const ns_model *m, int with_ngrams, n
         if ((s = ns_vocab_add(e->vocab, w, strlen(w), 0, NULL, err)) != NS_OK) break;
         float *row = e->rows + (size_t)r * (size_t)e->klen;
         memcpy(row, ns__in_vector(m, r, buf), (size_t)m->dim * sizeof(float));
-        normalise(row, m->dim);
+        e->norm[r] = normalise(row, m->dim);
         e->n++;
     }
     ns__free_aligned(buf);
@@ -125,7 +136,7 @@ static ns_status add_row(ns_emb *e, const char *w, size_t len, const char *where
     ns_status s = ns_vocab_add(e->vocab, w, len, 0, &id, err);
     if (s != NS_OK) return s;
     if (id != e->n) return ns__fail(err, NS_EFORMAT, "%s: duplicate word '%.*s'", where, WORD(w, len));
-    normalise(e->rows + (size_t)e->n * (size_t)e->klen, e->dim);
+    e->norm[e->n] = normalise(e->rows + (size_t)e->n * (size_t)e->klen, e->dim);
     e->n++;
     return NS_OK;
 }

@@ -12,6 +12,8 @@ struct ns_emb {
     int32_t n, dim, klen;
     int32_t cap;         /* rows allocated */
     float *rows;         /* cap x klen: n rows L2-normalised, zero padding */
+    float *norm;         /* per row, its length before (row x norm: the
+                            vector as trained, for classifiers) */
     const ns_kernels *k;
     /* From a subword model: its n-gram rows (raw, stride floats apart) in
      * ngram_mem, which the emb owns; minn..maxn, buckets (0: none). */

@@ -34,7 +34,9 @@ ns_status ns__train_words(ns_model *m, const ns_corpus *c, const ns_train_opts *
  * source's memory or into buf (room for max_len ids), made with the
  * worker's random stream. `order` (may be NULL) is a permutation of
  * 0..n-1 the engine reshuffles per worker every epoch: the worker's k-th
- * sentence is order[k]. len(data, i) weighs the shards (NULL: all equal). */
+ * sentence is order[k]. len(data, i) is what sentence i counts for in the
+ * schedule and the shards; NULL: max_len each (walks, which may stop
+ * early), so that an epoch is always n x max_len units. */
 typedef struct ns__sentences {
     int64_t n, tokens, max_len;
     const int32_t *(*get)(const void *data, int64_t i, ns_rng *rng, int32_t *buf, int64_t *len);

@@ -295,7 +295,7 @@ static ns_status run(void *data, ns__worker *w, float lr, ns__tally *tl) {
             if (m->buckets && pos >= window) bag_leave(wt, x, pos - window, x->sen[pos - window]);
         }
         for (int64_t q = n - window > 0 ? n - window : 0; m->buckets && q < n; q++) bag_leave(wt, x, q, x->sen[q]);
-        tl->units += len;
+        tl->units += wt->src->len ? len : wt->src->max_len;
     }
     return NS_OK;
 }
