@@ -181,15 +181,39 @@ static ns_status read_labels(const ns_emb *e, const char *path, ns_vocab *labels
     return NS_OK;
 }
 
-typedef struct score_at {
-    double s;
-    int32_t label;
-} score_at;
+void ns__topk_count(const double *score, int32_t L, const int32_t *truth, int32_t k, int32_t *order, int64_t *counts) {
+    /* the k highest scores (ties to the lower label): selection, k is small */
+    for (int32_t l = 0; l < L; l++) order[l] = l;
+    for (int32_t a = 0; a < k && a < L; a++) {
+        int32_t best = a;
+        for (int32_t b = a + 1; b < L; b++) {
+            double sb = score[order[b]], sx = score[order[best]];
+            if (sb > sx || (sb == sx && order[b] < order[best])) best = b;
+        }
+        int32_t t = order[a];
+        order[a] = order[best], order[best] = t;
+    }
+    for (int32_t a = 0; a < L; a++) {
+        int32_t l = order[a];
+        int is = 0;
+        for (int32_t j = 0; j < k; j++) is |= truth[j] == l;
+        int pred = a < k;
+        counts[3 * l + 0] += is && pred;
+        counts[3 * l + 1] += !is && pred;
+        counts[3 * l + 2] += is && !pred;
+    }
+}
 
-static int cmp_score_desc(const void *x, const void *y) {
-    const score_at *a = x, *b = y;
-    if (a->s != b->s) return a->s > b->s ? -1 : 1;
-    return (a->label > b->label) - (a->label < b->label);
+void ns__f1(const int64_t *counts, int32_t L, double *micro, double *macro) {
+    int64_t tp = 0, fp = 0, fn = 0;
+    double sum = 0;
+    for (int32_t l = 0; l < L; l++) {
+        int64_t a = counts[3 * l], b = counts[3 * l + 1], c = counts[3 * l + 2];
+        tp += a, fp += b, fn += c;
+        sum += 2 * a + b + c ? 2.0 * (double)a / (double)(2 * a + b + c) : 0.0;
+    }
+    *macro = L ? sum / L : 0;
+    *micro = 2 * tp + fp + fn ? 2.0 * (double)tp / (double)(2 * tp + fp + fn) : 0.0;
 }
 
 ns_status ns_eval_nodeclass(const ns_emb *e, const char *labels_path, double ratio, int32_t repeats, uint64_t seed,
@@ -212,7 +236,8 @@ ns_status ns_eval_nodeclass(const ns_emb *e, const char *labels_path, double rat
     int64_t *first = NULL, *order = NULL, *counts = NULL;
     double *x = NULL, *sc = NULL;
     signed char *y = NULL;
-    score_at *row = NULL;
+    double *row = NULL;
+    int32_t *truth = NULL, *order_buf = NULL;
     void *feat = NULL;
     if (s == NS_OK) {
         first = ns__malloc((size_t)nn + 1, sizeof *first, "the labelled nodes", err);
@@ -222,7 +247,9 @@ ns_status ns_eval_nodeclass(const ns_emb *e, const char *labels_path, double rat
         sc = ns__malloc((size_t)nn * (size_t)L, sizeof *sc, "the scores", err);
         counts = ns__calloc(3 * (size_t)L, sizeof *counts, "the label counts", err);
         row = ns__malloc((size_t)L, sizeof *row, "a node's scores", err);
-        if (!first || !order || !x || !y || !sc || !counts || !row) s = NS_ENOMEM;
+        truth = ns__malloc((size_t)L, sizeof *truth, "a node's labels", err);
+        order_buf = ns__malloc((size_t)L, sizeof *order_buf, "a node's labels", err);
+        if (!first || !order || !x || !y || !sc || !counts || !row || !truth || !order_buf) s = NS_ENOMEM;
     }
     if (s == NS_OK) {
         int64_t k = 0;
@@ -261,28 +288,14 @@ ns_status ns_eval_nodeclass(const ns_emb *e, const char *labels_path, double rat
         /* top-k per test node; tp, fp, fn per label */
         memset(counts, 0, 3 * (size_t)L * sizeof *counts);
         for (int64_t i = 0; s == NS_OK && i < ntest; i++) {
-            int64_t v = te[i], k = first[v + 1] - first[v];
-            for (int32_t l = 0; l < L; l++) row[l] = (score_at){sc[(size_t)l * (size_t)ntest + i], l};
-            qsort(row, (size_t)L, sizeof *row, cmp_score_desc);
-            for (int32_t a = 0; a < L; a++) {
-                int truth = 0;
-                for (int64_t j = first[v]; j < first[v + 1]; j++) truth |= lab[j].label == row[a].label;
-                int pred = a < k;
-                counts[3 * row[a].label + 0] += truth && pred;
-                counts[3 * row[a].label + 1] += !truth && pred;
-                counts[3 * row[a].label + 2] += truth && !pred;
-            }
+            int64_t v = te[i];
+            for (int32_t l = 0; l < L; l++) row[l] = sc[(size_t)l * (size_t)ntest + i];
+            for (int64_t j = first[v]; j < first[v + 1]; j++) truth[j - first[v]] = lab[j].label;
+            ns__topk_count(row, L, truth, (int32_t)(first[v + 1] - first[v]), order_buf, counts);
         }
         if (s != NS_OK) break;
-        int64_t tp = 0, fp = 0, fn = 0;
-        double macro = 0;
-        for (int32_t l = 0; l < L; l++) {
-            int64_t a = counts[3 * l], b = counts[3 * l + 1], c = counts[3 * l + 2];
-            tp += a, fp += b, fn += c;
-            macro += 2 * a + b + c ? 2.0 * (double)a / (double)(2 * a + b + c) : 0.0;
-        }
-        macro /= L;
-        double micro = 2 * tp + fp + fn ? 2.0 * (double)tp / (double)(2 * tp + fp + fn) : 0.0;
+        double micro, macro;
+        ns__f1(counts, L, &micro, &macro);
         sum_mi += micro, sum_ma += macro, sq_mi += micro * micro, sq_ma += macro * macro;
     }
     if (s == NS_OK) {
@@ -294,6 +307,7 @@ ns_status ns_eval_nodeclass(const ns_emb *e, const char *labels_path, double rat
         out->macro_sd = sqrt(fmax(0, sq_ma / R - out->macro_f1 * out->macro_f1));
     }
     free(first), free(order), free(x), free(y), free(sc), free(counts), free(row), free(feat), free(lab);
+    free(truth), free(order_buf);
     ns_vocab_free(labels);
     return s;
 }
@@ -310,9 +324,7 @@ static int cmp_scored(const void *x, const void *y) {
     return (a->s > b->s) - (a->s < b->s);
 }
 
-/* Mann-Whitney AUC of scores s[0..n) with labels y (ties count half); a
- * failure sets *st. */
-static double auc_of(const double *s, const signed char *y, int64_t n, ns_error *err, ns_status *st) {
+double ns__auc(const double *s, const signed char *y, int64_t n, ns_error *err, ns_status *st) {
     scored *v = ns__malloc((size_t)n, sizeof *v, "the scores", err);
     if (!v) {
         *st = NS_ENOMEM;
@@ -417,7 +429,7 @@ ns_status ns_eval_links(const ns_emb *e, const char *train_pairs, const char *te
 #endif
     for (int64_t i = 0; s == NS_OK && i < P.n; i++) idx[i] = i;
     if (s == NS_OK) s = lr_fit_score(&D, feat, idx, ntr, P.y, idx + ntr, nte, sc, err);
-    if (s == NS_OK) *auc = auc_of(sc, P.y + ntr, nte, err, &s);
+    if (s == NS_OK) *auc = ns__auc(sc, P.y + ntr, nte, err, &s);
     free(P.x), free(P.y), free(sc), free(idx), free(feat);
     return s;
 }

@@ -26,8 +26,7 @@ typedef struct line_task {
     const ns_train_opts *o;
     const ns_kernels *k;
     int order;
-    int32_t *src;       /* per arc, its source */
-    ns_alias arcs;      /* weighted: arcs by weight (unweighted: uniform) */
+    ns__arc_sampler arcs;
     ns_noise noise;
 } line_task;
 
@@ -66,15 +65,15 @@ static ns_status worker_init(void *data, ns__worker *w) {
 
 static ns_status run(void *data, ns__worker *w, float lr, ns__tally *tl) {
     const line_task *t = data;
-    const ns_graph *g = t->g;
     ns_model *m = t->m;
     scratch *x = w->scratch;
     ns_rng *rng = &w->rng;
     float one = 1.0f;
     while (w->pos < w->last && tl->units < PUBLISH_EVERY) {
         w->pos++;
-        int64_t a = t->arcs.cells ? ns__alias_draw(&t->arcs, rng) : (int64_t)(ns__rng_next(rng) % (uint64_t)g->off[g->n]);
-        int32_t u = t->src[a], v = g->adj[a], ex[2] = {v, u};
+        int32_t u, v;
+        ns__arc_draw(&t->arcs, rng, &u, &v);
+        int32_t ex[2] = {v, u};
         x->ids[0] = v;
         int nb = 1 + ns__noise_draw(&t->noise, rng, t->o->neg, ex, 2, x->ids + 1);
         for (int j = 0; j < nb; j++) x->B[j] = t->order == 1 ? ns__in_row(m, x->ids[j]) : ns__out_row(m, x->ids[j]);
@@ -99,24 +98,39 @@ static ns_status snapshot(void *data, int restore, ns_error *err) {
     return ns__model_snapshot(((line_task *)data)->m, restore, err);
 }
 
+ns_status ns__arc_sampler_init(ns__arc_sampler *a, const ns_graph *g, ns_error *err) {
+    int64_t arcs = g->off[g->n];
+    ns_status s = NS_OK;
+    memset(a, 0, sizeof *a);
+    a->g = g;
+    a->src = ns__malloc((size_t)arcs, sizeof *a->src, "the arcs' sources", err);
+    if (!a->src) return NS_ENOMEM;
+    for (int32_t u = 0; u < g->n; u++)
+        for (int64_t i = g->off[u]; i < g->off[u + 1]; i++) a->src[i] = u;
+    if (g->w) {
+        double *w = arcs > INT32_MAX ? NULL : ns__malloc((size_t)arcs, sizeof *w, "the arcs' weights", err);
+        if (arcs > INT32_MAX) s = ns__fail(err, NS_EINVAL, "LINE on a weighted graph takes up to 2^31 arcs");
+        else if (!w) s = NS_ENOMEM;
+        for (int64_t i = 0; s == NS_OK && i < arcs; i++) w[i] = g->w[i];
+        if (s == NS_OK) s = ns__alias_init(&a->alias, w, (int32_t)arcs, err);
+        free(w);
+    }
+    if (s != NS_OK) ns__arc_sampler_destroy(a);
+    return s;
+}
+
+void ns__arc_sampler_destroy(ns__arc_sampler *a) {
+    free(a->src);
+    a->src = NULL;
+    ns__alias_destroy(&a->alias);
+}
+
 /* One order on model m (dim and vocabulary set). */
 static ns_status train_order(ns_model *m, const ns_graph *g, int order, const ns_train_opts *o,
                              const ns_train_hooks *h, ns_error *err) {
-    line_task t = {m, g, o, ns__kernels_pick(NULL), order, NULL, {0}, {{0}, NULL}};
+    line_task t = {m, g, o, ns__kernels_pick(NULL), order, {0}, {{0}, NULL}};
     int64_t arcs = g->off[g->n];
-    ns_status s = NS_OK;
-    t.src = ns__malloc((size_t)arcs, sizeof *t.src, "the arcs' sources", err);
-    if (!t.src) return NS_ENOMEM;
-    for (int32_t u = 0; u < g->n; u++)
-        for (int64_t i = g->off[u]; i < g->off[u + 1]; i++) t.src[i] = u;
-    if (g->w) {
-        double *w = ns__malloc((size_t)arcs, sizeof *w, "the arcs' weights", err);
-        if (!w) s = NS_ENOMEM;
-        else if (arcs > INT32_MAX) s = ns__fail(err, NS_EINVAL, "LINE on a weighted graph takes up to 2^31 arcs");
-        for (int64_t i = 0; s == NS_OK && i < arcs; i++) w[i] = g->w[i];
-        if (s == NS_OK) s = ns__alias_init(&t.arcs, w, (int32_t)arcs, err);
-        free(w);
-    }
+    ns_status s = ns__arc_sampler_init(&t.arcs, g, err);
     if (s == NS_OK) s = ns__noise_build(&t.noise, g->vocab, o, err);
     m->opts = *o, m->opts.noise_weights = NULL;
     ns_corpus_opts_default(&m->corpus);
@@ -128,8 +142,7 @@ static ns_status train_order(ns_model *m, const ns_graph *g, int order, const ns
     if (s == NS_OK) s = ns__engine_run(&task, &m->run, &m->best_run, h, err);
     ns__model_best_done(m, s);
     ns__noise_destroy(&t.noise);
-    ns__alias_destroy(&t.arcs);
-    free(t.src);
+    ns__arc_sampler_destroy(&t.arcs);
     return s;
 }
 
