@@ -436,5 +436,38 @@ before "pairs" "$ns" pmi "$dir/pmi.model" "$toy" -csv "$nowhere"
 mkdir -p "$dir/adir.model"
 expect 1 "adir.model: is a directory" "$ns" kg-train -train "$dir/kg.train" -output "$dir/adir" -steps 100000
 
+# Graphs: two cliques joined by one edge, string ids, comments, a self loop
+# and a repeat counted; node2vec and LINE train; walks written; the split
+# and both evaluations; bad lines and misplaced options refused.
+{ echo "# two cliques"; for a in 1 2 3 4 5 6; do for b in 1 2 3 4 5 6; do [ $a -lt $b ] && echo "x$a x$b" && echo "y$a	y$b"; done; done
+  echo "x1 y1"; echo "x2 x2"; echo "x3 x4"; } > "$dir/cliques.txt"
+for a in 1 2 3 4 5 6; do echo "x$a left"; echo "y$a right"; done > "$dir/cliques.labels"
+expect 0 "1 self loops dropped, 1 repeats merged" "$ns" graph-train -input "$dir/cliques.txt" -undirected -output "$dir/gr" -dim 8 -epochs 20 -save-walks "$dir/gr.walks" -threads 1
+[ "$(head -1 "$dir/gr.vec")" = "12 8" ] && ok || bad "graph .vec header: $(head -1 "$dir/gr.vec")"
+[ "$(wc -l < "$dir/gr.walks")" = 120 ] && ok || bad "walks file: $(wc -l < "$dir/gr.walks") lines, want 10 x 12"
+expect 0 "" "$ns" graph-train -input "$dir/cliques.txt" -undirected -output "$dir/gr2" -method node2vec -p 0.5 -q 2 -dim 8 -quiet
+expect 0 "" "$ns" graph-train -input "$dir/cliques.txt" -undirected -output "$dir/gl" -method line -order both -dim 8 -epochs 200 -quiet
+[ "$(head -1 "$dir/gl.vec")" = "12 8" ] && ok || bad "LINE both .vec header: $(head -1 "$dir/gl.vec")"
+if "$ns" graph-eval "$dir/gr.vec" -labels "$dir/cliques.labels" 2>&1 | grep -q "built without liblinear"; then
+  echo "cli: built without liblinear, graph-eval not checked" >&2
+else
+  expect 0 "0.5        1.0000   0.0000   1.0000" "$ns" graph-eval "$dir/gr.model" -labels "$dir/cliques.labels" -train-ratio 0.5 -repeats 3
+  expect 0 "removed" "$ns" graph-split -input "$dir/cliques.txt" -undirected -output "$dir/split" -fraction 0.1
+  expect 0 "hadamard" "$ns" graph-eval "$dir/gr.vec" -link-train "$dir/split.train.pairs" -link-test "$dir/split.test.pairs" -edge-features hadamard,l2
+  expect 1 "cliques.txt:2: expected 'u v label'" "$ns" graph-eval "$dir/gr.vec" -link-train "$dir/split.train.pairs" -link-test "$dir/cliques.txt"
+  expect 2 "-train-ratio wants fractions in (0, 1)" "$ns" graph-eval "$dir/gr.vec" -labels "$dir/cliques.labels" -train-ratio 1.5
+fi
+printf 'a b\nc\n' > "$dir/bad-edges.txt"
+expect 1 "bad-edges.txt:2: expected 'u v [weight]'" "$ns" graph-train -input "$dir/bad-edges.txt" -output "$dir/x"
+printf 'a b 1\nb c zero\n' > "$dir/bad-edges.txt"
+expect 1 "bad-edges.txt:2: weight 'zero' is not a positive number" "$ns" graph-train -input "$dir/bad-edges.txt" -output "$dir/x"
+expect 2 "-p and -q are node2vec's" "$ns" graph-train -input "$dir/cliques.txt" -output "$dir/x" -p 2
+expect 2 "-order is LINE's" "$ns" graph-train -input "$dir/cliques.txt" -output "$dir/x" -order 1
+expect 2 "-order wants 1, 2 or both" "$ns" graph-train -input "$dir/cliques.txt" -output "$dir/x" -method line -order 3
+expect 2 "-method walk is not supported" "$ns" graph-train -input "$dir/cliques.txt" -output "$dir/x" -method walk
+expect 2 "walk-length must be in 2..100000" "$ns" graph-train -input "$dir/cliques.txt" -output "$dir/x" -walk-length 1
+expect 1 "missing.txt" "$ns" graph-train -input "$dir/missing.txt" -output "$dir/x"
+before "lines" "$ns" graph-train -input "$dir/cliques.txt" -output "$nowhere"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]

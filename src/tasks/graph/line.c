@@ -134,7 +134,7 @@ static ns_status train_order(ns_model *m, const ns_graph *g, int order, const ns
     if (s == NS_OK) s = ns__noise_build(&t.noise, g->vocab, o, err);
     m->opts = *o, m->opts.noise_weights = NULL;
     ns_corpus_opts_default(&m->corpus);
-    m->corpus.min_count = 0;
+    m->corpus.min_count = 1; /* every node, whatever its degree */
     ns__task task = {.unit = "edges", .mode = NS__SHARDS, .threads = o->threads, .seed = o->seed, .items = arcs,
                      .per_epoch = arcs, .epochs = o->epochs, .lr = o->lr, .min_lr_frac = o->min_lr_frac,
                      .data = &t, .worker_init = worker_init, .scratch_free = scratch_free, .run = run,

@@ -123,7 +123,7 @@ ns_status ns_graph_train(ns_model **mp, const ns_graph *g, const ns_graph_opts *
         ns__rng_seed(&rng, o->seed, 0x6772617068ULL);
         ns__shuffle(src.order, n, &rng); /* every shard holds walks from all over the graph */
         ns_corpus_opts_default(&m->corpus);
-        m->corpus.min_count = 0;
+        m->corpus.min_count = 1; /* every node, whatever its degree */
         s = ns__train_words_from(m, &src, o, h, NULL, err);
     }
     free(src.order);
