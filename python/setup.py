@@ -29,11 +29,14 @@ class CMakeLibrary(build_ext):
         cache = open(os.path.join(out, "CMakeCache.txt")).read()
         zlib = any(line.startswith("ZLIB_LIBRARY_RELEASE:FILEPATH=") and not line.endswith("NOTFOUND")
                    for line in cache.splitlines())
+        # liblinear (graph evaluations) when the library's build found it
+        linear = "NS_LIBLINEAR:BOOL=ON" in cache.splitlines() and any(
+            line.startswith("LIBLINEAR_LIBRARY:FILEPATH=") and not line.endswith("NOTFOUND") for line in cache.splitlines())
         lib = os.path.join(out, "libnegsamp.a")
         for ext in self.extensions:
             ext.extra_objects = [lib]
             ext.depends = [lib]  # relink when the library changed, not only _core.c
-            ext.libraries = (["z"] if zlib else []) + ["m", "pthread"]
+            ext.libraries = (["z"] if zlib else []) + (["linear"] if linear else []) + ["m", "pthread"]
         super().run()
 
 
