@@ -329,7 +329,18 @@ typedef struct ns_train_opts {
     int32_t minn;         /* (3) */
     int32_t maxn;         /* (0; ns_opts: 6 when minn is given) */
     int32_t bucket;       /* n-gram rows (2,000,000) */
+    /* Where negatives come from: NS_NEG_NOISE, independent draws from
+     * count^ns_exponent; NS_NEG_MCMC, a Metropolis-Hastings chain per
+     * worker whose target for anchor a is Pn(y) exp(mcmc_alpha s(a, y)),
+     * the noise tilted towards the model's high scores (Yang et al., KDD
+     * 2020), proposals from Pn with probability mcmc_mix and otherwise a
+     * neighbour of the chain's state (graphs; elsewhere always Pn). */
+    int32_t negatives;    /* (NS_NEG_NOISE) */
+    double mcmc_alpha;    /* (0.5) */
+    double mcmc_mix;      /* (0.5) */
 } ns_train_opts;
+
+enum { NS_NEG_NOISE = 0, NS_NEG_MCMC = 1 };
 
 void ns_train_opts_default(ns_train_opts *o, ns_task task);
 

@@ -151,6 +151,43 @@ static void walk_frequencies(void) {
     ns_graph_free(g);
 }
 
+/* MCMC negatives: for fixed scores the chain's states follow its target
+ * Pn(y) exp(alpha s(y)), for a mixture of noise and neighbour proposals
+ * and for noise proposals alone (every 20th state, nearly independent). */
+static double fixed_score(const void *ctx, int32_t y) { return ((const double *)ctx)[y]; }
+
+static void mcmc_target(void) {
+    ns_graph *g = load_text("mcmc.txt", "a b\nb c\nc d\nd a\na c\ne a\nf e\n", 1, NS_OK, NULL);
+    if (!g) return;
+    int32_t n = g->n;
+    double pn[6], w[6], sum = 0, score[6] = {1.5, -0.5, 0.2, 2.0, -1.0, 0.7};
+    for (int32_t i = 0; i < n; i++) sum += w[i] = pow((double)ns_vocab_count(g->vocab, i), 0.75);
+    for (int32_t i = 0; i < n; i++) pn[i] = w[i] / sum;
+    ns_alias noise;
+    ns_error err;
+    CHECK_EQ(ns__alias_init(&noise, pn, n, &err), NS_OK);
+    const double mixes[3] = {0.3, 0.8, 1.0};
+    for (int c = 0; c < 3; c++) {
+        ns__mcmc mc = {pn, &noise, c < 2 ? g->off : NULL, c < 2 ? g->adj : NULL, 0.7, mixes[c]};
+        double target[6], z = 0;
+        for (int32_t i = 0; i < n; i++) z += target[i] = pn[i] * exp(0.7 * score[i]);
+        for (int32_t i = 0; i < n; i++) target[i] /= z;
+        ns_rng rng;
+        ns__rng_seed(&rng, 5, (uint64_t)c);
+        int32_t x = 0;
+        double sx = score[0];
+        int64_t count[6] = {0}, total = 0;
+        for (int64_t t = 0; t < 2000000; t++) {
+            x = ns__mcmc_step(&mc, &rng, x, &sx, fixed_score, score);
+            CHECK_NEAR(sx, score[x], 0);
+            if (t >= 1000 && t % 20 == 0) count[x]++, total++;
+        }
+        chi_square(count, target, n, total, c < 2 ? "mcmc chain (noise + neighbours)" : "mcmc chain (noise)");
+    }
+    ns__alias_destroy(&noise);
+    ns_graph_free(g);
+}
+
 static void metrics(void) {
     /* 3 labels; node 1 has {0}, scores favour 0: tp(0); node 2 has {1, 2},
      * top two are 0 and 2: tp(2), fp(0), fn(1); node 3 has {1}, top is 1:
@@ -266,7 +303,7 @@ static void links(void) {
     CHECK_EQ(ns_graph_split(g, 0.3, 1, prefix, &removed, &err), NS_OK);
     CHECK_NEAR((double)removed, 0.3 * (double)ns_graph_info(g)->edges, 1);
     /* the residual graph keeps every node (the graph is connected) */
-    char path[4200];
+    char path[4300];
     snprintf(path, sizeof path, "%s.train", prefix);
     ns_graph *res;
     CHECK_EQ(ns_graph_load(&res, path, 1, &err), NS_OK);
@@ -274,7 +311,7 @@ static void links(void) {
     CHECK_EQ(ns_graph_info(res)->edges + removed, ns_graph_info(g)->edges);
     ns_graph_free(res);
     ns_emb *e = train_emb(path, NS_GRAPH_DEEPWALK, 2);
-    char tr[4200], te[4200];
+    char tr[4300], te[4300];
     snprintf(tr, sizeof tr, "%s.train.pairs", prefix), snprintf(te, sizeof te, "%s.test.pairs", prefix);
     double auc;
     int64_t skipped;
@@ -321,6 +358,7 @@ static void walks_file(void) {
 int main(void) {
     reading();
     walk_frequencies();
+    mcmc_target();
     metrics();
     walks_file();
     communities();

@@ -128,12 +128,13 @@ static void write_rehashed(const char *p, unsigned char *b, long n) {
     fclose(f);
 }
 
-/* A version-6 file as version v (4 or 5): without the subword options
- * (12 bytes at 152), the bytes it had before. */
+/* A version-7 file as version v (4 to 6): without the negatives' block
+ * (20 bytes at 164) and before 6 the subword options (12 bytes at 152). */
 static long downgrade(unsigned char *b, long n, uint32_t v) {
+    long at = v >= 6 ? 164 : 152;
     memcpy(b + 8, &v, 4);
-    memmove(b + 152, b + 164, (size_t)(n - 164));
-    return n - 12;
+    memmove(b + at, b + 184, (size_t)(n - 184));
+    return n - (184 - at);
 }
 
 /* Version 5's best validated state (flags bit 3) round-trips; a file
@@ -169,6 +170,7 @@ static void best_state_file(void) {
     CHECK_EQ(ns_model_load(&l, bad, &err), NS_EFORMAT);
     CHECK_CONTAINS(err.msg, "truncated model file (while reading the best state)");
     ns__model_best_drop(m);
+    m->opts.task = NS_TASK_SKIPGRAM, m->opts.negatives = NS_NEG_MCMC, m->opts.mcmc_alpha = 0.3, m->opts.mcmc_mix = 0.25;
     CHECK_EQ(ns_model_save(m, p, &err), NS_OK);
     b = slurp(p, &n);
     unsigned char *b5 = malloc((size_t)n);
@@ -183,12 +185,21 @@ static void best_state_file(void) {
     CHECK_EQ(ns_model_load(&l, bad, &err), NS_OK);
     CHECK(l && !l->best && memcmp(ns_model_row(l, 0, 2), ns_model_row(m, 0, 2), 10 * sizeof(float)) == 0);
     ns_model_free(l);
+    memcpy(b5, b, (size_t)n); /* version 6: noise negatives */
+    n5 = downgrade(b5, n, 6);
+    write_rehashed(bad, b5, n5);
+    CHECK_EQ(ns_model_load(&l, bad, &err), NS_OK);
+    CHECK(l && l->opts.negatives == NS_NEG_NOISE && memcmp(ns_model_row(l, 0, 2), ns_model_row(m, 0, 2), 10 * sizeof(float)) == 0);
+    ns_model_free(l);
     free(b5);
-    uint32_t v7 = 7;
-    memcpy(b + 8, &v7, 4);
+    CHECK_EQ(ns_model_load(&l, p, &err), NS_OK); /* version 7 keeps them */
+    CHECK(l && l->opts.negatives == NS_NEG_MCMC && l->opts.mcmc_alpha == 0.3 && l->opts.mcmc_mix == 0.25);
+    ns_model_free(l);
+    uint32_t v8 = 8;
+    memcpy(b + 8, &v8, 4);
     write_rehashed(bad, b, n);
     CHECK_EQ(ns_model_load(&l, bad, &err), NS_EFORMAT);
-    CHECK_CONTAINS(err.msg, "version 7, this build reads 3 to 6");
+    CHECK_CONTAINS(err.msg, "version 8, this build reads 3 to 7");
     free(b);
     ns_model_free(m);
 }

@@ -47,6 +47,9 @@ void ns_train_opts_default(ns_train_opts *o, ns_task task) {
     o->minn = 3;
     o->maxn = 0;
     o->bucket = 2000000;
+    o->negatives = NS_NEG_NOISE;
+    o->mcmc_alpha = 0.5;
+    o->mcmc_mix = 0.5;
 }
 
 static const char *loss_names[] = {"sgns", "nce", "softmax-sampled", "softmax", "infonce", "bpr", "warp"};
@@ -111,6 +114,17 @@ ns_status ns_train_opts_check(const ns_train_opts *o, ns_error *err) {
     if (o->minn < 0 || o->maxn < 0 || o->bucket < 0)
         return ns__fail(err, NS_EINVAL, "minn, maxn and bucket must be >= 0, got %d, %d and %d", o->minn, o->maxn,
                         o->bucket);
+    if ((unsigned)o->negatives > NS_NEG_MCMC) return ns__fail(err, NS_EINVAL, "unknown negatives %d", (int)o->negatives);
+    if (!(o->mcmc_alpha >= 0 && o->mcmc_alpha <= 100))
+        return ns__fail(err, NS_EINVAL, "mcmc-alpha must be in [0, 100], got %g", o->mcmc_alpha);
+    if (!(o->mcmc_mix > 0 && o->mcmc_mix <= 1))
+        return ns__fail(err, NS_EINVAL, "mcmc-mix must be in (0, 1], got %g", o->mcmc_mix);
+    if (o->negatives == NS_NEG_MCMC &&
+        (o->task == NS_TASK_CBOW || o->task == NS_TASK_PAIRS || !ns__loss_samples(o->loss) || o->loss == NS_LOSS_WARP))
+        return ns__fail(err, NS_EINVAL, "MCMC negatives are for skip-gram (graph-train's walks) and matrix "
+                        "factorisation (rec-train) with loss sgns, nce, softmax-sampled or bpr");
+    if (o->negatives == NS_NEG_MCMC && o->dns > 1)
+        return ns__fail(err, NS_EINVAL, "dns and MCMC negatives are two ways to hard negatives: choose one");
     if (o->maxn != 0) {
         if (o->task != NS_TASK_SKIPGRAM && o->task != NS_TASK_CBOW)
             return ns__fail(err, NS_EINVAL, "subwords (maxn %d) are for skip-gram and CBOW", o->maxn);
@@ -147,6 +161,7 @@ struct row {
 };
 
 static const char *const kg_losses[] = {"margin", "logistic", NULL};
+static const char *const negative_kinds[] = {"noise", "mcmc", NULL};
 static const char *const kg_optims[] = {"adam", "adagrad", "lazy-adam", NULL};
 static const char *const kg_regs[] = {"none", "l2", "n3", NULL};
 
@@ -405,6 +420,14 @@ static const row rows[] = {
      AT(train.ns_exponent), NULL, NULL, NULL},
     {OPT("sample", "t", NS_OPT_REAL, "T", "walks: subsampling threshold of frequent (high-degree) nodes, 0 = off"), GR,
      F_F64, AT(train.sample), NULL, NULL, NULL},
+    {CHOICE("negatives", "", "KIND", "noise|mcmc", "walks: noise (independent draws by degree^A) or mcmc (a Metropolis-Hastings chain towards Pn(y) exp(alpha s): hard negatives near the anchor)"),
+     GR, F_ENUM, AT(train.negatives), negative_kinds, NULL, NULL},
+    {CHOICE("negatives", "", "KIND", "noise|mcmc", "mf: noise (independent draws by popularity^A) or mcmc (a Metropolis-Hastings chain towards Pn(i) exp(alpha u.i): hard negatives)"),
+     RE, F_ENUM, AT(train.negatives), negative_kinds, NULL, NULL},
+    {OPT("mcmc-alpha", "", NS_OPT_REAL, "A", "mcmc: how far the chain's target leans towards high scores, exp(A s)"), GR | RE,
+     F_F64, AT(train.mcmc_alpha), NULL, NULL, NULL},
+    {OPT("mcmc-mix", "", NS_OPT_REAL, "M", "mcmc: proposals from the noise with probability M, else a neighbour of the chain's node"), GR,
+     F_F64, AT(train.mcmc_mix), NULL, NULL, NULL},
     {OPT("order", "", NS_OPT_TEXT, "1|2|both", "line: first order (u.v on one table), second (u against context vectors) or both (dim/2 each, normalised, concatenated)"),
      GR, SPECIAL(line_order)},
     /* knowledge graphs */
@@ -647,6 +670,8 @@ ns_status ns_opts_check(ns_opts *o, ns_error *err) {
             return ns__fail(err, NS_EINVAL, "-order is LINE's (-method line)");
         if (o->graph.method != NS_GRAPH_NODE2VEC && (GIVEN("p") || GIVEN("q")))
             return ns__fail(err, NS_EINVAL, "-p and -q are node2vec's (-method node2vec)");
+        if (o->graph.method == NS_GRAPH_LINE && o->train.negatives == NS_NEG_MCMC)
+            return ns__fail(err, NS_EINVAL, "-negatives mcmc is for the walks (deepwalk, node2vec), not LINE");
         return ns_train_opts_check(&o->train, err);
     }
     if (o->task == NS_TASK_REC && o->train.task != NS_TASK_REC) { /* item2vec */

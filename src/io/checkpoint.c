@@ -15,6 +15,7 @@
  *                                  how the training text was read (words)
  *   i32 shared_vocab, i64 min_count  how the pairs were read (pairs)
  *   i32 minn, maxn, bucket         subwords (maxn 0: none)
+ *   i32 negatives, f64 mcmc_alpha, mcmc_mix   where negatives come from
  *   i32 V                          vocabulary size
  *   V x (u32 len, len bytes, i64 count)
  *   [i32 Vo, Vo x (u32 len, ...)]  output vocabulary, if flags bit 1 (else Vo = V)
@@ -33,7 +34,8 @@
  *                                  (tasks/rec/file.c; ns_model_load refuses it)
  *   u64 FNV-1a of all bytes above
  *
- * Versions 3 to 5 are read, not written: 5 lacks the subword options, 4
+ * Versions 3 to 6 are read, not written: 6 lacks the negatives' block
+ * (noise negatives), 5 also the subword options, 4
  * also the best state (flags bit 3), 3 also the dns ... shared_vocab block and the run state. Loading checks the magic, version, byte order, every size
  * against what remains of the file, the option ranges and the checksum.
  */
@@ -82,6 +84,9 @@ static void put_model(ns_hashed *x, const ns_model *m, int32_t more) {
     ns__hput(x, &m->pairs.min_count, 8);
     int32_t sub[3] = {o->minn, o->maxn, o->bucket};
     ns__hput(x, sub, sizeof sub);
+    ns__hput(x, &o->negatives, 4);
+    ns__hput(x, &o->mcmc_alpha, 8);
+    ns__hput(x, &o->mcmc_mix, 8);
     ns__hput_vocab(x, m->vocab);
     if (m->vocab_out) ns__hput_vocab(x, m->vocab_out);
     put_table(x, m, m->in, ns__in_rows(m));
@@ -206,6 +211,8 @@ ns_status ns__model_load_with(ns_model **out, const ns__model_section *sec, cons
     } else {
         o.maxn = 0; /* no subwords before version 6 */
     }
+    if (u[0] >= 7 && (!ns__hget(&x, &o.negatives, 4) || !ns__hget(&x, &o.mcmc_alpha, 8) || !ns__hget(&x, &o.mcmc_mix, 8)))
+        TRUNC("the options");
     if (flags & ~(3 | FLAG_SECTION | (u[0] >= 5 ? FLAG_BEST : 0))) {
         s = ns__fail(err, NS_EFORMAT, "%s: corrupt model header (unknown flags 0x%x)", path, (unsigned)flags);
         goto fail;

@@ -69,6 +69,6 @@ ns_status ns__model_load_fasttext(ns_model **out, const char *path, ns_error *er
 
 #define NS_MODEL_MAGIC "NSMODEL1"
 #define NS_KG_MAGIC "NSKGMOD1" /* kgfile.c */
-#define NS_MODEL_VERSION 6u
+#define NS_MODEL_VERSION 7u
 
 #endif

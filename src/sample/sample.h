@@ -65,6 +65,28 @@ void ns__noise_destroy(ns_noise *nz);
 int ns__noise_draw(const ns_noise *nz, ns_rng *r, int k, const int32_t *exclude, int n_exclude,
                    int32_t *out);
 
+/* Negatives from a Metropolis-Hastings chain (MCMC negatives): for an
+ * anchor a, the target is pi(y) ~ Pn(y) exp(alpha s(a, y)), the noise
+ * distribution tilted towards what the model scores high (with Pn = p(y)
+ * and alpha < 1 Yang et al.'s positive distribution p(y) e^s raised to
+ * alpha). The proposal is a mixture: with probability mix a draw from Pn,
+ * else a uniform neighbour of the current state (states with neighbours
+ * sorted in off/adj; NULL: none, mix taken as 1); the Hastings ratio makes
+ * pi exact for any mix. A chain is carried over from anchor to anchor (a
+ * walk's consecutive centres are neighbours, so its state stays near). */
+typedef struct ns__mcmc {
+    const double *pn;      /* Pn(y) per state */
+    const ns_alias *noise; /* draws from Pn */
+    const int64_t *off;    /* neighbourhoods, or NULL */
+    const int32_t *adj;
+    double alpha, mix;
+} ns__mcmc;
+
+/* One step from state x, whose score is *sx: the next state (x again when
+ * the proposal is refused), its score in *sx. score(ctx, y) = s(a, y). */
+int32_t ns__mcmc_step(const ns__mcmc *c, ns_rng *rng, int32_t x, double *sx,
+                      double (*score)(const void *ctx, int32_t y), const void *ctx);
+
 /* Keep probability of a word with `count` out of `total` for threshold t
  * (t <= 0: always 1). */
 double ns__keep_prob(int64_t count, int64_t total, double t);

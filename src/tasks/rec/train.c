@@ -92,6 +92,8 @@ typedef struct rec_task {
     const ns_train_opts *o;
     const ns_kernels *k;
     ns_noise noise;
+    ns__mcmc mcmc;     /* MCMC negatives (o->negatives): proposals from the noise */
+    double *pn;        /* ... its probabilities */
     const ns_inter *x;
     const ns_inter *valid; /* NULL: no validation */
     ns__rec_known known; /* x's positives as a bitset (ns__rec_known_build) */
@@ -106,6 +108,7 @@ typedef struct scratch {
     int32_t *ids;
     int pos[1];
     float *y, *shift, *S, *G;
+    int32_t chain; /* MCMC negatives: the chain's item (-1: none yet this run() call) */
 } scratch;
 
 static void scratch_free(void *p) {
@@ -153,6 +156,36 @@ static int32_t warp_violator(const rec_task *t, ns_rng *rng, int32_t u, const fl
     return -1;
 }
 
+/* MCMC negatives: the score of (user, item) the chain's target uses. */
+typedef struct mcmc_ctx {
+    const rec_task *t;
+    const float *urow;
+} mcmc_ctx;
+
+static double mcmc_score(const void *p, int32_t j) {
+    const mcmc_ctx *c = p;
+    return score(c->t->m, c->t->k, c->urow, j);
+}
+
+/* Up to neg negatives for user u from the worker's chain, never one of u's
+ * positives (16 steps at most for each); returns how many. */
+static int mcmc_negatives(const rec_task *t, scratch *x, ns_rng *rng, int32_t u, const float *urow, int neg,
+                          int32_t *out) {
+    mcmc_ctx c = {t, urow};
+    if (x->chain < 0) x->chain = ns__alias_draw(&t->noise.alias, rng);
+    double s = mcmc_score(&c, x->chain);
+    int n = 0;
+    for (int j = 0; j < neg; j++)
+        for (int k = 0; k < 16; k++) {
+            x->chain = ns__mcmc_step(&t->mcmc, rng, x->chain, &s, mcmc_score, &c);
+            if (!is_known(t->x, &t->known, u, x->chain)) {
+                out[n++] = x->chain;
+                break;
+            }
+        }
+    return n;
+}
+
 static ns_status worker_init(void *data, ns__worker *w) {
     rec_task *t = data;
     scratch *x = malloc(sizeof *x);
@@ -173,6 +206,7 @@ static ns_status run(void *data, ns__worker *w, float lr, ns__tally *tl) {
     ns_model *m = t->m;
     scratch *x = w->scratch;
     float one = 1.0f;
+    x->chain = -1; /* a chain per call: pauses, which fall between calls, leave none behind */
     while (w->pos < w->last && tl->units < PUBLISH_EVERY) {
         int64_t e = t->order[w->pos++];
         int32_t u = t->user_of[e], p = t->x->seq[e];
@@ -186,6 +220,8 @@ static ns_status run(void *data, ns__worker *w, float lr, ns__tally *tl) {
             if (o->loss == NS_LOSS_WARP) {
                 int32_t j = warp_violator(t, &w->rng, u, urow, p, &weight);
                 if (j >= 0) x->ids[nb++] = j;
+            } else if (o->negatives == NS_NEG_MCMC) {
+                nb += mcmc_negatives(t, x, &w->rng, u, urow, o->neg, x->ids + nb);
             } else {
                 nb += ns__rec_negatives(&t->noise, &w->rng, t->x, &t->known, m, t->k, u, urow, o->neg, o->dns,
                                         x->ids + nb);
@@ -237,7 +273,7 @@ static ns_status train_mf(ns_rec *r, const ns_inter *valid, const ns_train_opts 
     const ns_inter *x = r->train;
     int64_t n = ns_inter_count(x);
     int32_t users = ns_vocab_size(x->users), items = ns_vocab_size(x->items);
-    rec_task t = {r, r->m, o, ns__kernels_pick(NULL), {{0}, NULL}, x, valid, ns__rec_known_build(x), NULL, NULL, NULL};
+    rec_task t = {r, r->m, o, ns__kernels_pick(NULL), {{0}, NULL}, {0}, NULL, x, valid, ns__rec_known_build(x), NULL, NULL, NULL};
     ns_status s = NS_OK;
     if (!(t.order = ns__malloc((size_t)n, sizeof *t.order, "the order of the positives", err)) ||
         !(t.user_of = ns__malloc((size_t)n, sizeof *t.user_of, "the positives' users", err)) ||
@@ -259,12 +295,21 @@ static ns_status train_mf(ns_rec *r, const ns_inter *valid, const ns_train_opts 
         if (valid && o->valid_every > 0)
             task.validate = validate, task.valid_every = o->valid_every, task.patience = o->patience,
             task.metric = "NDCG@10";
-        if (!ns__loss_samples(o->loss) || (s = ns__noise_build(&t.noise, x->items, o, err)) == NS_OK)
-            s = ns__engine_run(&task, &r->m->run, &r->m->best_run, h, err);
+        if (ns__loss_samples(o->loss)) s = ns__noise_build(&t.noise, x->items, o, err);
+        if (s == NS_OK && o->negatives == NS_NEG_MCMC) {
+            double sum = 0;
+            if (!(t.pn = ns__malloc((size_t)items, sizeof *t.pn, "the noise probabilities", err))) s = NS_ENOMEM;
+            for (int32_t i = 0; s == NS_OK && i < items; i++)
+                sum += t.pn[i] = o->noise_weights ? o->noise_weights[i]
+                                                  : ns__noise_weight(ns_vocab_count(x->items, i), o->ns_exponent);
+            for (int32_t i = 0; s == NS_OK && i < items; i++) t.pn[i] /= sum;
+            t.mcmc = (ns__mcmc){t.pn, &t.noise.alias, NULL, NULL, o->mcmc_alpha, 1.0};
+        }
+        if (s == NS_OK) s = ns__engine_run(&task, &r->m->run, &r->m->best_run, h, err);
         ns__model_best_done(r->m, s);
     }
     ns__noise_destroy(&t.noise);
-    free(t.order), free(t.user_of), free(t.harmonic), free(t.known.bits);
+    free(t.order), free(t.user_of), free(t.harmonic), free(t.known.bits), free(t.pn);
     return s;
 }
 

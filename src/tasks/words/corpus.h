@@ -43,6 +43,10 @@ typedef struct ns__sentences {
     int64_t (*len)(const void *data, int64_t i);
     int64_t *order;
     const void *data;
+    /* Neighbours of each word id, sorted (a graph's), for MCMC negatives'
+     * proposals; NULL: none. */
+    const int64_t *off;
+    const int32_t *adj;
 } ns__sentences;
 
 /* ns__train_words over a source whose vocabulary is the model's. */

@@ -49,6 +49,8 @@ typedef struct words_task {
     const ns__sentences *src;
     uint32_t *keep;        /* per word: keep if rand32 < keep[w] */
     ns_noise noise;        /* negatives and the NCE / sampled-softmax shift */
+    ns__mcmc mcmc;         /* MCMC negatives (o->negatives) */
+    double *pn;            /* ... their noise probabilities */
     const ns__words_client *client; /* NULL: ns_model_save, no validation */
 } words_task;
 
@@ -74,6 +76,7 @@ typedef struct scratch {
      * than the cache). Slot p % (LOOK + 1) holds position p. */
     int32_t win[LOOK + 1], nneg[LOOK + 1];
     int32_t *negs;    /* (LOOK + 1) x neg ids */
+    int32_t chain;    /* MCMC negatives: the chain's state (-1: none yet this sentence) */
     /* Subwords: per ring slot (position % ring), the bag mean, its summed
      * gradient and its bag size; per block row, its slot's gradient. */
     int32_t ring;
@@ -188,6 +191,41 @@ static void prefetch_row(const float *row, int klen) {
     for (int k = 0; k < klen; k += 16) __builtin_prefetch(row + k);
 }
 
+/* MCMC negatives: the score of (anchor, y) the chain's target uses. */
+typedef struct mcmc_ctx {
+    const words_task *wt;
+    const float *a;
+} mcmc_ctx;
+
+static double mcmc_score(const void *p, int32_t y) {
+    const mcmc_ctx *c = p;
+    const ns_model *m = c->wt->m;
+    return c->wt->k->dot(c->a, ns__out_row(m, y), m->klen) + (m->bias ? m->bias[y] : 0.0f);
+}
+
+/* Up to k negatives for centre `anchor` from the worker's chain (its
+ * states after each step; one that is excluded is stepped past, 8 tries,
+ * then that negative is dropped); returns how many. */
+static int mcmc_draw(const words_task *wt, scratch *x, ns_rng *rng, int32_t anchor, int k, const int32_t *ex, int nex,
+                     int32_t *out) {
+    mcmc_ctx c = {wt, ns__in_row(wt->m, anchor)};
+    if (x->chain < 0) x->chain = ns__alias_draw(&wt->noise.alias, rng);
+    double s = mcmc_score(&c, x->chain);
+    int n = 0;
+    for (int j = 0; j < k; j++) {
+        for (int t = 0; t < 8; t++) {
+            x->chain = ns__mcmc_step(&wt->mcmc, rng, x->chain, &s, mcmc_score, &c);
+            int bad = 0;
+            for (int e = 0; e < nex && !bad; e++) bad = ex[e] == x->chain;
+            if (!bad) {
+                out[n++] = x->chain;
+                break;
+            }
+        }
+    }
+    return n;
+}
+
 /* Draws the window and the negatives of position p of the sentence (n
  * words in x->sen) into its look-ahead slot and prefetches the rows its
  * block update reads first: the centre's and the negatives' output rows
@@ -206,7 +244,8 @@ static void look_ahead(const words_task *wt, scratch *x, ns_rng *rng, int64_t p,
         for (int64_t q = p - b; q <= p + b; q++)
             if (q >= 0 && q < n && q != p) ex[nex++] = x->sen[q];
     int32_t *negs = x->negs + (size_t)slot * (size_t)o->neg;
-    x->nneg[slot] = ns__noise_draw(&wt->noise, rng, o->neg, ex, nex, negs);
+    x->nneg[slot] = o->negatives == NS_NEG_MCMC ? mcmc_draw(wt, x, rng, x->sen[p], o->neg, ex, nex, negs)
+                                                : ns__noise_draw(&wt->noise, rng, o->neg, ex, nex, negs);
     prefetch_row(ns__out_row(m, x->sen[p]), m->klen);
     for (int j = 0; j < x->nneg[slot]; j++) prefetch_row(ns__out_row(m, negs[j]), m->klen);
     if (m->buckets) {
@@ -261,6 +300,8 @@ static ns_status run(void *data, ns__worker *w, float lr, ns__tally *tl) {
         const int32_t *ids = wt->src->get(wt->src->data, wt->src->order ? wt->src->order[i] : i, rng, x->made, &len);
         for (int64_t t = 0; t < len; t++)
             if (ns__keep_draw(rng, wt->keep[ids[t]])) x->sen[n++] = ids[t];
+        x->chain = -1; /* MCMC: a chain per sentence (a walk: its centres are neighbours), so that pauses,
+                          which fall between sentences, leave no chain behind */
         for (int64_t p = 0; p < LOOK && p < n; p++) look_ahead(wt, x, rng, p, n);
         int64_t entered = 0, window = o->window;
         for (int64_t pos = 0; pos < n; pos++) {
@@ -361,6 +402,21 @@ ns_status ns_train_words(ns_model *m, const ns_corpus *c, const char *valid, con
     return s == NS_OK ? ns__train_words(m, c, o, h, &cl, err) : s;
 }
 
+/* The MCMC negatives' chain: the noise's probabilities, the source's
+ * neighbourhoods. */
+static ns_status mcmc_init(words_task *wt, const ns_vocab *v, ns_error *err) {
+    const ns_train_opts *o = wt->o;
+    int32_t n = ns_vocab_size(v);
+    double sum = 0;
+    if (!(wt->pn = ns__malloc((size_t)n, sizeof *wt->pn, "the noise probabilities", err))) return NS_ENOMEM;
+    for (int32_t i = 0; i < n; i++)
+        sum += wt->pn[i] = o->noise_weights ? o->noise_weights[i] : ns__noise_weight(ns_vocab_count(v, i), o->ns_exponent);
+    for (int32_t i = 0; i < n; i++) wt->pn[i] /= sum;
+    wt->mcmc = (ns__mcmc){wt->pn, &wt->noise.alias, wt->src->off, wt->src->adj, o->mcmc_alpha,
+                          wt->src->off ? o->mcmc_mix : 1.0};
+    return NS_OK;
+}
+
 /* "(minn 3 maxn 6 bucket 2000000)" or "(off, maxn 0)", into buf (64 bytes). */
 static const char *subword_text(const ns_train_opts *o, char *buf) {
     if (o->maxn > 0) snprintf(buf, 64, "(minn %d maxn %d bucket %d)", o->minn, o->maxn, o->bucket);
@@ -384,7 +440,7 @@ ns_status ns__train_words(ns_model *m, const ns_corpus *c, const ns_train_opts *
     ns_status s = ns_train_opts_check(o, err);
     if (s != NS_OK) return s;
     if ((s = ns__model_check_corpus(m, c, err)) != NS_OK) return s;
-    ns__sentences src = {ns_corpus_sentences(c), ns_corpus_tokens(c), 0, corpus_get, corpus_len, NULL, c};
+    ns__sentences src = {ns_corpus_sentences(c), ns_corpus_tokens(c), 0, corpus_get, corpus_len, NULL, c, NULL, NULL};
     for (int64_t i = 0; i < src.n; i++) {
         int64_t len = corpus_len(c, i);
         if (len > src.max_len) src.max_len = len;
@@ -418,7 +474,7 @@ ns_status ns__train_words_from(ns_model *m, const ns__sentences *src, const ns_t
     const ns_vocab *v = m->vocab;
     int32_t n = ns_vocab_size(v);
     words_task wt = {m, o, ns__kernels_pick(NULL), src, ns__malloc((size_t)n, sizeof *wt.keep, "the keep table", err),
-                     {{0}, NULL}, client};
+                     {{0}, NULL}, {0}, NULL, client};
     if (!wt.keep) return NS_ENOMEM;
     double thr = ns__sample_threshold(o->sample, ns_vocab_total(v));
     for (int32_t i = 0; i < n; i++) wt.keep[i] = ns__keep_threshold(ns__keep_prob(ns_vocab_count(v, i), ns_vocab_total(v), thr));
@@ -435,8 +491,10 @@ ns_status ns__train_words_from(ns_model *m, const ns__sentences *src, const ns_t
         t.validate = validate, t.valid_every = o->valid_every, t.patience = o->patience, t.metric = client->metric;
     /* The exact softmax draws no negatives: no noise table. */
     if (!ns__loss_samples(o->loss) || (s = ns__noise_build(&wt.noise, v, o, err)) == NS_OK)
-        s = ns__engine_run(&t, &m->run, &m->best_run, h, err);
+        s = o->negatives == NS_NEG_MCMC ? mcmc_init(&wt, v, err) : NS_OK;
+    if (s == NS_OK) s = ns__engine_run(&t, &m->run, &m->best_run, h, err);
     ns__noise_destroy(&wt.noise);
+    free(wt.pn);
     ns__model_best_done(m, s);
     free(wt.keep);
     return s;
