@@ -7,7 +7,8 @@
 #     graph's components, AUC of logistic regression on Hadamard features
 #     (and L2 in the last column).
 # Methods: DeepWalk, node2vec, LINE (both orders), each with the negatives of
-# NEGATIVES: degree (degree^0.75), uniform (-ns-exponent 0). node2vec's p
+# NEGATIVES: degree (degree^0.75), uniform (-ns-exponent 0), mcmc
+# (-negatives mcmc, its default alpha 0.5 and mix 0.5; walks only). node2vec's p
 # and q come from the grid GRID x GRID chosen on validation data only:
 # classification on a fixed random half of the labelled nodes (2 splits at
 # 50 %, seed 99), links on a split of the residual graph (its own 20 % held
@@ -22,7 +23,7 @@ DATA=${DATA:-$here/../shared/data}
 REPEATS=${REPEATS:-10}
 EPOCHS=${EPOCHS:-1}
 THREADS=${THREADS:-2}
-NEGATIVES=${NEGATIVES:-degree uniform}
+NEGATIVES=${NEGATIVES:-degree uniform mcmc}
 METHODS=${METHODS:-deepwalk node2vec line}
 GRID=${GRID:-0.25 1 4}
 ns=$here/build/negsamp
@@ -44,6 +45,7 @@ train() {
   local name=$1 input=$2 method=$3 neg=$4; shift 4
   local alpha=0.75; [ "$neg" = uniform ] && alpha=0
   local extra=(); [ "$method" = line ] && extra=(-order both) || extra=(-epochs "$EPOCHS")
+  [ "$neg" = mcmc ] && extra+=(-negatives mcmc)
   /usr/bin/time -f "%e %M" -o "$work/time" "$ns" graph-train -input "$input" -undirected -output "$work/$name" \
     -method "$method" -ns-exponent "$alpha" -threads "$THREADS" -quiet "${extra[@]}" "$@"
   read -r wall rss < "$work/time"
@@ -80,6 +82,7 @@ for set in "${sets[@]}"; do
       done; done
     fi
     for neg in $NEGATIVES; do
+      [ "$method" = line ] && [ "$neg" = mcmc ] && continue # MCMC negatives follow the walks' chains
       name=$set-$method-$neg
       train "$name" "$input" "$method" "$neg" "${pq[@]}"
       shown=$([ ${#pq[@]} -gt 0 ] && echo "${pq[1]}, ${pq[3]}" || echo "-")

@@ -2,8 +2,8 @@
 # Defaults that learn on small data: every training command, given only its
 # input and output (and -threads 1, for a reproducible run), learns a small
 # planted data set. The defaults that depend on the data's size are what
-# make this hold: -sample auto (words), -epochs auto (pairs), -lr auto
-# (knowledge graphs); the fixed paper-scale defaults (sample 1e-4, 5
+# make this hold: -sample auto (words), -epochs auto (pairs, graphs), -lr
+# auto (knowledge graphs); the fixed paper-scale defaults (sample 1e-4, 5
 # passes over 11,000 pairs, Adam at 5e-5) learn nothing here.
 #   defaults_test.sh NEGSAMP TOYCORPUS WORKDIR
 set -u
@@ -48,6 +48,17 @@ for model in rotate complex; do
   run "$ns" kg-train -model $model -dim 32 -input "$dir/ring.train" -output "$dir/ring-$model"
   out=$("$ns" kg-eval "$dir/ring-$model.model" -test "$dir/ring.test" -filter "$dir/ring.train")
   echo "$out" | awk '$1 == "tail" { exit !($5 == 1) }'; check "kg-train -model $model -dim 32: tail Hits@1 = 10 of 10" $? "$out"
+done
+
+# Graphs: 80 nodes in 4 communities (edges within with probability 0.3,
+# across 0.01); a node's 5 nearest neighbours are of its community.
+awk 'BEGIN { srand(5); for (u = 0; u < 80; u++) for (v = u + 1; v < 80; v++)
+  if (rand() < (int(u / 20) == int(v / 20) ? 0.3 : 0.01)) print "n" u " n" v }' > "$dir/sbm.txt"
+for method in deepwalk node2vec line; do
+  run "$ns" graph-train -input "$dir/sbm.txt" -undirected -method $method -output "$dir/sbm-$method"
+  out=$(awk 'BEGIN { for (u = 0; u < 80; u++) print "n" u }' | "$ns" nn "$dir/sbm-$method.vec" -k 5 |
+        awk '{ a = substr($1, 2); b = substr($2, 2); same += int(a / 20) == int(b / 20); n++ } END { print same / n }')
+  awk -v f="$out" 'BEGIN { exit !(f >= 0.9) }'; check "graph-train -method $method with defaults: neighbours in the community >= 90%" $? "$out"
 done
 
 echo "defaults_test: $pass passed, $fail failed"

@@ -1,6 +1,7 @@
 /*
  * The trainer engine, through every task (skip-gram, CBOW, pairs, matrix
- * factorisation, item2vec, knowledge graphs):
+ * factorisation with noise and MCMC negatives, item2vec, knowledge graphs,
+ * node2vec walks with MCMC negatives, LINE):
  *   - resume equivalence: one thread, stopped right after a checkpoint and
  *     resumed from it, gives the uninterrupted run's vectors bit for bit,
  *     from a checkpoint at the end of an epoch (or a step count) and from
@@ -32,6 +33,7 @@
 
 #include "engine/engine.h"
 #include "model/model.h"
+#include "tasks/graph/graph.h"
 #include "tasks/kg/kg.h"
 #include "tasks/rec/rec.h"
 
@@ -98,17 +100,36 @@ static ns_triples *triples(void) {
     return t;
 }
 
+/* Four communities of 50 nodes: edges within with probability 0.2,
+ * across 0.01. */
+static ns_graph *graph(void) {
+    const char *p = tmp_path("engine.graph.txt");
+    FILE *f = fopen(p, "w");
+    unsigned x = 3;
+    for (int u = 0; u < 200; u++)
+        for (int v = u + 1; v < 200; v++) {
+            x = x * 1103515245u + 12345u;
+            if ((x >> 16) % 1000 < (u / 50 == v / 50 ? 200u : 10u)) fprintf(f, "n%d n%d\n", u, v);
+        }
+    fclose(f);
+    ns_graph *g = NULL;
+    CHECK_EQ(ns_graph_load(&g, p, 1, NULL), NS_OK);
+    return g;
+}
+
 /* ---- the tasks, behind one interface ----------------------------------- */
 
-typedef enum kind { SKIPGRAM, CBOW, PAIRS, INFONCE, MF, ITEM2VEC, KG_ADAM, KG_LAZY, KG_ADAGRAD, KINDS } kind;
-static const char *kind_name[KINDS] = {"skipgram", "cbow", "pairs", "infonce", "mf", "item2vec",
-                                       "kg-adam", "kg-lazy-adam", "kg-adagrad"};
+typedef enum kind { SKIPGRAM, CBOW, PAIRS, INFONCE, MF, MF_MCMC, ITEM2VEC, WALKS, LINE, KG_ADAM, KG_LAZY, KG_ADAGRAD,
+                    KINDS } kind;
+static const char *kind_name[KINDS] = {"skipgram", "cbow", "pairs", "infonce", "mf", "mf-mcmc", "item2vec",
+                                       "node2vec-mcmc", "line", "kg-adam", "kg-lazy-adam", "kg-adagrad"};
 
 typedef struct data {
     ns_corpus *corpus;
     ns_pairs *pairs;
     ns_inter *inter;
     ns_triples *kg;
+    ns_graph *graph;
     /* validation: held-out pairs of the same users (loaded with a model),
      * and each user's last positive held out of inter */
     char valid_pairs[4096];
@@ -130,8 +151,10 @@ static void model_free(model *x) {
 
 static ns_train_opts train_opts(kind k, int threads) {
     ns_train_opts o;
-    ns_train_opts_default(&o, k == SKIPGRAM ? NS_TASK_SKIPGRAM : k == CBOW || k == ITEM2VEC ? NS_TASK_CBOW
-                                  : k == MF ? NS_TASK_REC : NS_TASK_PAIRS);
+    ns_train_opts_default(&o, k == SKIPGRAM || k == WALKS || k == LINE ? NS_TASK_SKIPGRAM
+                              : k == CBOW || k == ITEM2VEC               ? NS_TASK_CBOW
+                              : k == MF || k == MF_MCMC                  ? NS_TASK_REC
+                                                                         : NS_TASK_PAIRS);
     /* Pairs converge in 10 epochs (the 4-thread loss then within 1% of
      * one thread's; at 4 epochs runs differ by 10% among themselves);
      * InfoNCE, whose batches all touch some of the 100 right rows, in 30
@@ -140,7 +163,9 @@ static ns_train_opts train_opts(kind k, int threads) {
     o.dim = 16, o.epochs = k == PAIRS ? 10 : k == INFONCE ? 30 : 4, o.threads = threads;
     o.sample = k == ITEM2VEC ? 0 : 1e-3;
     if (k == INFONCE) o.loss = NS_LOSS_INFONCE, o.batch = 32, o.lr = 0.01;
-    if (k == MF) o.loss = NS_LOSS_BPR, o.lr = 0.05, o.l2 = 0.01, o.ns_exponent = 0;
+    if (k == MF || k == MF_MCMC) o.loss = NS_LOSS_BPR, o.lr = 0.05, o.l2 = 0.01, o.ns_exponent = 0;
+    if (k == MF_MCMC || k == WALKS) o.negatives = NS_NEG_MCMC;
+    if (k == WALKS || k == LINE) o.sample = 0, o.epochs = k == LINE ? 60 : 2;
     if (k == ITEM2VEC) o.window = 15;
     return o;
 }
@@ -156,6 +181,14 @@ static ns_kg_opts kg_opts(kind k, int threads) {
 
 static int is_kg(kind k) { return k >= KG_ADAM; }
 
+static ns_graph_opts graph_opts(kind k) {
+    ns_graph_opts go;
+    ns_graph_opts_default(&go);
+    go.method = k == LINE ? NS_GRAPH_LINE : NS_GRAPH_NODE2VEC, go.p = 0.5, go.q = 2, go.walks_per_node = 5;
+    go.walk_length = 40;
+    return go;
+}
+
 /* A fresh model of kind k. */
 static model create(kind k, const data *d, int threads) {
     model x = {k, NULL, NULL, NULL};
@@ -165,8 +198,10 @@ static model create(kind k, const data *d, int threads) {
     if (is_kg(k)) {
         ns_kg_opts ko = kg_opts(k, threads);
         s = ns_kg_create(&x.kg, d->kg, &ko, &err);
-    } else if (k == MF || k == ITEM2VEC) {
+    } else if (k == MF || k == MF_MCMC || k == ITEM2VEC) {
         s = ns_rec_create(&x.rec, d->inter, NULL, &o, &err);
+    } else if (k == WALKS || k == LINE) {
+        s = ns_model_create(&x.m, ns_graph_vocab(d->graph), &o, &err);
     } else if (k == PAIRS || k == INFONCE) {
         s = ns_model_create_pairs(&x.m, ns_pairs_left_vocab(d->pairs), ns_pairs_right_vocab(d->pairs), &o, &err);
     } else {
@@ -184,6 +219,10 @@ static ns_status train(model *x, const data *d, int threads, const ns_train_hook
         return ns_kg_train(x->kg, d->kg, NULL, NULL, &ko, h, err);
     }
     if (x->rec) return ns_rec_train(x->rec, NULL, &o, h, err);
+    if (x->k == WALKS || x->k == LINE) {
+        ns_graph_opts go = graph_opts(x->k);
+        return ns_graph_train(&x->m, d->graph, &go, &o, h, err);
+    }
     if (x->k == PAIRS || x->k == INFONCE) return ns_train_pairs(x->m, d->pairs, NULL, &o, h, err);
     return ns_train_words(x->m, d->corpus, NULL, &o, h, err);
 }
@@ -196,7 +235,7 @@ static ns_status load(model *x, kind k, const char *path, ns_error *err) {
     memset(x, 0, sizeof *x);
     x->k = k;
     if (is_kg(k)) return ns_kg_load(&x->kg, path, err);
-    if (k == MF || k == ITEM2VEC) return ns_rec_load(&x->rec, path, err);
+    if (k == MF || k == MF_MCMC || k == ITEM2VEC) return ns_rec_load(&x->rec, path, err);
     return ns_model_load(&x->m, path, err);
 }
 
@@ -380,7 +419,7 @@ static void cancel(kind k, const data *d) {
     CHECK_CONTAINS(err.msg, "stopped by the progress callback");
     const ns__run_state *rs = run_state(&x);
     /* A worker finishes its chunk; steps go on while the report is made. */
-    int64_t chunk = k == SKIPGRAM || k == CBOW || k == ITEM2VEC ? 10000 + 100 : is_kg(k) ? 16 : 4096 + 32;
+    int64_t chunk = k == SKIPGRAM || k == CBOW || k == ITEM2VEC || k == WALKS || k == LINE ? 10000 + 100 : is_kg(k) ? 16 : 4096 + 32;
     if (!(c.at >= 0 && rs->done - c.at <= 2 * chunk))
         fprintf(stderr, "%s: asked to stop at %lld, stopped at %lld\n", kind_name[k], (long long)c.at,
                 (long long)rs->done);
@@ -572,12 +611,14 @@ int main(void) {
     d.inter = interactions();
     CHECK_EQ(ns_inter_split_last(d.inter, &d.rec_train, &d.rec_valid, &err), NS_OK);
     d.kg = triples();
-    if (!d.corpus || !d.pairs || !d.inter || !d.kg) return check_exit("test_engine");
+    d.graph = graph();
+    if (!d.corpus || !d.pairs || !d.inter || !d.kg || !d.graph) return check_exit("test_engine");
     for (kind k = 0; k < KINDS; k++) resume_equivalence(k, &d);
     for (kind k = 0; k < KINDS; k++) cancel(k, &d);
     for (kind k = 0; k < KINDS; k++) hogwild(k, &d);
     validation(PAIRS, &d), validation(MF, &d), validation(ITEM2VEC, &d);
     ns_corpus_free(d.corpus), ns_pairs_free(d.pairs), ns_inter_free(d.inter), ns_triples_free(d.kg);
+    ns_graph_free(d.graph);
     ns_inter_free(d.rec_train), ns_inter_free(d.rec_valid);
     return check_exit("test_engine");
 }

@@ -229,7 +229,7 @@ static void planted(const char *edges, const char *labels, int blocks, int size,
     fclose(f), fclose(l);
 }
 
-static ns_emb *train_emb(const char *edges, ns_graph_method method, int order) {
+static ns_emb *train_emb(const char *edges, ns_graph_method method, int order, int mcmc) {
     ns_graph *g;
     ns_error err;
     CHECK_EQ(ns_graph_load(&g, edges, 1, &err), NS_OK);
@@ -240,6 +240,7 @@ static ns_emb *train_emb(const char *edges, ns_graph_method method, int order) {
     ns_train_opts o;
     ns_train_opts_default(&o, NS_TASK_SKIPGRAM);
     o.dim = 32, o.window = 5, o.threads = 1, o.sample = 0, o.epochs = method == NS_GRAPH_LINE ? 200 : 2;
+    o.negatives = mcmc ? NS_NEG_MCMC : NS_NEG_NOISE;
     ns_model *m = NULL;
     ns_emb *e = NULL;
     ns_status s = ns_graph_train(&m, g, &go, &o, NULL, &err);
@@ -266,12 +267,13 @@ static void communities(void) {
     planted(edges, labels, 4, 40, 0.25, 0.03);
     const struct {
         ns_graph_method m;
-        int order;
+        int order, mcmc;
         const char *name;
-    } runs[] = {{NS_GRAPH_DEEPWALK, 2, "deepwalk"}, {NS_GRAPH_NODE2VEC, 2, "node2vec"}, {NS_GRAPH_LINE, 2, "line-2"},
-                {NS_GRAPH_LINE, 1, "line-1"}, {NS_GRAPH_LINE, 3, "line-both"}};
+    } runs[] = {{NS_GRAPH_DEEPWALK, 2, 0, "deepwalk"}, {NS_GRAPH_NODE2VEC, 2, 0, "node2vec"},
+                {NS_GRAPH_DEEPWALK, 2, 1, "deepwalk, mcmc negatives"}, {NS_GRAPH_LINE, 2, 0, "line-2"},
+                {NS_GRAPH_LINE, 1, 0, "line-1"}, {NS_GRAPH_LINE, 3, 0, "line-both"}};
     for (size_t r = 0; r < sizeof runs / sizeof runs[0]; r++) {
-        ns_emb *e = train_emb(edges, runs[r].m, runs[r].order);
+        ns_emb *e = train_emb(edges, runs[r].m, runs[r].order, runs[r].mcmc);
         if (!e) continue;
         if (!ns_have_classifier()) {
             fprintf(stderr, "test_graph: built without liblinear, node classification not checked\n");
@@ -310,7 +312,7 @@ static void links(void) {
     CHECK_EQ(ns_graph_info(res)->nodes, ns_graph_info(g)->nodes);
     CHECK_EQ(ns_graph_info(res)->edges + removed, ns_graph_info(g)->edges);
     ns_graph_free(res);
-    ns_emb *e = train_emb(path, NS_GRAPH_DEEPWALK, 2);
+    ns_emb *e = train_emb(path, NS_GRAPH_DEEPWALK, 2, 0);
     char tr[4300], te[4300];
     snprintf(tr, sizeof tr, "%s.train.pairs", prefix), snprintf(te, sizeof te, "%s.test.pairs", prefix);
     double auc;

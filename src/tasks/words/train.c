@@ -197,7 +197,7 @@ typedef struct mcmc_ctx {
     const float *a;
 } mcmc_ctx;
 
-static double mcmc_score(const void *p, int32_t y) {
+NS_HOGWILD static double mcmc_score(const void *p, int32_t y) {
     const mcmc_ctx *c = p;
     const ns_model *m = c->wt->m;
     return c->wt->k->dot(c->a, ns__out_row(m, y), m->klen) + (m->bias ? m->bias[y] : 0.0f);
