@@ -165,6 +165,7 @@ static ns_train_opts train_opts(kind k, int threads) {
     if (k == INFONCE) o.loss = NS_LOSS_INFONCE, o.batch = 32, o.lr = 0.01;
     if (k == MF || k == MF_MCMC) o.loss = NS_LOSS_BPR, o.lr = 0.05, o.l2 = 0.01, o.ns_exponent = 0;
     if (k == MF_MCMC || k == WALKS) o.negatives = NS_NEG_MCMC;
+    if (k == MF_MCMC) o.epochs = 12;
     if (k == WALKS || k == LINE) o.sample = 0, o.epochs = k == LINE ? 60 : 2;
     if (k == ITEM2VEC) o.window = 15;
     return o;
@@ -419,7 +420,7 @@ static void cancel(kind k, const data *d) {
     CHECK_CONTAINS(err.msg, "stopped by the progress callback");
     const ns__run_state *rs = run_state(&x);
     /* A worker finishes its chunk; steps go on while the report is made. */
-    int64_t chunk = k == SKIPGRAM || k == CBOW || k == ITEM2VEC || k == WALKS || k == LINE ? 10000 + 100 : is_kg(k) ? 16 : 4096 + 32;
+    int64_t chunk = k == SKIPGRAM || k == CBOW || k == ITEM2VEC || k == WALKS ? 10000 + 100 : k == LINE ? 2048 : is_kg(k) ? 16 : 4096 + 32;
     if (!(c.at >= 0 && rs->done - c.at <= 2 * chunk))
         fprintf(stderr, "%s: asked to stop at %lld, stopped at %lld\n", kind_name[k], (long long)c.at,
                 (long long)rs->done);

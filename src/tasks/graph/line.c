@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PUBLISH_EVERY 10000
+#define PUBLISH_EVERY 2048 /* draws between the schedule's updates: a small graph's epoch is a few thousand */
 
 typedef struct line_task {
     ns_model *m;
