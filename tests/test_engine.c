@@ -467,8 +467,11 @@ static double final_loss(kind k, const data *d, int threads) {
 }
 
 static void hogwild(kind k, const data *d) {
-    double one = final_loss(k, d, 1), four = final_loss(k, d, 4);
-    printf("%s: final loss, 1 thread %.4f, 4 threads %.4f\n", kind_name[k], one, four);
+    /* Four threads: the mean of two runs, whose interleavings differ (one
+     * run of dense Adam once came out 11% above one thread's loss, most
+     * are 3-7%). */
+    double one = final_loss(k, d, 1), four = (final_loss(k, d, 4) + final_loss(k, d, 4)) / 2;
+    printf("%s: final loss, 1 thread %.4f, 4 threads %.4f (mean of 2 runs)\n", kind_name[k], one, four);
     /* Hogwild's lost updates and the other random streams move the loss a
      * little: within 10%. */
     CHECK(isfinite(one) && isfinite(four) && fabs(four - one) <= 0.10 * fabs(one));
