@@ -28,7 +28,7 @@ import numpy as np
 from . import _core
 from ._core import Diverged, EmptyError, Error, FileError, FormatError, InvalidError
 
-__all__ = ["Words", "Pairs", "Recommender", "KnowledgeGraph", "Sampler", "sgns_loss", "nce_loss",
+__all__ = ["Words", "Pairs", "Recommender", "KnowledgeGraph", "Graph", "graph_split", "Sampler", "sgns_loss", "nce_loss",
            "sampled_softmax_loss", "infonce_loss", "bpr_loss", "warp_loss", "Options", "options", "Error", "InvalidError", "FileError",
            "FormatError", "EmptyError", "Diverged", "__version__"]
 __version__ = _core.version
@@ -680,6 +680,125 @@ Recommender.__doc__ = (Recommender.__doc__ or "") + _options_doc("rec")
 
 
 # ---- knowledge graphs --------------------------------------------------
+
+# ---- graphs ------------------------------------------------------------
+
+_EDGE_OPS = ("hadamard", "average", "l1", "l2")
+
+
+def _graph(edges: Any, tmp: str, undirected: bool) -> Any:
+    return _core.Graph(_data_path(edges, tmp, "edges.txt", "edge", " ", (2, 3)), undirected)
+
+
+class Graph(_Embedding):
+    """Node vectors from a graph (``negsamp graph-train``): DeepWalk, node2vec (``p``, ``q``)
+    or LINE (``order``), walks made on the fly; node classification and link prediction.
+
+    ``Graph(method="node2vec", p=0.25, q=0.25, undirected=True)``; ``fit(edges)`` trains on
+    an edge list (``u v [weight]`` lines, ``.gz``) or an iterable of ``(u, v)`` /
+    ``(u, v, weight)`` tuples.
+    """
+
+    _task = "graph"
+
+    @_one_fit
+    def fit(self, edges: Union[PathLike, Iterable[Sequence[Any]]], progress: Progress = None,
+            checkpoint: Optional[PathLike] = None) -> "Graph":
+        """Trains a fresh model. Progress, checkpoints and Ctrl-C as in ``Words.fit`` (a run
+        stopped by Ctrl-C keeps no model here)."""
+        opts = self._fit_options(None)
+        with tempfile.TemporaryDirectory(prefix="negsamp-") as tmp:
+            self._data = _graph(edges, tmp, opts["undirected"] == "1")
+        self._model = None
+        self._run(opts, None, progress, checkpoint)
+        return self
+
+    @_one_fit
+    def resume(self, edges: Union[PathLike, Iterable[Sequence[Any]], None] = None, progress: Progress = None,
+               checkpoint: Optional[PathLike] = None, **options: Any) -> "Graph":
+        """Continues the run (stopped by a callback, or loaded from a checkpoint) or trains on to
+        a larger ``epochs``: on the fitted graph, or on ``edges`` (needed for a loaded model),
+        with this object's options and those given here (the graph options too: the model
+        file keeps the training options, not the graph's)."""
+        opts = self.options = self.options.copy().update(**options).checked()
+        if edges is not None or getattr(self, "_data", None) is None:
+            if edges is None:
+                raise InvalidError("resume: give the edges (a loaded model does not hold its graph)")
+            with tempfile.TemporaryDirectory(prefix="negsamp-") as tmp:
+                self._data = _graph(edges, tmp, opts["undirected"] == "1")
+        self._run(opts, self._fitted(), progress, checkpoint)
+        return self
+
+    def _run(self, opts: "Options", model: Any, progress: Progress, checkpoint: Optional[PathLike]) -> None:
+        fn, bar = _progress_fn(progress)
+        try:
+            m, _ = _core.train_graph(self._data, opts._o, model, progress=fn, report_every=0.1,
+                                     checkpoint=checkpoint)
+        finally:
+            if bar:
+                bar._end()
+        self._model = m
+
+    @property
+    def stats(self) -> Dict[str, Any]:
+        """What reading the edge list counted: nodes, edges, arcs, self loops, duplicates,
+        sinks, weighted, undirected."""
+        if getattr(self, "_data", None) is None:
+            raise InvalidError("no graph read yet (call fit)")
+        return self._data.stats
+
+    def evaluate_nodes(self, labels: Union[PathLike, Iterable[Sequence[Any]]],
+                       ratios: Sequence[float] = (0.1, 0.5, 0.9), repeats: int = 10,
+                       seed: int = 1) -> List[Dict[str, Any]]:
+        """Node classification as ``negsamp graph-eval -labels`` runs it (one-vs-rest logistic
+        regression by liblinear): per ratio a dict of micro_f1, macro_f1 (means over the
+        repeats), their sd, train/test nodes, labels and unknown (label lines without a
+        vector). ``labels``: ``node label`` lines or ``(node, label)`` tuples."""
+        m = self._fitted()
+        with tempfile.TemporaryDirectory(prefix="negsamp-") as tmp:
+            path = _data_path(labels, tmp, "labels.txt", "label", " ", (2,))
+            return [_core.eval_nodes(m, path, float(r), int(repeats), int(seed)) for r in ratios]
+
+    def evaluate_links(self, train_pairs: PathLike, test_pairs: PathLike,
+                       features: Union[str, Sequence[str]] = "hadamard") -> Dict[str, float]:
+        """Link prediction AUC per edge feature (hadamard, average, l1, l2) of logistic
+        regression trained on ``train_pairs`` and scored on ``test_pairs`` (``u v label``
+        files, as ``graph_split`` writes them)."""
+        m = self._fitted()
+        names = [features] if isinstance(features, str) else list(features)
+        for f in names:
+            if f not in _EDGE_OPS:
+                raise ValueError(f"features: {', '.join(_EDGE_OPS)}; not {f!r}")
+        return {f: _core.eval_links(m, train_pairs, test_pairs, _EDGE_OPS.index(f))[0] for f in names}
+
+    @classmethod
+    def load(cls, path: PathLike) -> "Graph":
+        """A ``.model`` written by ``negsamp graph-train`` or ``save`` (the graph options are
+        the defaults then: give them again to ``resume``)."""
+        self = cls.__new__(cls)
+        self._model = _core.WordModel.load(path)
+        self.options = Options("graph")
+        self._data = None
+        return self
+
+    def __repr__(self) -> str:
+        if self._model is None:
+            return f"Graph({self.options['method']!r}, not trained)"
+        return f"Graph({self.options['method']!r}, {len(self)} nodes, dim {self.dim})"
+
+
+Graph.__doc__ = (Graph.__doc__ or "") + _options_doc("graph")
+
+
+def graph_split(edges: Union[PathLike, Iterable[Sequence[Any]]], prefix: PathLike, fraction: float = 0.5,
+                undirected: bool = False, seed: int = 1) -> int:
+    """``negsamp graph-split``: removes ``fraction`` of the edges at random (never one of a
+    random spanning forest) and writes PREFIX.train (the residual edges), PREFIX.train.pairs
+    and PREFIX.test.pairs; returns the number of edges removed."""
+    with tempfile.TemporaryDirectory(prefix="negsamp-") as tmp:
+        g = _graph(edges, tmp, undirected)
+    return g.split(float(fraction), int(seed), prefix)
+
 
 class KnowledgeGraph(_Trainer):
     """Entity and relation vectors for link prediction (``negsamp kg-train``).

@@ -78,13 +78,13 @@ static const struct {
     ns_task task;
 } task_names[] = {
     {"skipgram", NS_TASK_SKIPGRAM}, {"cbow", NS_TASK_CBOW}, {"pairs", NS_TASK_PAIRS},
-    {"rec", NS_TASK_REC},           {"kg", NS_TASK_KG},
+    {"rec", NS_TASK_REC},           {"kg", NS_TASK_KG},     {"graph", NS_TASK_GRAPH},
 };
 
 static int task_parse(const char *name, ns_task *out) {
     for (size_t i = 0; i < sizeof task_names / sizeof task_names[0]; i++)
         if (strcmp(task_names[i].name, name) == 0) return *out = task_names[i].task, 1;
-    PyErr_Format(PyExc_ValueError, "unknown task '%s' (skipgram, cbow, pairs, rec, kg)", name);
+    PyErr_Format(PyExc_ValueError, "unknown task '%s' (skipgram, cbow, pairs, rec, kg, graph)", name);
     return 0;
 }
 
@@ -939,6 +939,189 @@ static PyTypeObject WordModelType = {
     .tp_methods = wordmodel_methods,
     .tp_getset = wordmodel_getset,
 };
+
+/* ---- graphs ---------------------------------------------------------------- */
+
+/* Graph(path, undirected=False): an edge list in memory. */
+typedef struct {
+    PyObject_HEAD ns_graph *g;
+} GraphObject;
+
+static PyTypeObject GraphType;
+
+static void graph_dealloc(GraphObject *g) {
+    ns_graph_free(g->g);
+    Py_TYPE(g)->tp_free((PyObject *)g);
+}
+
+static PyObject *graph_new(PyTypeObject *type, PyObject *args, PyObject *kw) {
+    static char *names[] = {"path", "undirected", NULL};
+    PyObject *path;
+    int undirected = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O&|p", names, PyUnicode_FSConverter, &path, &undirected)) return NULL;
+    ns_graph *g = NULL;
+    ns_error err;
+    ns_status s;
+    Py_BEGIN_ALLOW_THREADS
+    s = ns_graph_load(&g, PyBytes_AS_STRING(path), undirected, &err);
+    Py_END_ALLOW_THREADS
+    Py_DECREF(path);
+    if (s != NS_OK) return raise_ns(s, &err);
+    GraphObject *self = (GraphObject *)type->tp_alloc(type, 0);
+    if (!self) {
+        ns_graph_free(g);
+        return NULL;
+    }
+    self->g = g;
+    return (PyObject *)self;
+}
+
+/* stats -> dict: what ns_graph_info counts. */
+static PyObject *graph_stats(GraphObject *g, void *u) {
+    (void)u;
+    const ns_graph_stats *st = ns_graph_info(g->g);
+    return Py_BuildValue("{s:L,s:L,s:L,s:L,s:L,s:i,s:i,s:O,s:O}", "lines", (long long)st->lines, "edges",
+                         (long long)st->edges, "arcs", (long long)st->arcs, "self_loops", (long long)st->self_loops,
+                         "duplicates", (long long)st->duplicates, "nodes", (int)st->nodes, "sinks", (int)st->sinks,
+                         "weighted", st->weighted ? Py_True : Py_False, "undirected",
+                         st->undirected ? Py_True : Py_False);
+}
+
+/* split(fraction, seed, prefix) -> edges removed (ns_graph_split). */
+static PyObject *graph_split(GraphObject *g, PyObject *args) {
+    double fraction;
+    unsigned long long seed;
+    PyObject *prefix;
+    if (!PyArg_ParseTuple(args, "dKO&", &fraction, &seed, PyUnicode_FSConverter, &prefix)) return NULL;
+    int64_t removed = 0;
+    ns_error err;
+    ns_status s;
+    Py_BEGIN_ALLOW_THREADS
+    s = ns_graph_split(g->g, fraction, (uint64_t)seed, PyBytes_AS_STRING(prefix), &removed, &err);
+    Py_END_ALLOW_THREADS
+    Py_DECREF(prefix);
+    return s == NS_OK ? PyLong_FromLongLong(removed) : raise_ns(s, &err);
+}
+
+static PyMethodDef graph_methods[] = {
+    {"split", (PyCFunction)graph_split, METH_VARARGS, "split(fraction, seed, prefix) -> edges removed"},
+    {NULL, NULL, 0, NULL}};
+
+static PyGetSetDef graph_getset[] = {{"stats", (getter)graph_stats, NULL, "what reading counted", NULL},
+                                     {NULL, NULL, NULL, NULL, NULL}};
+
+static PyTypeObject GraphType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "negsamp._core.Graph",
+    .tp_basicsize = sizeof(GraphObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "Graph(path, undirected=False): an edge list in memory",
+    .tp_new = graph_new,
+    .tp_dealloc = (destructor)graph_dealloc,
+    .tp_methods = graph_methods,
+    .tp_getset = graph_getset,
+};
+
+/* train_graph(graph, options, model=None, progress=None, report_every=0.1,
+ * checkpoint=None) -> (model, finished): trains `model` (a WordModel over
+ * the graph's nodes) or, when None, a new one (ns_graph_train). finished
+ * is False when the callback asked to stop; Ctrl-C raises
+ * KeyboardInterrupt. */
+static PyObject *train_graph(PyObject *mod, PyObject *args, PyObject *kw) {
+    (void)mod;
+    static char *names[] = {"graph", "options", "model", "progress", "report_every", "checkpoint", NULL};
+    GraphObject *g;
+    OptionsObject *o;
+    PyObject *model = Py_None, *cb = Py_None, *ck_obj = Py_None, *ck = NULL;
+    double every = 0.1;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O!O!|OOdO", names, &GraphType, &g, &OptionsType, &o, &model, &cb,
+                                     &every, &ck_obj))
+        return NULL;
+    if (model != Py_None && !PyObject_TypeCheck(model, &WordModelType)) {
+        PyErr_SetString(PyExc_TypeError, "model must be a WordModel");
+        return NULL;
+    }
+    if (o->o.task != NS_TASK_GRAPH) {
+        PyErr_SetString(PyExc_ValueError, "options must be the graph task's");
+        return NULL;
+    }
+    if (!opt_path(ck_obj, &ck)) return NULL;
+    WordModelObject *w = model != Py_None ? (WordModelObject *)model : NULL;
+    int busy = 0;
+    ns_model *fresh = NULL, **mp = w ? &w->m : &fresh;
+    run_ctx ctx = {cb != Py_None ? cb : NULL, NULL, 0};
+    ns_train_hooks h = hooks_for(&ctx, every, &o->o, ck ? PyBytes_AS_STRING(ck) : NULL);
+    ns_error err;
+    if (!train_begin(&ctx, w ? &w->busy : &busy)) {
+        Py_XDECREF(ck);
+        return NULL;
+    }
+    ns_status s = ns_graph_train(mp, g->g, &o->o.graph, &o->o.train, &h, &err);
+    train_end(&ctx, w ? &w->busy : &busy);
+    Py_XDECREF(ck);
+    PyObject *done = run_result(&ctx, s, &err);
+    if (!done) {
+        ns_model_free(fresh);
+        return NULL;
+    }
+    PyObject *out = w ? Py_NewRef(model) : fresh ? wordmodel_wrap(fresh) : Py_NewRef(Py_None);
+    if (!out) {
+        Py_DECREF(done);
+        return NULL;
+    }
+    return Py_BuildValue("(NN)", out, done);
+}
+
+/* eval_nodes(model, labels, ratio, repeats, seed) -> dict
+ * (ns_eval_nodeclass on the model's vectors). */
+static PyObject *eval_nodes(PyObject *mod, PyObject *args) {
+    (void)mod;
+    WordModelObject *w;
+    PyObject *labels;
+    double ratio;
+    int repeats;
+    unsigned long long seed;
+    if (!PyArg_ParseTuple(args, "O!O&diK", &WordModelType, &w, PyUnicode_FSConverter, &labels, &ratio, &repeats, &seed))
+        return NULL;
+    ns_emb *e = NULL;
+    ns_nodeclass_report r;
+    ns_error err;
+    ns_status s;
+    Py_BEGIN_ALLOW_THREADS
+    s = ns_emb_from_model(&e, w->m, &err);
+    if (s == NS_OK) s = ns_eval_nodeclass(e, PyBytes_AS_STRING(labels), ratio, repeats, (uint64_t)seed, &r, &err);
+    ns_emb_free(e);
+    Py_END_ALLOW_THREADS
+    Py_DECREF(labels);
+    if (s != NS_OK) return raise_ns(s, &err);
+    return Py_BuildValue("{s:d,s:i,s:d,s:d,s:d,s:d,s:L,s:L,s:i,s:L}", "ratio", r.ratio, "repeats", (int)r.repeats,
+                         "micro_f1", r.micro_f1, "macro_f1", r.macro_f1, "micro_sd", r.micro_sd, "macro_sd",
+                         r.macro_sd, "train_nodes", (long long)r.train_nodes, "test_nodes", (long long)r.test_nodes,
+                         "labels", (int)r.labels, "unknown", (long long)r.unknown);
+}
+
+/* eval_links(model, train_pairs, test_pairs, op) -> (auc, skipped). */
+static PyObject *eval_links(PyObject *mod, PyObject *args) {
+    (void)mod;
+    WordModelObject *w;
+    PyObject *tr, *te;
+    int op;
+    if (!PyArg_ParseTuple(args, "O!O&O&i", &WordModelType, &w, PyUnicode_FSConverter, &tr, PyUnicode_FSConverter, &te,
+                          &op))
+        return NULL;
+    ns_emb *e = NULL;
+    double auc = 0;
+    int64_t skipped = 0;
+    ns_error err;
+    ns_status s;
+    Py_BEGIN_ALLOW_THREADS
+    s = ns_emb_from_model(&e, w->m, &err);
+    if (s == NS_OK) s = ns_eval_links(e, PyBytes_AS_STRING(tr), PyBytes_AS_STRING(te), (ns_edge_op)op, &auc, &skipped, &err);
+    ns_emb_free(e);
+    Py_END_ALLOW_THREADS
+    Py_DECREF(tr), Py_DECREF(te);
+    if (s != NS_OK) return raise_ns(s, &err);
+    return Py_BuildValue("(dL)", auc, (long long)skipped);
+}
 
 /* ---- pair models --------------------------------------------------------- */
 
@@ -1845,11 +2028,21 @@ done:
 
 /* ---- the module -------------------------------------------------------- */
 
+static PyObject *have_classifier(PyObject *mod, PyObject *u) {
+    (void)mod, (void)u;
+    return PyBool_FromLong(ns_have_classifier());
+}
+
 static PyMethodDef module_methods[] = {
     {"option_table", option_table, METH_VARARGS,
      "option_table(task) -> [(name, aliases, kind, arg, help, choices, default)]"},
     {"loss_logistic", loss_logistic, METH_VARARGS, "loss_logistic(scores, labels) -> (sum, losses, grads)"},
     {"loss_rows", loss_rows, METH_VARARGS, "loss_rows(kind, scores, rows, cols, pos=None, weight=1) -> (sum, grads)"},
+    {"train_graph", (PyCFunction)(void (*)(void))train_graph, METH_VARARGS | METH_KEYWORDS,
+     "train_graph(graph, options, model=None, progress=None, report_every=0.1, checkpoint=None) -> (model, finished)"},
+    {"eval_nodes", eval_nodes, METH_VARARGS, "eval_nodes(model, labels, ratio, repeats, seed) -> dict"},
+    {"eval_links", eval_links, METH_VARARGS, "eval_links(model, train_pairs, test_pairs, op) -> (auc, skipped)"},
+    {"have_classifier", have_classifier, METH_NOARGS, "whether graph evaluations are built in (liblinear)"},
     {NULL, NULL, 0, NULL}};
 
 /* A class negsamp.NAME deriving from negsamp.Error and `also` (may be
@@ -1875,7 +2068,8 @@ static int module_exec(PyObject *m) {
     st->diverged = error_class("negsamp.Diverged", "training diverged (a loss that is not finite)", st->error,
                                PyExc_ArithmeticError);
     if (!st->invalid || !st->file_error || !st->format_error || !st->empty_error || !st->diverged) return -1;
-    PyTypeObject *types[] = {&OptionsType, &TableType, &CorpusType, &WordModelType, &PairDataType, &RecType, &KGType, &SamplerType};
+    PyTypeObject *types[] = {&OptionsType, &TableType, &CorpusType, &WordModelType, &PairDataType, &RecType, &KGType,
+                             &SamplerType, &GraphType};
     for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
         if (PyType_Ready(types[i]) < 0 || PyModule_AddObjectRef(m, strrchr(types[i]->tp_name, '.') + 1,
                                                                 (PyObject *)types[i]) < 0)
