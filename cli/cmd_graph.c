@@ -50,10 +50,11 @@ int cmd_graph_train(int argc, char **argv) {
     ns_error err;
     ns_status s = NS_OK;
     if (t->resume && (s = ns_model_load(&m, t->resume, &err)) != NS_OK) return report_error(s, &err);
-    if (m) { /* the checkpoint's training options, then the ones given */
+    if (m) { /* the checkpoint's training and graph options, then the ones given */
         ns_opts mo;
         ns_opts_from_model(&mo, m);
         c.o.train = mo.train;
+        if (ns_model_graph_opts(m)) c.o.graph = mo.graph;
     }
     code = apply_opts(&spec, &t->given, &c.o);
     const char *exts[2] = {".model", ".vec"};

@@ -1037,6 +1037,9 @@ typedef struct ns_graph_opts {
 } ns_graph_opts;
 
 void ns_graph_opts_default(ns_graph_opts *o);
+/* The graph options a model was trained with (ns_graph_train; kept in its
+ * .model file), or NULL when it was not trained on a graph. */
+const ns_graph_opts *ns_model_graph_opts(const ns_model *m);
 ns_status ns_graph_opts_check(const ns_graph_opts *o, ns_error *err);
 const char *ns_graph_method_name(ns_graph_method m);
 int ns_graph_method_parse(const char *name);
@@ -1183,7 +1186,8 @@ ns_status ns_opts_check(ns_opts *o, ns_error *err);
 ns_status ns_opts_check_unvalidated(const ns_opts *o, int (*asked)(const char *name, void *user), void *user,
                                     ns_error *err);
 /* The options a model was trained with, marked as set (to resume it or
- * train it on: options set afterwards override them). */
+ * train it on: options set afterwards override them); a model trained on
+ * a graph gives the graph task's, its graph options included. */
 void ns_opts_from_model(ns_opts *o, const ns_model *m);
 void ns_opts_from_rec(ns_opts *o, const ns_rec *r);
 void ns_opts_from_kg(ns_opts *o, const ns_kg *m);

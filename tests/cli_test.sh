@@ -448,6 +448,12 @@ expect 0 "1 self loops dropped, 1 repeats merged" "$ns" graph-train -input "$dir
 expect 0 "" "$ns" graph-train -input "$dir/cliques.txt" -undirected -output "$dir/gr2" -method node2vec -p 0.5 -q 2 -dim 8 -quiet
 expect 0 "" "$ns" graph-train -input "$dir/cliques.txt" -undirected -output "$dir/gl" -method line -order both -dim 8 -epochs 200 -quiet
 [ "$(head -1 "$dir/gl.vec")" = "12 8" ] && ok || bad "LINE both .vec header: $(head -1 "$dir/gl.vec")"
+# the model keeps its graph options: a LINE model resumes as LINE (epochs
+# of 62 arcs; as walks it would be in its first epoch), another method's
+# options are refused
+expect 0 "" "$ns" graph-train -input "$dir/cliques.txt" -undirected -output "$dir/gl1" -method line -order 1 -dim 8 -epochs 20 -quiet
+expect 0 "epoch 21/40 done" "$ns" graph-train -input "$dir/cliques.txt" -undirected -resume "$dir/gl1.model" -epochs 40 -output "$dir/gl1b" -progress 0.0001
+expect 2 "-p and -q are node2vec's" "$ns" graph-train -input "$dir/cliques.txt" -undirected -resume "$dir/gl1.model" -epochs 40 -output "$dir/gl1b" -p 2
 if "$ns" graph-eval "$dir/gr.vec" -labels "$dir/cliques.labels" 2>&1 | grep -q "built without liblinear"; then
   echo "cli: built without liblinear, graph-eval not checked" >&2
 else

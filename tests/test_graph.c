@@ -252,6 +252,12 @@ static ns_emb *train_emb(const char *edges, ns_graph_method method, int order, i
         CHECK_EQ(ns_model_save(m, tmp_path("graph.model"), &err), NS_OK);
         CHECK_EQ(ns_model_load(&back, tmp_path("graph.model"), &err), NS_OK);
         if (back) CHECK(!memcmp(ns_model_row(back, 0, 5), ns_model_row(m, 0, 5), 32 * sizeof(float)));
+        const ns_graph_opts *bo = back ? ns_model_graph_opts(back) : NULL; /* and the graph options */
+        CHECK(bo && bo->method == method && bo->order == order && bo->p == go.p && bo->undirected == 1 &&
+              bo->walk_length == 40);
+        ns_opts oo;
+        if (back) ns_opts_from_model(&oo, back);
+        CHECK(back && oo.task == NS_TASK_GRAPH && ns_opts_check(&oo, &err) == NS_OK);
         ns_model_free(back);
     }
     if (m) CHECK_EQ(ns_model_dim(m), 32);

@@ -128,13 +128,14 @@ static void write_rehashed(const char *p, unsigned char *b, long n) {
     fclose(f);
 }
 
-/* A version-7 file as version v (4 to 6): without the negatives' block
- * (20 bytes at 164) and before 6 the subword options (12 bytes at 152). */
+/* A version-7 file as version v (4 to 6): without the negatives' and
+ * graph blocks (60 bytes at 164) and before 6 the subword options (12
+ * bytes at 152). */
 static long downgrade(unsigned char *b, long n, uint32_t v) {
     long at = v >= 6 ? 164 : 152;
     memcpy(b + 8, &v, 4);
-    memmove(b + at, b + 184, (size_t)(n - 184));
-    return n - (184 - at);
+    memmove(b + at, b + 224, (size_t)(n - 224));
+    return n - (224 - at);
 }
 
 /* Version 5's best validated state (flags bit 3) round-trips; a file

@@ -718,8 +718,7 @@ class Graph(_Embedding):
                checkpoint: Optional[PathLike] = None, **options: Any) -> "Graph":
         """Continues the run (stopped by a callback, or loaded from a checkpoint) or trains on to
         a larger ``epochs``: on the fitted graph, or on ``edges`` (needed for a loaded model),
-        with this object's options and those given here (the graph options too: the model
-        file keeps the training options, not the graph's)."""
+        with the model's options and those given here."""
         opts = self.options = self.options.copy().update(**options).checked()
         if edges is not None or getattr(self, "_data", None) is None:
             if edges is None:
@@ -773,11 +772,12 @@ class Graph(_Embedding):
 
     @classmethod
     def load(cls, path: PathLike) -> "Graph":
-        """A ``.model`` written by ``negsamp graph-train`` or ``save`` (the graph options are
-        the defaults then: give them again to ``resume``)."""
-        self = cls.__new__(cls)
-        self._model = _core.WordModel.load(path)
-        self.options = Options("graph")
+        """A ``.model`` written by ``negsamp graph-train`` or ``save``, with its options (the
+        graph's included)."""
+        m = _core.WordModel.load(path)
+        if m.options().task != "graph":
+            raise InvalidError(f"{os.fspath(path)}: not a graph model (negsamp graph-train writes those)")
+        self = cls._loaded(m)
         self._data = None
         return self
 

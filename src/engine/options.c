@@ -664,6 +664,8 @@ ns_status ns_opts_check(ns_opts *o, ns_error *err) {
         ns_status s = ns_graph_opts_check(&o->graph, err);
         if (s != NS_OK) return s;
         if (o->train.epochs == (int32_t)NS_AUTO) o->train.epochs = o->graph.method == NS_GRAPH_LINE ? 100 : 1;
+        /* Another method's options are refused (ns_opts_from_model leaves
+         * them unset). */
         if (o->graph.method == NS_GRAPH_LINE && GIVEN("window"))
             return ns__fail(err, NS_EINVAL, "-window is for walks; LINE's context is the edge");
         if (o->graph.method != NS_GRAPH_LINE && GIVEN("order"))
@@ -717,10 +719,18 @@ static void all_given(ns_opts *o) {
 
 void ns_opts_from_model(ns_opts *o, const ns_model *m) {
     const ns_train_opts *t = ns_model_opts(m);
-    ns_opts_default(o, t->task);
+    ns_opts_default(o, m->is_graph ? NS_TASK_GRAPH : t->task);
     o->train = *t;
     o->corpus = m->corpus, o->pairs = m->pairs;
+    if (m->is_graph) o->graph = m->graph;
     all_given(o);
+    if (m->is_graph) { /* not the options of the other graph methods */
+        ns_graph_method gm = m->graph.method;
+        const char *names[4] = {"window", "order", "p", "q"};
+        int applies[4] = {gm != NS_GRAPH_LINE, gm == NS_GRAPH_LINE, gm == NS_GRAPH_NODE2VEC, gm == NS_GRAPH_NODE2VEC};
+        for (int k = 0; k < 4; k++)
+            if (!applies[k]) o->given[find_row(o->task, names[k])] = 0;
+    }
 }
 
 void ns_opts_from_rec(ns_opts *o, const ns_rec *r) {

@@ -16,6 +16,8 @@
  *   i32 shared_vocab, i64 min_count  how the pairs were read (pairs)
  *   i32 minn, maxn, bucket         subwords (maxn 0: none)
  *   i32 negatives, f64 mcmc_alpha, mcmc_mix   where negatives come from
+ *   i32 graph, method, walks_per_node, walk_length, order, undirected,
+ *   f64 p, q                       graphs (graph 0: not trained on one)
  *   i32 V                          vocabulary size
  *   V x (u32 len, len bytes, i64 count)
  *   [i32 Vo, Vo x (u32 len, ...)]  output vocabulary, if flags bit 1 (else Vo = V)
@@ -34,8 +36,8 @@
  *                                  (tasks/rec/file.c; ns_model_load refuses it)
  *   u64 FNV-1a of all bytes above
  *
- * Versions 3 to 6 are read, not written: 6 lacks the negatives' block
- * (noise negatives), 5 also the subword options, 4
+ * Versions 3 to 6 are read, not written: 6 lacks the negatives' and
+ * graph blocks (noise negatives, no graph), 5 also the subword options, 4
  * also the best state (flags bit 3), 3 also the dns ... shared_vocab block and the run state. Loading checks the magic, version, byte order, every size
  * against what remains of the file, the option ranges and the checksum.
  */
@@ -87,6 +89,12 @@ static void put_model(ns_hashed *x, const ns_model *m, int32_t more) {
     ns__hput(x, &o->negatives, 4);
     ns__hput(x, &o->mcmc_alpha, 8);
     ns__hput(x, &o->mcmc_mix, 8);
+    const ns_graph_opts *g = &m->graph;
+    int32_t gi[6] = {m->is_graph, m->is_graph ? (int32_t)g->method : 0, g->walks_per_node, g->walk_length, g->order,
+                     g->undirected};
+    double gd[2] = {g->p, g->q};
+    ns__hput(x, gi, sizeof gi);
+    ns__hput(x, gd, sizeof gd);
     ns__hput_vocab(x, m->vocab);
     if (m->vocab_out) ns__hput_vocab(x, m->vocab_out);
     put_table(x, m, m->in, ns__in_rows(m));
@@ -211,8 +219,22 @@ ns_status ns__model_load_with(ns_model **out, const ns__model_section *sec, cons
     } else {
         o.maxn = 0; /* no subwords before version 6 */
     }
-    if (u[0] >= 7 && (!ns__hget(&x, &o.negatives, 4) || !ns__hget(&x, &o.mcmc_alpha, 8) || !ns__hget(&x, &o.mcmc_mix, 8)))
+    int32_t gi[6] = {0};
+    double gd[2] = {1, 1};
+    if (u[0] >= 7 && (!ns__hget(&x, &o.negatives, 4) || !ns__hget(&x, &o.mcmc_alpha, 8) || !ns__hget(&x, &o.mcmc_mix, 8) ||
+                      !ns__hget(&x, gi, sizeof gi) || !ns__hget(&x, gd, sizeof gd)))
         TRUNC("the options");
+    ns_graph_opts go;
+    ns_graph_opts_default(&go);
+    if (gi[0]) {
+        go.method = (ns_graph_method)gi[1], go.walks_per_node = gi[2], go.walk_length = gi[3], go.order = gi[4];
+        go.undirected = gi[5] != 0, go.p = gd[0], go.q = gd[1];
+        ns_error ge;
+        if (gi[0] != 1 || ns_graph_opts_check(&go, &ge) != NS_OK) {
+            s = ns__fail(err, NS_EFORMAT, "%s: corrupt graph options in model header", path);
+            goto fail;
+        }
+    }
     if (flags & ~(3 | FLAG_SECTION | (u[0] >= 5 ? FLAG_BEST : 0))) {
         s = ns__fail(err, NS_EFORMAT, "%s: corrupt model header (unknown flags 0x%x)", path, (unsigned)flags);
         goto fail;
@@ -247,6 +269,7 @@ ns_status ns__model_load_with(ns_model **out, const ns__model_section *sec, cons
     if ((s = ns__model_alloc(&m, v, vo, &o, err)) != NS_OK) goto fail;
     v = vo = NULL;
     m->corpus = co, m->pairs = po;
+    m->is_graph = gi[0], m->graph = go;
     for (int t = 0; t < 2; t++)
         for (int32_t r = 0; r < (t ? Vo : ns__in_rows(m)); r++)
             if (!ns__hget(&x, (t ? m->out : m->in) + (size_t)r * (size_t)m->stride, (size_t)o.dim * 4))

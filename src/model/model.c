@@ -159,6 +159,7 @@ const ns_vocab *ns_model_vocab(const ns_model *m) { return m->vocab; }
 const ns_vocab *ns_model_vocab_out(const ns_model *m) { return ns__out_vocab(m); }
 int32_t ns_model_dim(const ns_model *m) { return m->dim; }
 const ns_train_opts *ns_model_opts(const ns_model *m) { return &m->opts; }
+const ns_graph_opts *ns_model_graph_opts(const ns_model *m) { return m->is_graph ? &m->graph : NULL; }
 
 float *ns_model_row(ns_model *m, int which, int32_t id) {
     if (id < 0 || id >= (which ? m->rows_out : m->rows)) return NULL;

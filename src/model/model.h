@@ -24,6 +24,8 @@ struct ns_model {
     ns_train_opts opts;
     ns_corpus_opts corpus; /* words: how the training text was read */
     ns_pairs_opts pairs;   /* pairs: how the pairs were read */
+    int is_graph;          /* trained on a graph (ns_graph_train): ... */
+    ns_graph_opts graph;   /* ... with these graph options */
     int32_t dim, klen, stride;
     int32_t rows, rows_out;
     /* Subwords (opts.maxn > 0): the input table has `buckets` n-gram rows

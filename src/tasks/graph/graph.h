@@ -65,6 +65,9 @@ static inline int64_t ns__arc_draw(const ns__arc_sampler *a, ns_rng *rng, int32_
     return i;
 }
 
+/* Records on m that it learns graph g with options go (walk.c). */
+void ns__graph_mark(ns_model *m, const ns_graph *g, const ns_graph_opts *go);
+
 /* LINE (line.c). */
 ns_status ns__graph_train_line(ns_model **m, const ns_graph *g, const ns_graph_opts *go, const ns_train_opts *o,
                                const ns_train_hooks *h, ns_error *err);

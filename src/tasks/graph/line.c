@@ -126,15 +126,14 @@ void ns__arc_sampler_destroy(ns__arc_sampler *a) {
 }
 
 /* One order on model m (dim and vocabulary set). */
-static ns_status train_order(ns_model *m, const ns_graph *g, int order, const ns_train_opts *o,
-                             const ns_train_hooks *h, ns_error *err) {
+static ns_status train_order(ns_model *m, const ns_graph *g, const ns_graph_opts *go, int order,
+                             const ns_train_opts *o, const ns_train_hooks *h, ns_error *err) {
     line_task t = {m, g, o, ns__kernels_pick(NULL), order, {0}, {{0}, NULL}};
     int64_t arcs = g->off[g->n];
     ns_status s = ns__arc_sampler_init(&t.arcs, g, err);
     if (s == NS_OK) s = ns__noise_build(&t.noise, g->vocab, o, err);
     m->opts = *o, m->opts.noise_weights = NULL;
-    ns_corpus_opts_default(&m->corpus);
-    m->corpus.min_count = 1; /* every node, whatever its degree */
+    ns__graph_mark(m, g, go);
     ns__task task = {.unit = "edges", .mode = NS__SHARDS, .threads = o->threads, .seed = o->seed, .items = arcs,
                      .per_epoch = arcs, .epochs = o->epochs, .lr = o->lr, .min_lr_frac = o->min_lr_frac,
                      .data = &t, .worker_init = worker_init, .scratch_free = scratch_free, .run = run,
@@ -179,7 +178,7 @@ ns_status ns__graph_train_line(ns_model **mp, const ns_graph *g, const ns_graph_
     if (go->order != 3) {
         ns_model *fresh = NULL;
         if (!*mp && (s = ns_model_create(&fresh, g->vocab, o, err)) != NS_OK) return s;
-        s = train_order(*mp ? *mp : fresh, g, go->order, o, h, err);
+        s = train_order(*mp ? *mp : fresh, g, go, go->order, o, h, err);
         if (fresh && s != NS_OK && s != NS_ECANCELED) ns_model_free(fresh);
         else if (fresh) *mp = fresh;
         return s;
@@ -195,9 +194,10 @@ ns_status ns__graph_train_line(ns_model **mp, const ns_graph *g, const ns_graph_
         half.dim = p ? o->dim - o->dim / 2 : o->dim / 2;
         half.seed = o->seed + (uint64_t)p;
         s = ns_model_create(&part[p], g->vocab, &half, err);
-        if (s == NS_OK) s = train_order(part[p], g, p + 1, &half, h, err);
+        if (s == NS_OK) s = train_order(part[p], g, go, p + 1, &half, h, err);
     }
     if (s == NS_OK) s = concat(mp, part[0], part[1], o, err);
+    if (s == NS_OK) ns__graph_mark(*mp, g, go);
     ns_model_free(part[0]), ns_model_free(part[1]);
     return s;
 }

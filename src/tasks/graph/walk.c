@@ -96,6 +96,12 @@ static const int32_t *walk_get(const void *data, int64_t i, ns_rng *rng, int32_t
     return buf;
 }
 
+void ns__graph_mark(ns_model *m, const ns_graph *g, const ns_graph_opts *go) {
+    ns_corpus_opts_default(&m->corpus);
+    m->corpus.min_count = 1; /* every node, whatever its degree */
+    m->is_graph = 1, m->graph = *go, m->graph.undirected = g->st.undirected;
+}
+
 ns_status ns_graph_train(ns_model **mp, const ns_graph *g, const ns_graph_opts *go, const ns_train_opts *o,
                          const ns_train_hooks *h, ns_error *err) {
     ns__err_clear(err);
@@ -122,8 +128,7 @@ ns_status ns_graph_train(ns_model **mp, const ns_graph *g, const ns_graph_opts *
         ns_rng rng;
         ns__rng_seed(&rng, o->seed, 0x6772617068ULL);
         ns__shuffle(src.order, n, &rng); /* every shard holds walks from all over the graph */
-        ns_corpus_opts_default(&m->corpus);
-        m->corpus.min_count = 1; /* every node, whatever its degree */
+        ns__graph_mark(m, g, go);
         s = ns__train_words_from(m, &src, o, h, NULL, err);
     }
     free(src.order);
