@@ -79,9 +79,9 @@ def test_resume_trains_on_and_save_round_trips(tmp_path):
     h = negsamp.Graph.load(tmp_path / "g.model")
     assert np.array_equal(h.vectors, g.vectors)
     assert h.options["walk_length"] == "30" and h.options["undirected"] == "1" and h.options["epochs"] == "2"
-    h.resume(planted()[0], epochs=3, progress=False)  # the model's graph options, on the edges given
     with pytest.raises(negsamp.InvalidError, match="give the edges"):
         h.resume(progress=False)
+    h.resume(planted()[0], epochs=3, progress=False)  # the model's graph options, on the edges given
 
 
 def test_bad_input_and_options(tmp_path):
