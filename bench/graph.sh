@@ -16,6 +16,11 @@
 # EPOCHS rounds of walks (1: the papers' budget), LINE 100 draws per arc.
 # Prints a markdown table: wall time of walks + training (the whole
 # graph-train command), peak RSS, the figures, and the published ones.
+# PECANPY=/path/to/pecanpy adds an anchor row after DeepWalk and node2vec:
+# PecanPy (pip install pecanpy: node2vec's walks in numba, then gensim's
+# Word2Vec) with the same walks, p and q, dim, window and epochs (its
+# word2vec settings are its own: k 5, sample 1e-3), timed the same way and
+# scored by the same evaluator.
 #   DATA=../shared/data REPEATS=10 EPOCHS=1 bench/graph.sh [blogcatalog ppi facebook]
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -52,6 +57,29 @@ train() {
   rss=$((rss / 1024))
 }
 # macro-F1 at 50 % on the validation labels
+# the anchor: PecanPy on the same graph (tab-separated, decompressed)
+pecanpy_row() { # set method p q input
+  local set=$1 method=$2 p=$3 q=$4 input=$5 edg=$work/$1.edg
+  [ -n "${PECANPY:-}" ] || return 0
+  [ -f "$edg" ] || { case $input in *.gz) gunzip -c "$input" ;; *) cat "$input" ;; esac | tr ' ' '\t' > "$edg"; }
+  local mode=SparseOTF; [ "$method" = deepwalk ] && mode=FirstOrderUnweighted
+  /usr/bin/time -f "%e %M" -o "$work/time" "$PECANPY" --input "$edg" --output "$work/pecanpy.vec" --mode "$mode" \
+    --dimensions 128 --walk-length 80 --num-walks 10 --window-size 10 --epochs "$EPOCHS" --workers "$THREADS" \
+    --p "$p" --q "$q" > /dev/null 2>&1 || { echo "| $set | pecanpy ($method) | (failed) | | | | | | |"; return 0; }
+  read -r wall rss < "$work/time"
+  rss=$((rss / 1024))
+  if [ $links = 1 ]; then
+    r=$("$ns" graph-eval "$work/pecanpy.vec" -link-train "$work/fb.train.pairs" -link-test "$work/fb.test.pairs" \
+         -edge-features hadamard,l2 | awk 'NR > 2 {printf "%s | ", $2}')
+    echo "| $set | pecanpy ($method) | gensim's | $p, $q | $wall | $rss | $r${published[$set-$method]} |"
+  else
+    out=$("$ns" graph-eval "$work/pecanpy.vec" -labels "$DATA/$set/labels.tsv" -repeats "$REPEATS" 2>/dev/null)
+    mi=$(echo "$out" | awk 'NR > 2 {printf "%s%s", (NR > 3 ? " / " : ""), $2}')
+    ma=$(echo "$out" | awk 'NR > 2 {printf "%s%s", (NR > 3 ? " / " : ""), $4}')
+    echo "| $set | pecanpy ($method) | gensim's | $p, $q | $wall | $rss | $mi | $ma | ${published[$set-$method]} |"
+  fi
+}
+
 valid_macro() { "$ns" graph-eval "$work/$1.vec" -labels "$work/valid.labels" -train-ratio 0.5 -repeats 2 -seed 99 | awk 'NR == 3 {print $4}'; }
 valid_auc() { "$ns" graph-eval "$work/$1.vec" -link-train "$work/val.train.pairs" -link-test "$work/val.test.pairs" | awk 'NR == 3 {print $2}'; }
 
@@ -97,6 +125,8 @@ for set in "${sets[@]}"; do
         echo "| $set | $method | $neg | $shown | $wall | $rss | $mi | $ma | ${published[$set-$method]} |"
       fi
     done
+    if [ "$method" = deepwalk ]; then pecanpy_row "$set" deepwalk 1 1 "$input"
+    elif [ "$method" = node2vec ]; then pecanpy_row "$set" node2vec "${pq[1]}" "${pq[3]}" "$input"; fi
   done
   echo
 done
