@@ -7,5 +7,6 @@ ns=$here/build/negsamp
 [ -x "$ns" ] || { cmake -S "$here" -B "$here/build" -DCMAKE_BUILD_TYPE=Release >/dev/null; cmake --build "$here/build" -j >/dev/null; }
 [ -f "$DATA/wiki8/wiki8.gz" ] || { echo "bench: $DATA/wiki8/wiki8.gz not found (set DATA=)" >&2; exit 1; }
 work=${WORK:-$(mktemp -d /tmp/negsamp-bench.XXXXXX)}
+mkdir -p "$work"
 corpus=$work/wiki8
 [ -f "$corpus" ] || gunzip -c "$DATA/wiki8/wiki8.gz" > "$corpus"

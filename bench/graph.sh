@@ -34,6 +34,7 @@ GRID=${GRID:-0.25 1 4}
 ns=$here/build/negsamp
 [ -x "$ns" ] || { cmake -S "$here" -B "$here/build" -DCMAKE_BUILD_TYPE=Release >/dev/null; cmake --build "$here/build" -j >/dev/null; }
 work=${WORK:-$(mktemp -d /tmp/negsamp-graph.XXXXXX)}
+mkdir -p "$work"
 sets=("$@")
 [ ${#sets[@]} -gt 0 ] || sets=(blogcatalog ppi facebook)
 "$ns" graph-eval /dev/null -labels /dev/null 2>&1 | grep -q "without liblinear" && {
@@ -68,15 +69,22 @@ pecanpy_row() { # set method p q input
     --p "$p" --q "$q" > /dev/null 2>&1 || { echo "| $set | pecanpy ($method) | (failed) | | | | | | |"; return 0; }
   read -r wall rss < "$work/time"
   rss=$((rss / 1024))
+  row "$work/pecanpy.vec" "pecanpy ($method)" "gensim's" "$p, $q" "$set-$method"
+}
+
+# row VEC METHOD NEGATIVES PQ KEY: evaluates VEC on the set and prints its
+# table row, with $wall, $rss and the published figure of KEY
+row() {
+  local vec=$1 what=$2 neg=$3 shown=$4 key=$5
   if [ $links = 1 ]; then
-    r=$("$ns" graph-eval "$work/pecanpy.vec" -link-train "$work/fb.train.pairs" -link-test "$work/fb.test.pairs" \
+    r=$("$ns" graph-eval "$vec" -link-train "$work/fb.train.pairs" -link-test "$work/fb.test.pairs" \
          -edge-features hadamard,l2 | awk 'NR > 2 {printf "%s | ", $2}')
-    echo "| $set | pecanpy ($method) | gensim's | $p, $q | $wall | $rss | $r${published[$set-$method]} |"
+    echo "| $set | $what | $neg | $shown | $wall | $rss | $r${published[$key]} |"
   else
-    out=$("$ns" graph-eval "$work/pecanpy.vec" -labels "$DATA/$set/labels.tsv" -repeats "$REPEATS" 2>/dev/null)
+    out=$("$ns" graph-eval "$vec" -labels "$DATA/$set/labels.tsv" -repeats "$REPEATS" 2>/dev/null)
     mi=$(echo "$out" | awk 'NR > 2 {printf "%s%s", (NR > 3 ? " / " : ""), $2}')
     ma=$(echo "$out" | awk 'NR > 2 {printf "%s%s", (NR > 3 ? " / " : ""), $4}')
-    echo "| $set | pecanpy ($method) | gensim's | $p, $q | $wall | $rss | $mi | $ma | ${published[$set-$method]} |"
+    echo "| $set | $what | $neg | $shown | $wall | $rss | $mi | $ma | ${published[$key]} |"
   fi
 }
 
@@ -113,17 +121,8 @@ for set in "${sets[@]}"; do
       [ "$method" = line ] && [ "$neg" = mcmc ] && continue # MCMC negatives follow the walks' chains
       name=$set-$method-$neg
       train "$name" "$input" "$method" "$neg" "${pq[@]}"
-      shown=$([ ${#pq[@]} -gt 0 ] && echo "${pq[1]}, ${pq[3]}" || echo "-")
-      if [ $links = 1 ]; then
-        r=$("$ns" graph-eval "$work/$name.vec" -link-train "$work/fb.train.pairs" -link-test "$work/fb.test.pairs" \
-             -edge-features hadamard,l2 | awk 'NR > 2 {printf "%s | ", $2}')
-        echo "| $set | $method | $neg | $shown | $wall | $rss | $r${published[$set-$method]} |"
-      else
-        out=$("$ns" graph-eval "$work/$name.vec" -labels "$DATA/$set/labels.tsv" -repeats "$REPEATS" 2>/dev/null)
-        mi=$(echo "$out" | awk 'NR > 2 {printf "%s%s", (NR > 3 ? " / " : ""), $2}')
-        ma=$(echo "$out" | awk 'NR > 2 {printf "%s%s", (NR > 3 ? " / " : ""), $4}')
-        echo "| $set | $method | $neg | $shown | $wall | $rss | $mi | $ma | ${published[$set-$method]} |"
-      fi
+      row "$work/$name.vec" "$method" "$neg" "$([ ${#pq[@]} -gt 0 ] && echo "${pq[1]}, ${pq[3]}" || echo "-")" \
+        "$set-$method"
     done
     if [ "$method" = deepwalk ]; then pecanpy_row "$set" deepwalk 1 1 "$input"
     elif [ "$method" = node2vec ]; then pecanpy_row "$set" node2vec "${pq[1]}" "${pq[3]}" "$input"; fi
