@@ -10,9 +10,10 @@
 
 static void print_graph(const char *path, const ns_graph *g) {
     const ns_graph_stats *st = ns_graph_info(g);
-    fprintf(stderr, "%s: %lld lines, %d nodes, %lld %s edges (%lld self loops dropped, %lld repeats merged)%s", path,
+    fprintf(stderr, "%s: %lld lines, %d nodes, %lld %s edges (%lld self loop%s dropped, %lld repeat%s merged)%s", path,
             (long long)st->lines, st->nodes, (long long)st->edges, st->undirected ? "undirected" : "directed",
-            (long long)st->self_loops, (long long)st->duplicates, st->weighted ? ", weighted" : "");
+            (long long)st->self_loops, st->self_loops == 1 ? "" : "s", (long long)st->duplicates,
+            st->duplicates == 1 ? "" : "s", st->weighted ? ", weighted" : "");
     if (st->sinks) fprintf(stderr, ", %d nodes without an out-edge", st->sinks);
     fprintf(stderr, "\n");
 }

@@ -442,7 +442,7 @@ expect 1 "adir.model: is a directory" "$ns" kg-train -train "$dir/kg.train" -out
 { echo "# two cliques"; for a in 1 2 3 4 5 6; do for b in 1 2 3 4 5 6; do [ $a -lt $b ] && echo "x$a x$b" && echo "y$a	y$b"; done; done
   echo "x1 y1"; echo "x2 x2"; echo "x3 x4"; } > "$dir/cliques.txt"
 for a in 1 2 3 4 5 6; do echo "x$a left"; echo "y$a right"; done > "$dir/cliques.labels"
-expect 0 "1 self loops dropped, 1 repeats merged" "$ns" graph-train -input "$dir/cliques.txt" -undirected -output "$dir/gr" -dim 8 -epochs 20 -save-walks "$dir/gr.walks" -threads 1
+expect 0 "1 self loop dropped, 1 repeat merged" "$ns" graph-train -input "$dir/cliques.txt" -undirected -output "$dir/gr" -dim 8 -epochs 20 -save-walks "$dir/gr.walks" -threads 1
 [ "$(head -1 "$dir/gr.vec")" = "12 8" ] && ok || bad "graph .vec header: $(head -1 "$dir/gr.vec")"
 [ "$(wc -l < "$dir/gr.walks")" = 120 ] && ok || bad "walks file: $(wc -l < "$dir/gr.walks") lines, want 10 x 12"
 expect 0 "" "$ns" graph-train -input "$dir/cliques.txt" -undirected -output "$dir/gr2" -method node2vec -p 0.5 -q 2 -dim 8 -quiet
