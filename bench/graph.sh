@@ -8,7 +8,8 @@
 #     (and L2 in the last column).
 # Methods: DeepWalk, node2vec, LINE (both orders), each with the negatives of
 # NEGATIVES: degree (degree^0.75), uniform (-ns-exponent 0), mcmc
-# (-negatives mcmc, its default alpha 0.5 and mix 0.5; walks only). node2vec's p
+# (-negatives mcmc, its default alpha 0.5 and mix 0.5; run for the walks only,
+# docs/graphs.md has one LINE run). node2vec's p
 # and q come from the grid GRID x GRID chosen on validation data only:
 # classification on a fixed random half of the labelled nodes (2 splits at
 # 50 %, seed 99), links on a split of the residual graph (its own 20 % held
@@ -118,7 +119,7 @@ for set in "${sets[@]}"; do
       done; done
     fi
     for neg in $NEGATIVES; do
-      [ "$method" = line ] && [ "$neg" = mcmc ] && continue # MCMC negatives follow the walks' chains
+      [ "$method" = line ] && [ "$neg" = mcmc ] && continue # 3.6x LINE's time for less (docs/graphs.md)
       name=$set-$method-$neg
       train "$name" "$input" "$method" "$neg" "${pq[@]}"
       row "$work/$name.vec" "$method" "$neg" "$([ ${#pq[@]} -gt 0 ] && echo "${pq[1]}, ${pq[3]}" || echo "-")" \

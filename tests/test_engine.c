@@ -1,7 +1,7 @@
 /*
  * The trainer engine, through every task (skip-gram, CBOW, pairs, matrix
  * factorisation with noise and MCMC negatives, item2vec, knowledge graphs,
- * node2vec walks with MCMC negatives, LINE):
+ * node2vec walks and LINE, both with MCMC negatives):
  *   - resume equivalence: one thread, stopped right after a checkpoint and
  *     resumed from it, gives the uninterrupted run's vectors bit for bit,
  *     from a checkpoint at the end of an epoch (or a step count) and from
@@ -122,7 +122,7 @@ static ns_graph *graph(void) {
 typedef enum kind { SKIPGRAM, CBOW, PAIRS, INFONCE, MF, MF_MCMC, ITEM2VEC, WALKS, LINE, KG_ADAM, KG_LAZY, KG_ADAGRAD,
                     KINDS } kind;
 static const char *kind_name[KINDS] = {"skipgram", "cbow", "pairs", "infonce", "mf", "mf-mcmc", "item2vec",
-                                       "node2vec-mcmc", "line", "kg-adam", "kg-lazy-adam", "kg-adagrad"};
+                                       "node2vec-mcmc", "line-mcmc", "kg-adam", "kg-lazy-adam", "kg-adagrad"};
 
 typedef struct data {
     ns_corpus *corpus;
@@ -164,7 +164,7 @@ static ns_train_opts train_opts(kind k, int threads) {
     o.sample = k == ITEM2VEC ? 0 : 1e-3;
     if (k == INFONCE) o.loss = NS_LOSS_INFONCE, o.batch = 32, o.lr = 0.01;
     if (k == MF || k == MF_MCMC) o.loss = NS_LOSS_BPR, o.lr = 0.05, o.l2 = 0.01, o.ns_exponent = 0;
-    if (k == MF_MCMC || k == WALKS) o.negatives = NS_NEG_MCMC;
+    if (k == MF_MCMC || k == WALKS || k == LINE) o.negatives = NS_NEG_MCMC;
     if (k == MF_MCMC) o.epochs = 12;
     if (k == WALKS || k == LINE) o.sample = 0, o.epochs = k == LINE ? 60 : 2;
     if (k == ITEM2VEC) o.window = 15;

@@ -277,7 +277,8 @@ static void communities(void) {
         const char *name;
     } runs[] = {{NS_GRAPH_DEEPWALK, 2, 0, "deepwalk"}, {NS_GRAPH_NODE2VEC, 2, 0, "node2vec"},
                 {NS_GRAPH_DEEPWALK, 2, 1, "deepwalk, mcmc negatives"}, {NS_GRAPH_LINE, 2, 0, "line-2"},
-                {NS_GRAPH_LINE, 1, 0, "line-1"}, {NS_GRAPH_LINE, 3, 0, "line-both"}};
+                {NS_GRAPH_LINE, 1, 0, "line-1"}, {NS_GRAPH_LINE, 3, 0, "line-both"},
+                {NS_GRAPH_LINE, 2, 1, "line-2, mcmc negatives"}};
     for (size_t r = 0; r < sizeof runs / sizeof runs[0]; r++) {
         ns_emb *e = train_emb(edges, runs[r].m, runs[r].order, runs[r].mcmc);
         if (!e) continue;

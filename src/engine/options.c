@@ -420,7 +420,7 @@ static const row rows[] = {
      AT(train.ns_exponent), NULL, NULL, NULL},
     {OPT("sample", "t", NS_OPT_REAL, "T", "walks: subsampling threshold of frequent (high-degree) nodes, 0 = off"), GR,
      F_F64, AT(train.sample), NULL, NULL, NULL},
-    {CHOICE("negatives", "", "KIND", "noise|mcmc", "walks: noise (independent draws by degree^A) or mcmc (a Metropolis-Hastings chain towards Pn(y) exp(alpha s): hard negatives near the anchor)"),
+    {CHOICE("negatives", "", "KIND", "noise|mcmc", "noise (independent draws by degree^A) or mcmc (a Metropolis-Hastings chain towards Pn(y) exp(alpha s): hard negatives near the anchor; along each walk, from the target of each LINE edge)"),
      GR, F_ENUM, AT(train.negatives), negative_kinds, NULL, NULL},
     {CHOICE("negatives", "", "KIND", "noise|mcmc", "mf: noise (independent draws by popularity^A) or mcmc (a Metropolis-Hastings chain towards Pn(i) exp(alpha u.i): hard negatives)"),
      RE, F_ENUM, AT(train.negatives), negative_kinds, NULL, NULL},
@@ -672,8 +672,6 @@ ns_status ns_opts_check(ns_opts *o, ns_error *err) {
             return ns__fail(err, NS_EINVAL, "-order is LINE's (-method line)");
         if (o->graph.method != NS_GRAPH_NODE2VEC && (GIVEN("p") || GIVEN("q")))
             return ns__fail(err, NS_EINVAL, "-p and -q are node2vec's (-method node2vec)");
-        if (o->graph.method == NS_GRAPH_LINE && o->train.negatives == NS_NEG_MCMC)
-            return ns__fail(err, NS_EINVAL, "-negatives mcmc is for the walks (deepwalk, node2vec), not LINE");
         return ns_train_opts_check(&o->train, err);
     }
     if (o->task == NS_TASK_REC && o->train.task != NS_TASK_REC) { /* item2vec */
