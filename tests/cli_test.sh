@@ -458,6 +458,8 @@ if "$ns" graph-eval "$dir/gr.vec" -labels "$dir/cliques.labels" 2>&1 | grep -q "
   echo "cli: built without liblinear, graph-eval not checked" >&2
 else
   expect 0 "0.5        1.0000   0.0000   1.0000" "$ns" graph-eval "$dir/gr.model" -labels "$dir/cliques.labels" -train-ratio 0.5 -repeats 3
+  expect 2 "the graph is too dense: 35 node pairs are no edge" "$ns" graph-split -input "$dir/cliques.txt" -undirected -output "$dir/split" -fraction 0.5
+  [ ! -e "$dir/split.train" ] && ok || bad "a refused split wrote $dir/split.train"
   expect 0 "removed" "$ns" graph-split -input "$dir/cliques.txt" -undirected -output "$dir/split" -fraction 0.1
   expect 0 "hadamard" "$ns" graph-eval "$dir/gr.vec" -link-train "$dir/split.train.pairs" -link-test "$dir/split.test.pairs" -edge-features hadamard,l2
   expect 1 "cliques.txt:2: expected 'u v label'" "$ns" graph-eval "$dir/gr.vec" -link-train "$dir/split.train.pairs" -link-test "$dir/cliques.txt"

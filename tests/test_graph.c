@@ -68,6 +68,19 @@ static void reading(void) {
         CHECK_EQ(ns_graph_info(g)->weighted, 0);
         CHECK(ns_graph_has_arc(g, id(g, "c"), id(g, "d")) && !ns_graph_has_arc(g, id(g, "d"), id(g, "c")));
         CHECK_EQ(ns_vocab_count(ns_graph_vocab(g), id(g, "c")), 3);
+        /* a walk follows the arcs and stops at the sink */
+        ns_graph_opts go;
+        ns_graph_opts_default(&go);
+        go.walk_length = 50;
+        ns_rng rng;
+        ns__rng_seed(&rng, 1, 0);
+        int32_t walk[50];
+        CHECK_EQ(ns__graph_walk(g, &go, id(g, "d"), &rng, walk), 1);
+        for (int r = 0; r < 100; r++) {
+            int64_t len = ns__graph_walk(g, &go, id(g, "a"), &rng, walk);
+            for (int64_t i = 1; i < len; i++) CHECK(ns_graph_has_arc(g, walk[i - 1], walk[i]));
+            CHECK(len == 50 || walk[len - 1] == id(g, "d"));
+        }
         ns_graph_free(g);
     }
     load_text("bad.txt", "a b\nlonely\n", 1, NS_EFORMAT, "bad.txt:2: expected 'u v [weight]'");

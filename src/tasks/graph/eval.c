@@ -500,9 +500,11 @@ ns_status ns_graph_split(const ns_graph *g, double fraction, uint64_t seed, cons
     double pairs = (double)g->n * (double)(g->n - 1) / (und ? 2 : 1);
     if (s == NS_OK && gone == 0)
         s = ns__fail(err, NS_EEMPTY, "no edge can go without disconnecting the graph (it is a forest)");
-    if (s == NS_OK && pairs - (double)m < 4.0 * (double)gone)
-        s = ns__fail(err, NS_EINVAL, "the graph is too dense: %.0f node pairs are no edge, fewer than 4 x the %lld "
-                     "non-edges the split draws", pairs - (double)m, (long long)(2 * gone));
+    /* 2 gone non-edges are drawn by rejection: at least twice as many must
+     * exist, so that a draw succeeds at least half the time */
+    if (s == NS_OK && pairs - (double)m < 2.0 * (double)(2 * gone))
+        s = ns__fail(err, NS_EINVAL, "the graph is too dense: %.0f node pairs are no edge, fewer than twice the %lld "
+                     "non-edges the split draws (remove a smaller fraction)", pairs - (double)m, (long long)(2 * gone));
     ns_outfile f = {0};
     if (s == NS_OK) snprintf(path, plen, "%s.train", prefix), s = ns__out_open(&f, path, err);
     for (int64_t j = 0; s == NS_OK && j < m; j++)
