@@ -168,6 +168,7 @@ static void walk_frequencies(void) {
  * Pn(y) exp(alpha s(y)), for a mixture of noise and neighbour proposals
  * and for noise proposals alone (every 20th state, nearly independent). */
 static double fixed_score(const void *ctx, int32_t y) { return ((const double *)ctx)[y]; }
+static int is_node_0(const void *ctx, int32_t y) { (void)ctx; return y == 0; }
 
 static void mcmc_target(void) {
     ns_graph *g = load_text("mcmc.txt", "a b\nb c\nc d\nd a\na c\ne a\nf e\n", 1, NS_OK, NULL);
@@ -176,12 +177,13 @@ static void mcmc_target(void) {
     double pn[6], w[6], sum = 0, score[6] = {1.5, -0.5, 0.2, 2.0, -1.0, 0.7};
     for (int32_t i = 0; i < n; i++) sum += w[i] = pow((double)ns_vocab_count(g->vocab, i), 0.75);
     for (int32_t i = 0; i < n; i++) pn[i] = w[i] / sum;
-    ns_alias noise;
+    ns_noise noise = {{0}, NULL, pn};
     ns_error err;
-    CHECK_EQ(ns__alias_init(&noise, pn, n, &err), NS_OK);
+    CHECK_EQ(ns__alias_init(&noise.alias, pn, n, &err), NS_OK);
+    ns__mcmc_target tg = {fixed_score, NULL, score};
     const double mixes[3] = {0.3, 0.8, 1.0};
     for (int c = 0; c < 3; c++) {
-        ns__mcmc mc = {pn, &noise, c < 2 ? g->off : NULL, c < 2 ? g->adj : NULL, 0.7, mixes[c]};
+        ns__mcmc mc = {&noise, c < 2 ? g->off : NULL, c < 2 ? g->adj : NULL, 0.7, mixes[c]};
         double target[6], z = 0;
         for (int32_t i = 0; i < n; i++) z += target[i] = pn[i] * exp(0.7 * score[i]);
         for (int32_t i = 0; i < n; i++) target[i] /= z;
@@ -191,13 +193,28 @@ static void mcmc_target(void) {
         double sx = score[0];
         int64_t count[6] = {0}, total = 0;
         for (int64_t t = 0; t < 2000000; t++) {
-            x = ns__mcmc_step(&mc, &rng, x, &sx, fixed_score, score);
+            x = ns__mcmc_step(&mc, &rng, x, &sx, &tg);
             CHECK_NEAR(sx, score[x], 0);
             if (t >= 1000 && t % 20 == 0) count[x]++, total++;
         }
         chi_square(count, target, n, total, c < 2 ? "mcmc chain (noise + neighbours)" : "mcmc chain (noise)");
     }
-    ns__alias_destroy(&noise);
+    /* ns__mcmc_draw: k states, never an excluded one (node 0, the most
+     * likely here), the chain's state carried */
+    ns__mcmc mc = {&noise, g->off, g->adj, 0.7, 0.5};
+    ns__mcmc_target no_0 = {fixed_score, is_node_0, score};
+    ns_rng rng;
+    ns__rng_seed(&rng, 9, 0);
+    int32_t state = -1, out[5];
+    int64_t drawn = 0;
+    for (int r = 0; r < 1000; r++) {
+        int got = ns__mcmc_draw(&mc, &rng, &state, &no_0, 5, 8, out);
+        CHECK(got >= 0 && got <= 5 && state >= 0 && state < n);
+        for (int j = 0; j < got; j++) CHECK(out[j] != 0 && out[j] < n);
+        drawn += got;
+    }
+    CHECK(drawn > 4900); /* 4975: a negative is dropped after 8 steps stuck at node 0 */
+    ns__alias_destroy(&noise.alias);
     ns_graph_free(g);
 }
 

@@ -83,7 +83,7 @@ static ns_status simulate(const ns_fn_opts *o, const ns_alias *ap, const ns_alia
                           int64_t *negs, int64_t *same, ns_error *err) {
     int32_t *draw = ns__malloc((size_t)(o->batch > o->neg ? o->batch : o->neg), sizeof *draw, "the draws", err);
     if (!draw) return NS_ENOMEM;
-    ns_noise noise = {*aq, NULL};
+    ns_noise noise = {*aq, NULL, NULL};
     ns_rng r;
     ns__rng_seed(&r, o->seed, 0x66616c73ULL);
     *negs = *same = 0;

@@ -33,6 +33,12 @@ ns_status ns__noise_build(ns_noise *nz, const ns_vocab *v, const ns_train_opts *
             nz->shift[i] = (float)log(o->neg * (p > 1e-12 ? p : 1e-12));
         }
     }
+    if (s == NS_OK && o->negatives == NS_NEG_MCMC) { /* the chains' target and proposals need Pn */
+        double sum = 0;
+        for (int32_t i = 0; i < n; i++) sum += w[i];
+        if (!(nz->p = ns__malloc((size_t)n, sizeof *nz->p, "the noise probabilities", err))) s = NS_ENOMEM;
+        for (int32_t i = 0; s == NS_OK && i < n; i++) nz->p[i] = w[i] / sum;
+    }
     free(w);
     if (s != NS_OK) ns__noise_destroy(nz);
     return s;
@@ -40,8 +46,8 @@ ns_status ns__noise_build(ns_noise *nz, const ns_vocab *v, const ns_train_opts *
 
 void ns__noise_destroy(ns_noise *nz) {
     ns__alias_destroy(&nz->alias);
-    free(nz->shift);
-    nz->shift = NULL;
+    free(nz->shift), free(nz->p);
+    nz->shift = NULL, nz->p = NULL;
 }
 
 int ns__noise_draw(const ns_noise *nz, ns_rng *r, int k, const int32_t *exclude, int n_exclude,

@@ -55,6 +55,7 @@ double ns__noise_weight(int64_t count, double alpha);
 typedef struct ns_noise {
     ns_alias alias;
     float *shift; /* per word log(k Pn(w)) for NCE and sampled softmax, else NULL */
+    double *p;    /* per word Pn(w) for MCMC negatives (o->negatives), else NULL */
 } ns_noise;
 
 /* From o->noise_weights when set, else count^o->ns_exponent. */
@@ -72,20 +73,39 @@ int ns__noise_draw(const ns_noise *nz, ns_rng *r, int k, const int32_t *exclude,
  * alpha). The proposal is a mixture: with probability mix a draw from Pn,
  * else a uniform neighbour of the current state (states with neighbours
  * sorted in off/adj; NULL: none, mix taken as 1); the Hastings ratio makes
- * pi exact for any mix. A chain is carried over from anchor to anchor (a
- * walk's consecutive centres are neighbours, so its state stays near). */
+ * pi exact for any mix. */
 typedef struct ns__mcmc {
-    const double *pn;      /* Pn(y) per state */
-    const ns_alias *noise; /* draws from Pn */
+    const ns_noise *noise; /* Pn (noise->p) and draws from it */
     const int64_t *off;    /* neighbourhoods, or NULL */
     const int32_t *adj;
     double alpha, mix;
 } ns__mcmc;
 
+/* The chain of a run with options o over its noise (built with o, so that
+ * it holds Pn) and neighbourhoods off/adj (may be NULL). */
+static inline ns__mcmc ns__mcmc_of(const ns_noise *nz, const ns_train_opts *o, const int64_t *off, const int32_t *adj) {
+    return (ns__mcmc){nz, off, adj, o->mcmc_alpha, off ? o->mcmc_mix : 1.0};
+}
+
+/* What a chain draws for: score(ctx, y) = s(a, y) for the anchor a, and
+ * (may be NULL) which states may not be negatives. */
+typedef struct ns__mcmc_target {
+    double (*score)(const void *ctx, int32_t y);
+    int (*excluded)(const void *ctx, int32_t y);
+    const void *ctx;
+} ns__mcmc_target;
+
 /* One step from state x, whose score is *sx: the next state (x again when
- * the proposal is refused), its score in *sx. score(ctx, y) = s(a, y). */
-int32_t ns__mcmc_step(const ns__mcmc *c, ns_rng *rng, int32_t x, double *sx,
-                      double (*score)(const void *ctx, int32_t y), const void *ctx);
+ * the proposal is refused), its score in *sx. */
+int32_t ns__mcmc_step(const ns__mcmc *c, ns_rng *rng, int32_t x, double *sx, const ns__mcmc_target *t);
+
+/* Up to k negatives for the target's anchor: the chain's states from
+ * *state on (-1: start from a draw from Pn), one step each; an excluded
+ * state is stepped past, `tries` steps at most, then that negative is
+ * dropped. *state ends at the last state, for the next anchor to carry
+ * on from. Returns how many. */
+int ns__mcmc_draw(const ns__mcmc *c, ns_rng *rng, int32_t *state, const ns__mcmc_target *t, int k, int tries,
+                  int32_t *out);
 
 /* Keep probability of a word with `count` out of `total` for threshold t
  * (t <= 0: always 1). */

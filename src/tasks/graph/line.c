@@ -31,13 +31,14 @@ typedef struct line_task {
     ns__arc_sampler arcs;
     ns_noise noise;
     ns__mcmc mcmc;   /* MCMC negatives (o->negatives) */
-    double *pn;      /* ... the noise's probabilities */
 } line_task;
 
-/* MCMC negatives: the score of (u, y) under the order's tables. */
+/* MCMC negatives: the chain's target for the arc u -> v (a: u's input
+ * row) under the order's tables; u and v are no negatives. */
 typedef struct mcmc_ctx {
     const line_task *t;
     const float *a;
+    int32_t u, v;
 } mcmc_ctx;
 
 NS_HOGWILD static double mcmc_score(const void *p, int32_t y) {
@@ -46,23 +47,9 @@ NS_HOGWILD static double mcmc_score(const void *p, int32_t y) {
     return c->t->k->dot(c->a, c->t->order == 1 ? ns__in_row(m, y) : ns__out_row(m, y), m->klen);
 }
 
-/* Up to k negatives for the arc u -> v from a chain started at v; a state
- * that is u or v is stepped past (8 tries, then that negative is
- * dropped). */
-static int mcmc_draw(const line_task *t, ns_rng *rng, int32_t u, int32_t v, int k, int32_t *out) {
-    mcmc_ctx c = {t, ns__in_row(t->m, u)};
-    int32_t x = v;
-    double s = mcmc_score(&c, x);
-    int n = 0;
-    for (int j = 0; j < k; j++)
-        for (int tries = 0; tries < 8; tries++) {
-            x = ns__mcmc_step(&t->mcmc, rng, x, &s, mcmc_score, &c);
-            if (x != u && x != v) {
-                out[n++] = x;
-                break;
-            }
-        }
-    return n;
+static int mcmc_excluded(const void *p, int32_t y) {
+    const mcmc_ctx *c = p;
+    return y == c->u || y == c->v;
 }
 
 typedef struct scratch {
@@ -110,8 +97,15 @@ static ns_status run(void *data, ns__worker *w, float lr, ns__tally *tl) {
         ns__arc_draw(&t->arcs, rng, &u, &v);
         int32_t ex[2] = {v, u};
         x->ids[0] = v;
-        int nb = 1 + (t->o->negatives == NS_NEG_MCMC ? mcmc_draw(t, rng, u, v, t->o->neg, x->ids + 1)
-                                                     : ns__noise_draw(&t->noise, rng, t->o->neg, ex, 2, x->ids + 1));
+        int nb = 1;
+        if (t->o->negatives == NS_NEG_MCMC) { /* a chain from v, a neighbour of the anchor */
+            mcmc_ctx c = {t, ns__in_row(m, u), u, v};
+            ns__mcmc_target tg = {mcmc_score, mcmc_excluded, &c};
+            int32_t state = v;
+            nb += ns__mcmc_draw(&t->mcmc, rng, &state, &tg, t->o->neg, 8, x->ids + 1);
+        } else {
+            nb += ns__noise_draw(&t->noise, rng, t->o->neg, ex, 2, x->ids + 1);
+        }
         for (int j = 0; j < nb; j++) x->B[j] = t->order == 1 ? ns__in_row(m, x->ids[j]) : ns__out_row(m, x->ids[j]);
         ns_block b = ns__block_for(m, t->o, &t->noise, lr, x->ids, nb, x->y, NULL, x->shift, x->bias);
         float *A = ns__in_row(m, u);
@@ -164,19 +158,11 @@ void ns__arc_sampler_destroy(ns__arc_sampler *a) {
 /* One order on model m (dim and vocabulary set). */
 static ns_status train_order(ns_model *m, const ns_graph *g, const ns_graph_opts *go, int order,
                              const ns_train_opts *o, const ns_train_hooks *h, ns_error *err) {
-    line_task t = {m, g, o, ns__kernels_pick(NULL), order, {0}, {{0}, NULL}, {0}, NULL};
+    line_task t = {m, g, o, ns__kernels_pick(NULL), order, {0}, {{0}, NULL, NULL}, {0}};
     int64_t arcs = g->off[g->n];
     ns_status s = ns__arc_sampler_init(&t.arcs, g, err);
     if (s == NS_OK) s = ns__noise_build(&t.noise, g->vocab, o, err);
-    if (s == NS_OK && o->negatives == NS_NEG_MCMC) {
-        double sum = 0;
-        if (!(t.pn = ns__malloc((size_t)g->n, sizeof *t.pn, "the noise probabilities", err))) s = NS_ENOMEM;
-        for (int32_t i = 0; s == NS_OK && i < g->n; i++)
-            sum += t.pn[i] = o->noise_weights ? o->noise_weights[i]
-                                              : ns__noise_weight(ns_vocab_count(g->vocab, i), o->ns_exponent);
-        for (int32_t i = 0; s == NS_OK && i < g->n; i++) t.pn[i] /= sum;
-        t.mcmc = (ns__mcmc){t.pn, &t.noise.alias, g->off, g->adj, o->mcmc_alpha, o->mcmc_mix};
-    }
+    t.mcmc = ns__mcmc_of(&t.noise, o, g->off, g->adj);
     m->opts = *o, m->opts.noise_weights = NULL;
     ns__graph_mark(m, g, go);
     ns__task task = {.unit = "edges", .mode = NS__SHARDS, .threads = o->threads, .seed = o->seed, .items = arcs,
@@ -187,7 +173,6 @@ static ns_status train_order(ns_model *m, const ns_graph *g, const ns_graph_opts
     ns__model_best_done(m, s);
     ns__noise_destroy(&t.noise);
     ns__arc_sampler_destroy(&t.arcs);
-    free(t.pn);
     return s;
 }
 

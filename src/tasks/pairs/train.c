@@ -247,7 +247,7 @@ ns_status ns_train_pairs(ns_model *m, const ns_pairs *p, const ns_pairs *valid, 
         return ns__fail(err, NS_EEMPTY, "no validation pair has both items in the model");
     if (h && h->checkpoint && (s = ns_output_check(h->checkpoint, err)) != NS_OK) return s;
     int64_t all = ns_pairs_count(p), n = 0;
-    pairs_task t = {m, o, ns__kernels_pick(NULL), {{0}, NULL}, p, valid,
+    pairs_task t = {m, o, ns__kernels_pick(NULL), {{0}, NULL, NULL}, p, valid,
                     ns__malloc((size_t)all, sizeof *t.order, "the order of the pairs", err), 0};
     if (!t.order) return NS_ENOMEM;
     for (int64_t i = 0; i < all; i++) { /* pairs with an item the model lacks are left out */

@@ -93,7 +93,6 @@ typedef struct rec_task {
     const ns_kernels *k;
     ns_noise noise;
     ns__mcmc mcmc;     /* MCMC negatives (o->negatives): proposals from the noise */
-    double *pn;        /* ... its probabilities */
     const ns_inter *x;
     const ns_inter *valid; /* NULL: no validation */
     ns__rec_known known; /* x's positives as a bitset (ns__rec_known_build) */
@@ -156,10 +155,12 @@ static int32_t warp_violator(const rec_task *t, ns_rng *rng, int32_t u, const fl
     return -1;
 }
 
-/* MCMC negatives: the score of (user, item) the chain's target uses. */
+/* MCMC negatives: the chain's target for user u (row urow), whose
+ * training positives are no negatives. */
 typedef struct mcmc_ctx {
     const rec_task *t;
     const float *urow;
+    int32_t u;
 } mcmc_ctx;
 
 static double mcmc_score(const void *p, int32_t j) {
@@ -167,23 +168,9 @@ static double mcmc_score(const void *p, int32_t j) {
     return score(c->t->m, c->t->k, c->urow, j);
 }
 
-/* Up to neg negatives for user u from the worker's chain, never one of u's
- * positives (16 steps at most for each); returns how many. */
-static int mcmc_negatives(const rec_task *t, scratch *x, ns_rng *rng, int32_t u, const float *urow, int neg,
-                          int32_t *out) {
-    mcmc_ctx c = {t, urow};
-    if (x->chain < 0) x->chain = ns__alias_draw(&t->noise.alias, rng);
-    double s = mcmc_score(&c, x->chain);
-    int n = 0;
-    for (int j = 0; j < neg; j++)
-        for (int k = 0; k < 16; k++) {
-            x->chain = ns__mcmc_step(&t->mcmc, rng, x->chain, &s, mcmc_score, &c);
-            if (!is_known(t->x, &t->known, u, x->chain)) {
-                out[n++] = x->chain;
-                break;
-            }
-        }
-    return n;
+static int mcmc_excluded(const void *p, int32_t j) {
+    const mcmc_ctx *c = p;
+    return is_known(c->t->x, &c->t->known, c->u, j);
 }
 
 static ns_status worker_init(void *data, ns__worker *w) {
@@ -220,8 +207,10 @@ static ns_status run(void *data, ns__worker *w, float lr, ns__tally *tl) {
             if (o->loss == NS_LOSS_WARP) {
                 int32_t j = warp_violator(t, &w->rng, u, urow, p, &weight);
                 if (j >= 0) x->ids[nb++] = j;
-            } else if (o->negatives == NS_NEG_MCMC) {
-                nb += mcmc_negatives(t, x, &w->rng, u, urow, o->neg, x->ids + nb);
+            } else if (o->negatives == NS_NEG_MCMC) { /* 16 steps past known items, as ns__rec_draw */
+                mcmc_ctx c = {t, urow, u};
+                ns__mcmc_target tg = {mcmc_score, mcmc_excluded, &c};
+                nb += ns__mcmc_draw(&t->mcmc, &w->rng, &x->chain, &tg, o->neg, 16, x->ids + nb);
             } else {
                 nb += ns__rec_negatives(&t->noise, &w->rng, t->x, &t->known, m, t->k, u, urow, o->neg, o->dns,
                                         x->ids + nb);
@@ -273,7 +262,8 @@ static ns_status train_mf(ns_rec *r, const ns_inter *valid, const ns_train_opts 
     const ns_inter *x = r->train;
     int64_t n = ns_inter_count(x);
     int32_t users = ns_vocab_size(x->users), items = ns_vocab_size(x->items);
-    rec_task t = {r, r->m, o, ns__kernels_pick(NULL), {{0}, NULL}, {0}, NULL, x, valid, ns__rec_known_build(x), NULL, NULL, NULL};
+    rec_task t = {r, r->m, o, ns__kernels_pick(NULL), {{0}, NULL, NULL}, {0}, x, valid, ns__rec_known_build(x), NULL, NULL,
+                  NULL};
     ns_status s = NS_OK;
     if (!(t.order = ns__malloc((size_t)n, sizeof *t.order, "the order of the positives", err)) ||
         !(t.user_of = ns__malloc((size_t)n, sizeof *t.user_of, "the positives' users", err)) ||
@@ -296,20 +286,12 @@ static ns_status train_mf(ns_rec *r, const ns_inter *valid, const ns_train_opts 
             task.validate = validate, task.valid_every = o->valid_every, task.patience = o->patience,
             task.metric = "NDCG@10";
         if (ns__loss_samples(o->loss)) s = ns__noise_build(&t.noise, x->items, o, err);
-        if (s == NS_OK && o->negatives == NS_NEG_MCMC) {
-            double sum = 0;
-            if (!(t.pn = ns__malloc((size_t)items, sizeof *t.pn, "the noise probabilities", err))) s = NS_ENOMEM;
-            for (int32_t i = 0; s == NS_OK && i < items; i++)
-                sum += t.pn[i] = o->noise_weights ? o->noise_weights[i]
-                                                  : ns__noise_weight(ns_vocab_count(x->items, i), o->ns_exponent);
-            for (int32_t i = 0; s == NS_OK && i < items; i++) t.pn[i] /= sum;
-            t.mcmc = (ns__mcmc){t.pn, &t.noise.alias, NULL, NULL, o->mcmc_alpha, 1.0};
-        }
+        t.mcmc = ns__mcmc_of(&t.noise, o, NULL, NULL); /* items have no neighbourhood here */
         if (s == NS_OK) s = ns__engine_run(&task, &r->m->run, &r->m->best_run, h, err);
         ns__model_best_done(r->m, s);
     }
     ns__noise_destroy(&t.noise);
-    free(t.order), free(t.user_of), free(t.harmonic), free(t.known.bits), free(t.pn);
+    free(t.order), free(t.user_of), free(t.harmonic), free(t.known.bits);
     return s;
 }
 

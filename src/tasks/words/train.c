@@ -50,7 +50,6 @@ typedef struct words_task {
     uint32_t *keep;        /* per word: keep if rand32 < keep[w] */
     ns_noise noise;        /* negatives and the NCE / sampled-softmax shift */
     ns__mcmc mcmc;         /* MCMC negatives (o->negatives) */
-    double *pn;            /* ... their noise probabilities */
     const ns__words_client *client; /* NULL: ns_model_save, no validation */
 } words_task;
 
@@ -191,10 +190,13 @@ static void prefetch_row(const float *row, int klen) {
     for (int k = 0; k < klen; k += 16) __builtin_prefetch(row + k);
 }
 
-/* MCMC negatives: the score of (anchor, y) the chain's target uses. */
+/* MCMC negatives: the chain's target for a centre, whose input row is a;
+ * the ids in ex[0..nex) are no negatives. */
 typedef struct mcmc_ctx {
     const words_task *wt;
     const float *a;
+    const int32_t *ex;
+    int nex;
 } mcmc_ctx;
 
 NS_HOGWILD static double mcmc_score(const void *p, int32_t y) {
@@ -203,27 +205,11 @@ NS_HOGWILD static double mcmc_score(const void *p, int32_t y) {
     return c->wt->k->dot(c->a, ns__out_row(m, y), m->klen) + (m->bias ? m->bias[y] : 0.0f);
 }
 
-/* Up to k negatives for centre `anchor` from the worker's chain (its
- * states after each step; one that is excluded is stepped past, 8 tries,
- * then that negative is dropped); returns how many. */
-static int mcmc_draw(const words_task *wt, scratch *x, ns_rng *rng, int32_t anchor, int k, const int32_t *ex, int nex,
-                     int32_t *out) {
-    mcmc_ctx c = {wt, ns__in_row(wt->m, anchor)};
-    if (x->chain < 0) x->chain = ns__alias_draw(&wt->noise.alias, rng);
-    double s = mcmc_score(&c, x->chain);
-    int n = 0;
-    for (int j = 0; j < k; j++) {
-        for (int t = 0; t < 8; t++) {
-            x->chain = ns__mcmc_step(&wt->mcmc, rng, x->chain, &s, mcmc_score, &c);
-            int bad = 0;
-            for (int e = 0; e < nex && !bad; e++) bad = ex[e] == x->chain;
-            if (!bad) {
-                out[n++] = x->chain;
-                break;
-            }
-        }
-    }
-    return n;
+static int mcmc_excluded(const void *p, int32_t y) {
+    const mcmc_ctx *c = p;
+    for (int e = 0; e < c->nex; e++)
+        if (c->ex[e] == y) return 1;
+    return 0;
 }
 
 /* Draws the window and the negatives of position p of the sentence (n
@@ -244,8 +230,13 @@ static void look_ahead(const words_task *wt, scratch *x, ns_rng *rng, int64_t p,
         for (int64_t q = p - b; q <= p + b; q++)
             if (q >= 0 && q < n && q != p) ex[nex++] = x->sen[q];
     int32_t *negs = x->negs + (size_t)slot * (size_t)o->neg;
-    x->nneg[slot] = o->negatives == NS_NEG_MCMC ? mcmc_draw(wt, x, rng, x->sen[p], o->neg, ex, nex, negs)
-                                                : ns__noise_draw(&wt->noise, rng, o->neg, ex, nex, negs);
+    if (o->negatives == NS_NEG_MCMC) {
+        mcmc_ctx c = {wt, ns__in_row(m, x->sen[p]), ex, nex};
+        ns__mcmc_target tg = {mcmc_score, mcmc_excluded, &c};
+        x->nneg[slot] = ns__mcmc_draw(&wt->mcmc, rng, &x->chain, &tg, o->neg, 8, negs);
+    } else {
+        x->nneg[slot] = ns__noise_draw(&wt->noise, rng, o->neg, ex, nex, negs);
+    }
     prefetch_row(ns__out_row(m, x->sen[p]), m->klen);
     for (int j = 0; j < x->nneg[slot]; j++) prefetch_row(ns__out_row(m, negs[j]), m->klen);
     if (m->buckets) {
@@ -402,21 +393,6 @@ ns_status ns_train_words(ns_model *m, const ns_corpus *c, const char *valid, con
     return s == NS_OK ? ns__train_words(m, c, o, h, &cl, err) : s;
 }
 
-/* The MCMC negatives' chain: the noise's probabilities, the source's
- * neighbourhoods. */
-static ns_status mcmc_init(words_task *wt, const ns_vocab *v, ns_error *err) {
-    const ns_train_opts *o = wt->o;
-    int32_t n = ns_vocab_size(v);
-    double sum = 0;
-    if (!(wt->pn = ns__malloc((size_t)n, sizeof *wt->pn, "the noise probabilities", err))) return NS_ENOMEM;
-    for (int32_t i = 0; i < n; i++)
-        sum += wt->pn[i] = o->noise_weights ? o->noise_weights[i] : ns__noise_weight(ns_vocab_count(v, i), o->ns_exponent);
-    for (int32_t i = 0; i < n; i++) wt->pn[i] /= sum;
-    wt->mcmc = (ns__mcmc){wt->pn, &wt->noise.alias, wt->src->off, wt->src->adj, o->mcmc_alpha,
-                          wt->src->off ? o->mcmc_mix : 1.0};
-    return NS_OK;
-}
-
 /* "(minn 3 maxn 6 bucket 2000000)" or "(off, maxn 0)", into buf (64 bytes). */
 static const char *subword_text(const ns_train_opts *o, char *buf) {
     if (o->maxn > 0) snprintf(buf, 64, "(minn %d maxn %d bucket %d)", o->minn, o->maxn, o->bucket);
@@ -474,7 +450,7 @@ ns_status ns__train_words_from(ns_model *m, const ns__sentences *src, const ns_t
     const ns_vocab *v = m->vocab;
     int32_t n = ns_vocab_size(v);
     words_task wt = {m, o, ns__kernels_pick(NULL), src, ns__malloc((size_t)n, sizeof *wt.keep, "the keep table", err),
-                     {{0}, NULL}, {0}, NULL, client};
+                     {{0}, NULL, NULL}, {0}, client};
     if (!wt.keep) return NS_ENOMEM;
     double thr = ns__sample_threshold(o->sample, ns_vocab_total(v));
     for (int32_t i = 0; i < n; i++) wt.keep[i] = ns__keep_threshold(ns__keep_prob(ns_vocab_count(v, i), ns_vocab_total(v), thr));
@@ -490,11 +466,11 @@ ns_status ns__train_words_from(ns_model *m, const ns__sentences *src, const ns_t
     if (client && client->validate && o->valid_every > 0)
         t.validate = validate, t.valid_every = o->valid_every, t.patience = o->patience, t.metric = client->metric;
     /* The exact softmax draws no negatives: no noise table. */
-    if (!ns__loss_samples(o->loss) || (s = ns__noise_build(&wt.noise, v, o, err)) == NS_OK)
-        s = o->negatives == NS_NEG_MCMC ? mcmc_init(&wt, v, err) : NS_OK;
-    if (s == NS_OK) s = ns__engine_run(&t, &m->run, &m->best_run, h, err);
+    if (!ns__loss_samples(o->loss) || (s = ns__noise_build(&wt.noise, v, o, err)) == NS_OK) {
+        wt.mcmc = ns__mcmc_of(&wt.noise, o, src->off, src->adj);
+        s = ns__engine_run(&t, &m->run, &m->best_run, h, err);
+    }
     ns__noise_destroy(&wt.noise);
-    free(wt.pn);
     ns__model_best_done(m, s);
     free(wt.keep);
     return s;
