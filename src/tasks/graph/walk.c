@@ -121,7 +121,8 @@ ns_status ns_graph_train(ns_model **mp, const ns_graph *g, const ns_graph_opts *
     walks w = {g, go};
     int64_t n = (int64_t)go->walks_per_node * g->n;
     ns__sentences src = {n, n * go->walk_length, go->walk_length, walk_get, NULL,
-                         ns__malloc((size_t)n, sizeof(int64_t), "the order of the walks", err), &w, g->off, g->adj};
+                         ns__malloc((size_t)n, sizeof(int64_t), "the order of the walks", err), &w, g->off, g->adj,
+                         NULL};
     if (!src.order) s = NS_ENOMEM;
     for (int64_t i = 0; s == NS_OK && i < n; i++) src.order[i] = i;
     if (s == NS_OK) {

@@ -47,6 +47,9 @@ typedef struct ns__sentences {
      * proposals; NULL: none. */
     const int64_t *off;
     const int32_t *adj;
+    /* How the sentences were read, recorded on the model once the options
+     * are accepted; NULL: the model's record stays. */
+    const ns_corpus_opts *reading;
 } ns__sentences;
 
 /* ns__train_words over a source whose vocabulary is the model's. */

@@ -413,20 +413,17 @@ static int64_t corpus_len(const void *data, int64_t i) {
 
 ns_status ns__train_words(ns_model *m, const ns_corpus *c, const ns_train_opts *o, const ns_train_hooks *h,
                           const ns__words_client *client, ns_error *err) {
-    ns_status s = ns_train_opts_check(o, err);
+    ns_status s = ns__model_check_corpus(m, c, err);
     if (s != NS_OK) return s;
-    if ((s = ns__model_check_corpus(m, c, err)) != NS_OK) return s;
-    ns__sentences src = {ns_corpus_sentences(c), ns_corpus_tokens(c), 0, corpus_get, corpus_len, NULL, c, NULL, NULL};
+    ns_corpus_opts reading;
+    ns__corpus_opts_of(c, &reading);
+    ns__sentences src = {ns_corpus_sentences(c), ns_corpus_tokens(c), 0, corpus_get, corpus_len, NULL, c, NULL, NULL,
+                         &reading};
     for (int64_t i = 0; i < src.n; i++) {
         int64_t len = corpus_len(c, i);
         if (len > src.max_len) src.max_len = len;
     }
-    /* The corpus's reading goes with the model (and its checkpoints). */
-    ns_corpus_opts before = m->corpus;
-    ns__corpus_opts_of(c, &m->corpus);
-    s = ns__train_words_from(m, &src, o, h, client, err);
-    if (s == NS_EINVAL) m->corpus = before; /* refused before training */
-    return s;
+    return ns__train_words_from(m, &src, o, h, client, err);
 }
 
 ns_status ns__train_words_from(ns_model *m, const ns__sentences *src, const ns_train_opts *o, const ns_train_hooks *h,
@@ -454,9 +451,11 @@ ns_status ns__train_words_from(ns_model *m, const ns__sentences *src, const ns_t
     if (!wt.keep) return NS_ENOMEM;
     double thr = ns__sample_threshold(o->sample, ns_vocab_total(v));
     for (int32_t i = 0; i < n; i++) wt.keep[i] = ns__keep_threshold(ns__keep_prob(ns_vocab_count(v, i), ns_vocab_total(v), thr));
-    /* The run's options (the threshold resolved) go with the model (and
-     * its checkpoints); a noise-file's weights are this run's only. */
+    /* The run's options (the threshold resolved) and how its text was
+     * read go with the model (and its checkpoints); a noise-file's weights
+     * are this run's only. */
     m->opts = *o, m->opts.noise_weights = NULL, m->opts.sample = thr;
+    if (src->reading) m->corpus = *src->reading;
     ns__task t = {.unit = "tokens", .mode = NS__SHARDS, .threads = o->threads, .seed = o->seed,
                   .items = src->n, .weight = src->len ? sentence_len : NULL, .per_epoch = src->tokens,
                   .order = src->order,
