@@ -8,6 +8,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* "0.1,0.5,0.9" into out (at most max, each in (0, 1)); their number, or
+ * -1. */
+static int parse_fractions(const char *s, double *out, int max) {
+    int n = 0;
+    while (*s) {
+        char *end;
+        double v = strtod(s, &end);
+        if (end == s || !(v > 0 && v < 1) || n == max || (*end && *end != ',')) return -1;
+        out[n++] = v;
+        s = *end ? end + 1 : end;
+    }
+    return n;
+}
+
 static void print_graph(const char *path, const ns_graph *g) {
     const ns_graph_stats *st = ns_graph_info(g);
     fprintf(stderr, "%s: %lld lines, %d nodes, %lld %s edges (%lld self loop%s dropped, %lld repeat%s merged)%s", path,
@@ -118,21 +132,15 @@ int cmd_graph_eval(int argc, char **argv) {
         return EXIT_USAGE;
     }
     double ratio[16];
-    int nratio = 0;
-    char buf[256];
-    snprintf(buf, sizeof buf, "%s", ratios);
-    for (char *p = strtok(buf, ","); p && nratio < 16; p = strtok(NULL, ",")) {
-        char *end;
-        ratio[nratio] = strtod(p, &end);
-        if (*end || !(ratio[nratio] > 0 && ratio[nratio] < 1)) {
-            fprintf(stderr, "negsamp graph-eval: -train-ratio wants fractions in (0, 1) separated by commas, got '%s'\n",
-                    ratios);
-            return EXIT_USAGE;
-        }
-        nratio++;
+    int nratio = parse_fractions(ratios, ratio, 16);
+    if (nratio < 1) {
+        fprintf(stderr, "negsamp graph-eval: -train-ratio wants up to 16 fractions in (0, 1) separated by commas, got '%s'\n",
+                ratios);
+        return EXIT_USAGE;
     }
+    char buf[256];
     int op[4], nop = 0;
-    snprintf(buf, sizeof buf, "%s", ops);
+    snprintf(buf, sizeof buf, "%s", ops); /* longer is no list of the four names */
     for (char *p = strtok(buf, ","); p; p = strtok(NULL, ",")) {
         int k = 0;
         while (k < 4 && strcmp(p, ns_edge_op_name((ns_edge_op)k))) k++;
@@ -142,6 +150,11 @@ int cmd_graph_eval(int argc, char **argv) {
             return EXIT_USAGE;
         }
         op[nop++] = k;
+    }
+    if (nop == 0) {
+        fprintf(stderr, "negsamp graph-eval: -edge-features wants hadamard, average, l1 or l2 (comma-separated), got '%s'\n",
+                ops);
+        return EXIT_USAGE;
     }
     if (!ns_have_classifier()) {
         fprintf(stderr, "negsamp graph-eval: built without liblinear (apt-get install liblinear-dev, then rebuild)\n");
@@ -161,7 +174,8 @@ int cmd_graph_eval(int argc, char **argv) {
                 break;
             }
             if (i == 0 && r.unknown)
-                fprintf(stderr, "%s: %lld lines name a node without a vector, skipped\n", labels, (long long)r.unknown);
+                fprintf(stderr, "%s: skipped %lld line%s naming a node without a vector\n", labels, (long long)r.unknown,
+                        r.unknown == 1 ? "" : "s");
             printf("%-8g %8.4f %8.4f %8.4f %8.4f %8lld\n", r.ratio, r.micro_f1, r.micro_sd, r.macro_f1, r.macro_sd,
                    (long long)r.train_nodes);
         }
@@ -175,7 +189,8 @@ int cmd_graph_eval(int argc, char **argv) {
                 code = report_error(s, &err);
                 break;
             }
-            if (i == 0 && skipped) fprintf(stderr, "%lld pairs name a node without a vector, skipped\n", (long long)skipped);
+            if (i == 0 && skipped) fprintf(stderr, "skipped %lld pair%s naming a node without a vector\n", (long long)skipped,
+                                    skipped == 1 ? "" : "s");
             printf("%-10s %8.4f\n", ns_edge_op_name((ns_edge_op)op[i]), auc);
         }
     }

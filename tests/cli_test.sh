@@ -463,8 +463,25 @@ else
   expect 0 "removed" "$ns" graph-split -input "$dir/cliques.txt" -undirected -output "$dir/split" -fraction 0.1
   expect 0 "hadamard" "$ns" graph-eval "$dir/gr.vec" -link-train "$dir/split.train.pairs" -link-test "$dir/split.test.pairs" -edge-features hadamard,l2
   expect 1 "cliques.txt:2: expected 'u v label'" "$ns" graph-eval "$dir/gr.vec" -link-train "$dir/split.train.pairs" -link-test "$dir/cliques.txt"
-  expect 2 "-train-ratio wants fractions in (0, 1)" "$ns" graph-eval "$dir/gr.vec" -labels "$dir/cliques.labels" -train-ratio 1.5
+  expect 2 "-train-ratio wants up to 16 fractions in (0, 1)" "$ns" graph-eval "$dir/gr.vec" -labels "$dir/cliques.labels" -train-ratio 1.5
+  expect 2 "-train-ratio wants up to 16 fractions" "$ns" graph-eval "$dir/gr.vec" -labels "$dir/cliques.labels" -train-ratio 0.1,,0.5
+  expect 2 "-edge-features wants hadamard, average, l1 or l2" "$ns" graph-eval "$dir/gr.vec" -link-train "$dir/split.train.pairs" -link-test "$dir/split.test.pairs" -edge-features cosine
+  # label lines for nodes without a vector are counted; a malformed one is refused
+  { cat "$dir/cliques.labels"; echo "nobody left"; } > "$dir/more.labels"
+  expect 0 "more.labels: skipped 1 line naming a node without a vector" "$ns" graph-eval "$dir/gr.vec" -labels "$dir/more.labels" -train-ratio 0.5 -repeats 1
+  printf 'x1 left\nx2\n' > "$dir/bad.labels"
+  expect 1 "bad.labels:2: expected 'node label'" "$ns" graph-eval "$dir/gr.vec" -labels "$dir/bad.labels"
 fi
+# gzip'd edge lists read the same
+gzip -c "$dir/cliques.txt" > "$dir/cliques.txt.gz"
+expect 0 "" "$ns" graph-train -input "$dir/cliques.txt.gz" -undirected -output "$dir/grz" -dim 8 -epochs 20 -save-walks "$dir/grz.walks" -threads 1 -quiet
+cmp -s "$dir/gr.walks" "$dir/grz.walks" && cmp -s "$dir/gr.vec" "$dir/grz.vec" && ok || bad "a .gz edge list trained differently"
+# where negatives come from: bad choices refused with the option's name
+expect 2 "-negatives bogus is not supported; choose noise or mcmc" "$ns" graph-train -input "$dir/cliques.txt" -output "$dir/x" -negatives bogus
+expect 2 "mcmc-mix must be in (0, 1]" "$ns" graph-train -input "$dir/cliques.txt" -output "$dir/x" -negatives mcmc -mcmc-mix 0
+expect 2 "mcmc-alpha must be in [0, 100]" "$ns" graph-train -input "$dir/cliques.txt" -output "$dir/x" -negatives mcmc -mcmc-alpha -1
+expect 2 "dns and MCMC negatives are two ways to hard negatives" "$ns" rec-train -input "$dir/inter.train" -output "$dir/x" -negatives mcmc -dns 5
+expect 2 "MCMC negatives are for skip-gram (graph-train) and matrix factorisation" "$ns" rec-train -input "$dir/inter.train" -output "$dir/x" -negatives mcmc -loss warp
 printf 'a b\nc\n' > "$dir/bad-edges.txt"
 expect 1 "bad-edges.txt:2: expected 'u v [weight]'" "$ns" graph-train -input "$dir/bad-edges.txt" -output "$dir/x"
 printf 'a b 1\nb c zero\n' > "$dir/bad-edges.txt"

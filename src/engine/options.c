@@ -121,8 +121,8 @@ ns_status ns_train_opts_check(const ns_train_opts *o, ns_error *err) {
         return ns__fail(err, NS_EINVAL, "mcmc-mix must be in (0, 1], got %g", o->mcmc_mix);
     if (o->negatives == NS_NEG_MCMC &&
         (o->task == NS_TASK_CBOW || o->task == NS_TASK_PAIRS || !ns__loss_samples(o->loss) || o->loss == NS_LOSS_WARP))
-        return ns__fail(err, NS_EINVAL, "MCMC negatives are for skip-gram (graph-train's walks) and matrix "
-                        "factorisation (rec-train) with loss sgns, nce, softmax-sampled or bpr");
+        return ns__fail(err, NS_EINVAL, "MCMC negatives are for skip-gram (graph-train) and matrix factorisation "
+                        "(rec-train) with loss sgns, nce, softmax-sampled or bpr");
     if (o->negatives == NS_NEG_MCMC && o->dns > 1)
         return ns__fail(err, NS_EINVAL, "dns and MCMC negatives are two ways to hard negatives: choose one");
     if (o->maxn != 0) {

@@ -38,6 +38,12 @@ const char *ns_edge_op_name(ns_edge_op op) { return (unsigned)op < 4 ? op_names[
 
 /* ---- a binary classifier -------------------------------------------------- */
 
+static ns_status need_classifier(ns_error *err) {
+    return ns_have_classifier() ? NS_OK
+                                : ns__fail(err, NS_EINVAL, "built without liblinear (apt-get install liblinear-dev, "
+                                           "then rebuild): no classifier for node classification or link prediction");
+}
+
 /* n examples of d features (x: n rows of d, y: 1 or 0). */
 typedef struct lr_data {
     int64_t n;
@@ -106,14 +112,8 @@ static ns_status lr_fit_score(const lr_data *D, const void *feat, const int64_t 
     return s;
 #else
     (void)D, (void)feat, (void)tr, (void)ntrain, (void)y, (void)test, (void)ntest, (void)out;
-    return ns__fail(err, NS_EINVAL, "built without liblinear (apt-get install liblinear-dev, then rebuild): no classifier");
+    return need_classifier(err);
 #endif
-}
-
-static ns_status need_classifier(ns_error *err) {
-    return ns_have_classifier() ? NS_OK
-                                : ns__fail(err, NS_EINVAL, "built without liblinear (apt-get install liblinear-dev, "
-                                           "then rebuild): no classifier for node classification or link prediction");
 }
 
 /* The raw vector of row id into out (d doubles). */
