@@ -54,12 +54,13 @@ typedef struct lr_data {
 #ifdef NS_HAVE_LIBLINEAR
 static void quiet(const char *s) { (void)s; }
 
-/* The rows of x as liblinear's sparse rows, each with the bias feature
- * d + 1 and the terminator: nodes[(d + 2) i ...]. */
-static struct feature_node *lr_nodes(const lr_data *D, ns_error *err) {
+/* The first `rows` rows of x (those a classifier may learn from) as
+ * liblinear's sparse rows, each with the bias feature d + 1 and the
+ * terminator: nodes[(d + 2) i ...]. */
+static struct feature_node *lr_nodes(const lr_data *D, int64_t rows, ns_error *err) {
     size_t w = (size_t)D->d + 2;
-    struct feature_node *f = ns__malloc((size_t)D->n * w, sizeof *f, "the classifier's features", err);
-    for (int64_t i = 0; f && i < D->n; i++) {
+    struct feature_node *f = ns__malloc((size_t)rows, w * sizeof *f, "the classifier's features", err);
+    for (int64_t i = 0; f && i < rows; i++) {
         struct feature_node *r = f + (size_t)i * w;
         for (int32_t j = 0; j < D->d; j++) r[j] = (struct feature_node){j + 1, D->x[(size_t)i * (size_t)D->d + j]};
         r[D->d] = (struct feature_node){D->d + 1, 1.0};
@@ -69,9 +70,11 @@ static struct feature_node *lr_nodes(const lr_data *D, ns_error *err) {
 }
 #endif
 
-/* Trains on the examples `train` (indices into D, labels y[]) and writes
- * the decision value of the positive class for the examples `test` into
- * out; a class absent from the training labels gives -inf / +inf. */
+/* Trains on the examples `train` (indices into D among the rows of feat,
+ * labels y[]) and writes the decision value of the positive class for the
+ * examples `test` (any rows of D, scored from its dense rows by the
+ * model's weights) into out; a class absent from the training labels
+ * gives -inf / +inf. */
 static ns_status lr_fit_score(const lr_data *D, const void *feat, const int64_t *tr, int64_t ntrain,
                               const signed char *y, const int64_t *test, int64_t ntest, double *out, ns_error *err) {
 #ifdef NS_HAVE_LIBLINEAR
@@ -102,13 +105,21 @@ static ns_status lr_fit_score(const lr_data *D, const void *feat, const int64_t 
     const char *bad = check_parameter(&prob, &par);
     struct model *mod = bad ? NULL : train(&prob, &par);
     if (!mod) s = ns__fail(err, NS_EINVAL, "liblinear: %s", bad ? bad : "training failed");
-    for (int64_t i = 0; s == NS_OK && i < ntest; i++) {
-        double dec;
-        predict_values(mod, f + (size_t)test[i] * w, &dec);
-        out[i] = mod->label[0] == 1 ? dec : -dec;
+    double *wt = s == NS_OK ? ns__malloc((size_t)D->d, sizeof *wt, "the classifier's weights", err) : NULL;
+    if (s == NS_OK && !wt) s = NS_ENOMEM;
+    if (s == NS_OK) {
+        int li = mod->label[0] == 1 ? 0 : 1; /* the positive class's decision value */
+        for (int32_t j = 0; j < D->d; j++) wt[j] = get_decfun_coef(mod, j + 1, li);
+        double b = get_decfun_bias(mod, li);
+        for (int64_t i = 0; i < ntest; i++) {
+            const double *xi = D->x + (size_t)test[i] * (size_t)D->d;
+            double dec = b;
+            for (int32_t j = 0; j < D->d; j++) dec += wt[j] * xi[j];
+            out[i] = dec;
+        }
     }
     if (mod) free_and_destroy_model(&mod);
-    free(yy), free(x);
+    free(yy), free(x), free(wt);
     return s;
 #else
     (void)D, (void)feat, (void)tr, (void)ntrain, (void)y, (void)test, (void)ntest, (void)out;
@@ -262,7 +273,7 @@ ns_status ns_eval_nodeclass(const ns_emb *e, const char *labels_path, double rat
     }
     lr_data D = {nn, d, x};
 #ifdef NS_HAVE_LIBLINEAR
-    if (s == NS_OK && !(feat = lr_nodes(&D, err))) s = NS_ENOMEM;
+    if (s == NS_OK && !(feat = lr_nodes(&D, nn, err))) s = NS_ENOMEM; /* any node may be a training node */
 #endif
     int64_t ntrain = (int64_t)llround(ratio * (double)nn);
     if (s == NS_OK && (ntrain < 1 || ntrain >= nn))
@@ -425,7 +436,7 @@ ns_status ns_eval_links(const ns_emb *e, const char *train_pairs, const char *te
     }
     lr_data D = {P.n, e->dim, P.x};
 #ifdef NS_HAVE_LIBLINEAR
-    if (s == NS_OK && !(feat = lr_nodes(&D, err))) s = NS_ENOMEM;
+    if (s == NS_OK && !(feat = lr_nodes(&D, ntr, err))) s = NS_ENOMEM; /* the training pairs only */
 #endif
     for (int64_t i = 0; s == NS_OK && i < P.n; i++) idx[i] = i;
     if (s == NS_OK) s = lr_fit_score(&D, feat, idx, ntr, P.y, idx + ntr, nte, sc, err);
